@@ -1,0 +1,5 @@
+//! The `synoptic` binary: parses the command line and hands each command to its module.
+
+fn main() {
+    println!("synoptic");
+}

@@ -1,0 +1,5 @@
+//! `cargo xtask`: project automation (benchmarks, fixture refresh).
+
+fn main() {
+    println!("xtask");
+}
