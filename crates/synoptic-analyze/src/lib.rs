@@ -14,3 +14,12 @@ pub struct EventMember<'a> {
     /// Id of the independent origin this article belongs to: its own id, or its `copy_of`.
     pub origin: &'a str,
 }
+
+pub mod align;
+pub mod annotate;
+pub mod cluster;
+pub mod compare;
+pub mod copies;
+pub mod eval;
+pub mod synth;
+pub mod tokens;

@@ -1,0 +1,1 @@
+//! Annotation of one article: entities (people, organisations, places), quotes with speakers, figures.

@@ -1,0 +1,1 @@
+//! Online two-level clustering: articles into events, events into stories, with explanations.

@@ -1,0 +1,1 @@
+//! Near-duplicate detection: MinHash signatures over word shingles, LSH banding, copy tiers.

@@ -1,0 +1,1 @@
+//! A generator of realistic synthetic news streams with known gold, for benchmarks and property tests.
