@@ -1,1 +1,124 @@
 //! Clustering evaluation: B-cubed and pairwise precision, recall and F1 against gold labels.
+//!
+//! As in the news-stream clustering literature (Bagga & Baldwin 1998 for B-cubed; Miranda et al., EMNLP
+//! 2018 report both). Items are scored on the gold set: an item the prediction does not label counts as a
+//! cluster of its own; predicted items missing from the gold are ignored.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// Precision, recall and F1, B-cubed and pairwise. All in `[0, 1]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ClusterScores {
+    pub bcubed_p: f64,
+    pub bcubed_r: f64,
+    pub bcubed_f1: f64,
+    pub pair_p: f64,
+    pub pair_r: f64,
+    pub pair_f1: f64,
+    /// Number of gold items scored.
+    pub items: usize,
+}
+
+/// Score `predicted` (item, cluster label) against `gold` (item, label). Duplicate items: first one wins.
+pub fn score(predicted: &[(String, String)], gold: &[(String, String)]) -> ClusterScores {
+    let mut pred: HashMap<&str, &str> = HashMap::new();
+    for (item, label) in predicted {
+        pred.entry(item.as_str()).or_insert(label.as_str());
+    }
+    let mut gold_map: HashMap<&str, &str> = HashMap::new();
+    let mut items: Vec<&str> = Vec::new();
+    for (item, label) in gold {
+        if !gold_map.contains_key(item.as_str()) {
+            gold_map.insert(item.as_str(), label.as_str());
+            items.push(item.as_str());
+        }
+    }
+    let n = items.len();
+    if n == 0 {
+        return ClusterScores::default();
+    }
+    // Contingency counts: (predicted cluster, gold class) -> items. Unlabelled items get their own cluster.
+    let mut cell: HashMap<(String, &str), u64> = HashMap::new();
+    let mut pred_size: HashMap<String, u64> = HashMap::new();
+    let mut gold_size: HashMap<&str, u64> = HashMap::new();
+    let mut rows: Vec<(String, &str)> = Vec::with_capacity(n);
+    for item in &items {
+        let g = gold_map.get(item).copied().unwrap_or("");
+        let p = match pred.get(item) {
+            Some(p) => format!("p:{p}"),
+            None => format!("u:{item}"),
+        };
+        *cell.entry((p.clone(), g)).or_insert(0) += 1;
+        *pred_size.entry(p.clone()).or_insert(0) += 1;
+        *gold_size.entry(g).or_insert(0) += 1;
+        rows.push((p, g));
+    }
+    let (mut bp, mut br) = (0.0, 0.0);
+    for (key, &c) in &cell {
+        let c = c as f64;
+        bp += c * c / pred_size[&key.0] as f64;
+        br += c * c / gold_size[key.1] as f64;
+    }
+    let bcubed_p = bp / n as f64;
+    let bcubed_r = br / n as f64;
+    let pairs = |k: u64| (k * k.saturating_sub(1) / 2) as f64;
+    let tp: f64 = cell.values().map(|&c| pairs(c)).sum();
+    let pred_pairs: f64 = pred_size.values().map(|&c| pairs(c)).sum();
+    let gold_pairs: f64 = gold_size.values().map(|&c| pairs(c)).sum();
+    // With no pairs on a side, that side made no mistakes of its kind: precision/recall are 1.
+    let pair_p = if pred_pairs > 0.0 { tp / pred_pairs } else { 1.0 };
+    let pair_r = if gold_pairs > 0.0 { tp / gold_pairs } else { 1.0 };
+    ClusterScores {
+        bcubed_p,
+        bcubed_r,
+        bcubed_f1: f1(bcubed_p, bcubed_r),
+        pair_p,
+        pair_r,
+        pair_f1: f1(pair_p, pair_r),
+        items: n,
+    }
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(s: &str) -> Vec<(String, String)> {
+        s.split_whitespace()
+            .enumerate()
+            .map(|(i, l)| (format!("i{i}"), l.to_string()))
+            .collect()
+    }
+
+    fn check(pred: &str, gold: &str, bcubed: (f64, f64), pair: (f64, f64)) {
+        let s = score(&labels(pred), &labels(gold));
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(s.bcubed_p, bcubed.0) && close(s.bcubed_r, bcubed.1), "{pred} vs {gold}: {s:?}");
+        assert!(close(s.pair_p, pair.0) && close(s.pair_r, pair.1), "{pred} vs {gold}: {s:?}");
+    }
+
+    #[test]
+    fn perfect_and_degenerate_clusterings() {
+        check("a a b", "x x y", (1.0, 1.0), (1.0, 1.0));
+        // Everything in one cluster: B-cubed precision (2*2/3 + 1*1/3)/3 = 5/9, recall 1.
+        check("a a a", "x x y", (5.0 / 9.0, 1.0), (1.0 / 3.0, 1.0));
+        // All singletons: precision 1, recall (1/2 + 1/2 + 1)/3 = 2/3, no predicted pairs.
+        check("a b c", "x x y", (1.0, 2.0 / 3.0), (1.0, 0.0));
+    }
+
+    #[test]
+    fn missing_predictions_are_singletons() {
+        let gold = labels("x x");
+        let pred = vec![("i0".to_string(), "a".to_string())];
+        let s = score(&pred, &gold);
+        assert!((s.bcubed_r - 0.5).abs() < 1e-9);
+        assert_eq!(s.items, 2);
+        assert_eq!(score(&[], &[]).items, 0);
+    }
+}

@@ -4,6 +4,9 @@
 //! Invariants: reading never panics on any input; per-input problems come back as data
 //! ([`ReadOutcome::problems`]), not as a failure of the whole run.
 
+pub mod dates;
+pub mod decode;
+pub mod entities;
 pub mod eval;
 pub mod html;
 

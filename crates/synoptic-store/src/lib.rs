@@ -1,1 +1,391 @@
 //! The embedded store: SQLite (WAL, FTS5), schema versions and migrations. All SQL of Synoptic lives here.
+//!
+//! One interface, [`Store`], over one database file `synoptic.db` in a store directory. The design keeps
+//! the backend out of the API (no SQLite type is public), so a PostgreSQL backend can follow behind the
+//! same methods.
+//!
+//! - **Handles.** A [`Store`] is one connection. Open several on one directory for one writer plus any
+//!   number of readers: the database runs in WAL mode, so readers never wait for the writer.
+//! - **Writes.** Every read/write method lives on [`Db`], reachable from a [`Store`] (each write commits
+//!   on its own) and from a [`Tx`] inside [`Store::transaction`] (all writes of the closure commit
+//!   together, or none do). Batch ingest in transactions: it is much faster, and callers can report an
+//!   article as stored only after the transaction that holds it returned.
+//! - **Durability.** `synchronous=NORMAL` in WAL mode: once a commit returns, the data survives the
+//!   process being killed (`kill -9`); a power cut may lose the last commits but never corrupts the file.
+//! - **Ids.** Articles are keyed by their content id ([`synoptic_model::ids::article_id`]): inserting the
+//!   same article twice stores it once. Each article also gets `seq`, its ingest order.
+//! - **Versions.** The schema version lives in the file; opening migrates older stores step by step and
+//!   refuses newer ones ([`StoreError::TooNew`]). See [`schema`].
+//! - **Bad files.** A file that is not a database or is damaged gives [`StoreError::Corrupt`] naming the
+//!   path, never a panic.
+
+mod analysis;
+mod articles;
+mod error;
+mod feeds;
+pub mod schema;
+mod search;
+
+use rusqlite::{Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+use synoptic_model::{Annotations, Article, Document, Event, Story, Timestamp};
+
+pub use error::{BackendError, StoreError};
+pub use search::fts_query;
+
+/// File name of the database inside a store directory.
+pub const DB_FILE: &str = "synoptic.db";
+
+/// An article as stored: the article (with `copy_of` and `event` filled in), its annotations, and its
+/// ingest order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub annotations: Annotations,
+    /// Ingest order: strictly increasing, never reused.
+    pub seq: u64,
+}
+
+/// One line of the story list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub title: String,
+    /// Number of events listed in the story.
+    pub events: usize,
+    /// Articles over its events.
+    pub articles: usize,
+    /// Independent origins over its events.
+    pub origins: usize,
+    /// Distinct outlets of its articles, first seen first.
+    pub outlets: Vec<String>,
+    /// Earliest `first_seen` of its events.
+    pub first_seen: Option<Timestamp>,
+    /// Latest publication time of its articles (or latest `first_seen` when no article is dated).
+    pub last_seen: Option<Timestamp>,
+}
+
+/// One full-text search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub article: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    /// A passage of the article with the matched words marked `[like this]`.
+    pub snippet: String,
+    /// Relevance (BM25, title weighted twice the body): higher is better.
+    pub rank: f64,
+}
+
+/// What feed watching remembers about one feed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeedState {
+    pub url: String,
+    /// The `ETag` of the last successful response, for `If-None-Match`.
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the last successful response, for `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    pub last_polled: Option<Timestamp>,
+    /// Consecutive failures (0 after a success), for back-off.
+    pub failures: u32,
+    pub last_error: Option<String>,
+}
+
+/// A handle on a store: one database connection. See the crate documentation.
+pub struct Store {
+    db: Db,
+}
+
+/// The read and write methods, shared by [`Store`] (each write commits on its own) and [`Tx`] (writes
+/// commit together when the transaction closure returns `Ok`).
+pub struct Db {
+    conn: Connection,
+    /// The database file; `None` in memory.
+    path: Option<PathBuf>,
+}
+
+/// An open transaction; dereferences to [`Db`] for every read and write method.
+pub struct Tx<'s> {
+    db: &'s Db,
+}
+
+impl Deref for Store {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        self.db
+    }
+}
+
+impl Store {
+    /// Open the store in `dir` (created when missing) at `dir/synoptic.db`, in WAL mode, migrated to the
+    /// current schema.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        let path = dir.join(DB_FILE);
+        if path.is_dir() {
+            return Err(StoreError::Unreadable { path, reason: "it is a directory".into() });
+        }
+        let conn = Connection::open(&path).map_err(|e| StoreError::from(e).at(Some(&path)))?;
+        let setup = schema::configure(&conn, true).and_then(|()| schema::migrate(&conn, &path));
+        setup.map_err(|e| e.at(Some(&path)))?;
+        Ok(Store { db: Db { conn, path: Some(path) } })
+    }
+
+    /// A fresh store in memory (tests, one-shot runs).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        schema::configure(&conn, false)?;
+        schema::migrate(&conn, Path::new(":memory:"))?;
+        Ok(Store { db: Db { conn, path: None } })
+    }
+
+    /// Run `f` in one write transaction: everything it writes commits together when it returns `Ok`,
+    /// and nothing when it returns `Err` (or panics). When this returns `Ok`, the writes are durable.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let at = self.db.path.clone();
+        let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        let out = f(&Tx { db: &self.db })?;
+        tx.commit().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        Ok(out)
+    }
+
+    /// Run `f` on one consistent snapshot of the store (reads only; nothing is written).
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let at = self.db.path.clone();
+        let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Deferred)
+            .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        let out = f(&Tx { db: &self.db });
+        tx.rollback().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        out
+    }
+}
+
+impl Db {
+    fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        f(&self.conn).map_err(|e| e.at(self.path.as_deref()))
+    }
+
+    /// The database file, or `None` for a store in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        self.run(schema::version)
+    }
+
+    /// The schema as the database reports it (one line per table, index and trigger), for diagnostics.
+    pub fn schema_dump(&self) -> Result<Vec<String>, StoreError> {
+        self.run(schema::dump)
+    }
+
+    /// A full check of the file; [`StoreError::Corrupt`] when it finds damage.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        self.run(|c| {
+            let problems = {
+                let mut st = c.prepare("PRAGMA integrity_check")?;
+                st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
+            };
+            if problems.len() == 1 && problems[0] == "ok" {
+                return Ok(());
+            }
+            let path = self.path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+            Err(StoreError::Corrupt { path, reason: problems.join("; ") })
+        })
+    }
+
+    // ---- articles ----
+
+    /// Store an article with its annotations. Returns `false` (and changes nothing) when an article with
+    /// the same id is already stored.
+    pub fn insert_article(&self, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
+        self.run(|c| articles::insert(c, a, ann))
+    }
+
+    pub fn contains_article(&self, id: &str) -> Result<bool, StoreError> {
+        self.run(|c| articles::contains(c, id))
+    }
+
+    /// One article with its annotations, placement and ingest order.
+    pub fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        self.run(|c| articles::get(c, id))
+    }
+
+    /// The stored articles among `ids`, in the order given (unknown ids are skipped).
+    pub fn articles_by_ids(&self, ids: &[String]) -> Result<Vec<StoredArticle>, StoreError> {
+        self.run(|c| articles::by_ids(c, ids))
+    }
+
+    /// Every article, in ingest order (without annotations: see [`Db::articles_after`]).
+    pub fn articles(&self) -> Result<Vec<Article>, StoreError> {
+        self.run(articles::all)
+    }
+
+    /// Up to `limit` articles with `seq` greater than `after`, in ingest order: page through the store,
+    /// or pick up what arrived since a known point.
+    pub fn articles_after(&self, after: u64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
+        self.run(|c| articles::after(c, after, limit))
+    }
+
+    pub fn article_count(&self) -> Result<usize, StoreError> {
+        self.run(articles::count)
+    }
+
+    /// Record where an article belongs: its origin when it is a copy, and its event.
+    pub fn set_placement(&self, article: &str, copy_of: Option<&str>, event: &str) -> Result<(), StoreError> {
+        self.run(|c| articles::set_placement(c, article, copy_of, Some(event)))
+    }
+
+    /// Replace an article's annotations (after re-annotating).
+    pub fn set_annotations(&self, article: &str, ann: &Annotations) -> Result<(), StoreError> {
+        self.run(|c| articles::set_annotations(c, article, ann))
+    }
+
+    // ---- events and stories ----
+
+    /// Store a computed event whole (inserted, or replacing the event with the same id).
+    pub fn put_event(&self, e: &Event) -> Result<(), StoreError> {
+        self.run(|c| analysis::put_event(c, e))
+    }
+
+    pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
+        self.run(|c| analysis::event(c, id))
+    }
+
+    /// Every event, in time order (`first_seen`, undated last, then in the order first stored).
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.run(analysis::events)
+    }
+
+    /// The articles placed in an event (by [`Db::set_placement`]), in ingest order.
+    pub fn event_members(&self, id: &str) -> Result<Vec<StoredArticle>, StoreError> {
+        self.run(|c| articles::members(c, id))
+    }
+
+    /// Remove an event (after a merge); its articles keep their placement until placed again.
+    pub fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
+        self.run(|c| analysis::delete_event(c, id))
+    }
+
+    /// Store a story whole (inserted, or replacing the story with the same id).
+    pub fn put_story(&self, s: &Story) -> Result<(), StoreError> {
+        self.run(|c| analysis::put_story(c, s))
+    }
+
+    pub fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
+        self.run(|c| analysis::story(c, id))
+    }
+
+    /// The story list, newest first (by last seen).
+    pub fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        self.run(analysis::stories)
+    }
+
+    pub fn delete_story(&self, id: &str) -> Result<bool, StoreError> {
+        self.run(|c| analysis::delete_story(c, id))
+    }
+
+    /// Forget every event, story, placement and engine state (articles and annotations stay): the start
+    /// of a full re-clustering.
+    pub fn reset_analysis(&self) -> Result<(), StoreError> {
+        self.run(analysis::reset)
+    }
+
+    // ---- engine state ----
+
+    /// Keep an opaque blob under `key` (the engine's index of copies and events).
+    pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.run(|c| analysis::put_state(c, key, bytes))
+    }
+
+    pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.run(|c| analysis::state(c, key))
+    }
+
+    // ---- search ----
+
+    /// Full-text search over titles and texts, best first. `query` is user input: words are matched
+    /// whole (all of them), `"a phrase"` as a phrase, `word*` as a prefix; any other syntax is taken as
+    /// text, never as an error. An empty query finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.run(|c| search::search(c, query, limit))
+    }
+
+    // ---- documents ----
+
+    /// The contract document of the whole store.
+    pub fn document(&self) -> Result<Document, StoreError> {
+        self.run(analysis::document)
+    }
+
+    /// The document cut to one story: the story, its events and their articles.
+    pub fn document_for_story(&self, id: &str) -> Result<Option<Document>, StoreError> {
+        self.run(|c| analysis::document_for_story(c, id))
+    }
+
+    /// The document cut to one event: the event, its story and its articles.
+    pub fn document_for_event(&self, id: &str) -> Result<Option<Document>, StoreError> {
+        self.run(|c| analysis::document_for_event(c, id))
+    }
+
+    // ---- feeds ----
+
+    pub fn put_feed_state(&self, f: &FeedState) -> Result<(), StoreError> {
+        self.run(|c| feeds::put(c, f))
+    }
+
+    pub fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        self.run(|c| feeds::get(c, url))
+    }
+
+    /// Every watched feed's state, by URL.
+    pub fn feed_states(&self) -> Result<Vec<FeedState>, StoreError> {
+        self.run(feeds::all)
+    }
+}
+
+/// Parse a stored RFC 3339 timestamp.
+pub(crate) fn parse_ts(what: &str, s: Option<String>) -> Result<Option<Timestamp>, StoreError> {
+    s.map(|s| chrono::DateTime::parse_from_rfc3339(&s).map_err(|e| StoreError::invalid(what, format!("{s:?}: {e}"))))
+        .transpose()
+}
+
+/// The stored form of a timestamp: RFC 3339 text (keeping the source's offset) and Unix seconds.
+pub(crate) fn ts_text(t: Option<&Timestamp>) -> Option<String> {
+    t.map(|t| t.to_rfc3339())
+}
+
+pub(crate) fn ts_secs(t: Option<&Timestamp>) -> Option<i64> {
+    t.map(|t| t.timestamp())
+}
+
+/// Run several statements as one unit, inside or outside a transaction.
+pub(crate) fn atomically<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.execute_batch("SAVEPOINT synoptic_write")?;
+    match f(conn) {
+        Ok(v) => {
+            conn.execute_batch("RELEASE synoptic_write")?;
+            Ok(v)
+        }
+        Err(e) => {
+            // The original error matters more than a failure to roll back.
+            let _ = conn.execute_batch("ROLLBACK TO synoptic_write; RELEASE synoptic_write");
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,859 @@
+//! Named entities of one article: capitalised runs split into titles and names, classified as person,
+//! organisation, place or other (gazetteer, word shapes, context), and resolved so that every mention of
+//! one thing ("NATO Secretary General Jane Roe", "Ms. Roe", "Roe's", "the NATO chief") names one entity.
+
+use std::collections::{HashMap, HashSet};
+
+use synoptic_model::{EntityKind, Span};
+
+use super::gazetteer::{self, fold};
+use super::tokens::Tok;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// A title a person holds in the article: "NATO" + "secretary general", "Kremlin" + "spokesman".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    /// Folded qualifier ("nato", "ukrainian", "russian foreign ministry"), may be empty.
+    pub qualifier: String,
+    /// Folded title ("secretary general", "president", "spokesman").
+    pub title: String,
+}
+
+/// One entity of the article.
+#[derive(Debug, Clone)]
+pub struct Ent {
+    pub canonical: String,
+    pub key: String,
+    pub kind: EntityKind,
+    pub gender: Option<Gender>,
+    pub roles: Vec<Role>,
+    /// Folded words of the longest name (people).
+    pub name_words: Vec<String>,
+}
+
+/// One mention of an entity.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub span: Span,
+    pub surface: String,
+    pub ent: usize,
+    /// Token range of the mention (descriptions include "the").
+    pub toks: (usize, usize),
+    /// A description ("the NATO chief") rather than a name.
+    pub description: bool,
+}
+
+/// Entities and their mentions, mentions in text order.
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    pub ents: Vec<Ent>,
+    pub mentions: Vec<Mention>,
+}
+
+impl Entities {
+    /// The mention whose token range contains token `t`.
+    pub fn mention_at(&self, t: usize) -> Option<&Mention> {
+        self.mentions.iter().find(|m| m.toks.0 <= t && t < m.toks.1)
+    }
+}
+
+const HONORIFICS: &[(&str, Option<Gender>)] = &[
+    ("mr", Some(Gender::Male)),
+    ("mrs", Some(Gender::Female)),
+    ("ms", Some(Gender::Female)),
+    ("miss", Some(Gender::Female)),
+    ("sir", Some(Gender::Male)),
+    ("dame", Some(Gender::Female)),
+    ("lord", Some(Gender::Male)),
+    ("lady", Some(Gender::Female)),
+    ("madame", Some(Gender::Female)),
+    ("mme", Some(Gender::Female)),
+    ("monsieur", Some(Gender::Male)),
+    ("dr", None),
+    ("prof", None),
+    ("professor", None),
+];
+
+/// Words that make a capitalised word a title, not part of a name.
+const TITLES: &[&str] = &[
+    "president", "vice", "prime", "minister", "secretary", "general", "secretary-general", "chancellor", "king",
+    "queen", "prince", "princess", "pope", "senator", "sen", "governor", "gov", "mayor", "chief", "spokesman",
+    "spokeswoman", "spokesperson", "director", "director-general", "chairman", "chairwoman", "chair", "commander",
+    "gen", "col", "lt", "sgt", "adm", "maj", "capt", "rep", "representative", "judge", "justice", "ambassador", "ceo",
+    "deputy", "foreign", "defence", "defense", "interior", "finance", "state", "premier", "emir", "sheikh",
+    "ayatollah", "archbishop", "bishop", "cardinal", "envoy", "congressman", "congresswoman", "attorney", "speaker",
+    "leader", "head", "commissioner", "coach", "colonel", "lieutenant", "sergeant", "captain", "admiral", "major",
+    "marshal", "crown", "supreme", "executive", "officer", "treasurer", "economy", "trade", "health", "education",
+    "labor", "labour", "energy", "transport", "culture", "mp", "lawmaker", "chief-of-staff", "vice-president",
+    "president-elect", "sultan", "rabbi", "imam", "reverend", "rev", "father", "sister", "brother", "saint",
+];
+
+/// Lowercase role words that, right before a name, make it a person and give their role.
+const ROLE_WORDS: &[&str] = &[
+    "spokesman", "spokeswoman", "spokesperson", "minister", "president", "chief", "leader", "secretary", "official",
+    "head", "envoy", "ambassador", "director", "chairman", "chairwoman", "ceo", "commander", "general", "senator",
+    "governor", "mayor", "premier", "chancellor", "adviser", "advisor", "aide", "lawmaker", "prosecutor", "judge",
+    "analyst", "researcher", "professor", "economist", "expert", "diplomat", "politician", "founder", "coach",
+    "captain", "colonel", "officer", "negotiator", "representative", "deputy", "correspondent", "reporter",
+    "journalist", "author", "activist", "candidate", "manager", "executive", "president-elect", "secretary-general",
+];
+
+const ORG_WORDS: &[&str] = &[
+    "ministry", "council", "party", "union", "organization", "organisation", "agency", "bank", "fund", "committee",
+    "commission", "court", "parliament", "congress", "senate", "assembly", "army", "navy", "forces", "force", "fleet",
+    "group", "inc", "corp", "corporation", "ltd", "llc", "plc", "company", "university", "institute", "association",
+    "office", "department", "service", "services", "news", "times", "post", "journal", "herald", "guardian",
+    "telegraph", "tribune", "gazette", "independent", "press", "network", "alliance", "federation", "foundation",
+    "administration", "authority", "command", "guard", "police", "government", "cabinet", "league", "club",
+    "school", "college", "center", "centre", "airlines", "airways", "motors", "bureau", "directorate", "coalition",
+    "movement", "brigade", "battalion", "regiment", "division", "corps", "reserve", "exchange", "board", "church",
+    "agency", "nations", "bloc", "society", "institution", "industries", "holdings", "systems", "technologies",
+    "media", "radio", "television", "tv", "channel", "magazine", "review", "daily", "observer", "mirror", "wire",
+];
+
+const PLACE_WORDS: &[&str] = &[
+    "square", "street", "avenue", "road", "river", "sea", "ocean", "mountains", "mountain", "island", "islands",
+    "bay", "lake", "gulf", "peninsula", "province", "region", "oblast", "county", "district", "valley", "airport",
+    "bridge", "palace", "park", "strait", "coast", "desert", "canal", "highway", "port", "harbour", "harbor",
+    "station", "plaza", "hill", "hills", "heights", "cathedral", "city", "republic", "kingdom", "territory",
+    "territories", "basin", "plain", "forest", "beach", "border", "capital", "village", "town", "state",
+];
+
+const PLACE_PREFIXES: &[&str] = &["st", "saint", "san", "santa", "fort", "port", "mount", "lake", "cape", "new"];
+
+const OTHER_WORDS: &[&str] = &[
+    "summit", "conference", "games", "cup", "war", "forum", "festival", "olympics", "award", "prize", "act", "treaty",
+    "agreement", "accord", "plan", "program", "programme", "operation", "day", "election", "elections",
+    "championship", "initiative", "bill", "law", "doctrine", "declaration", "convention", "strategy", "index",
+    "report", "show", "series", "project", "deal", "pact", "talks", "meeting", "crisis", "revolution", "offensive",
+];
+
+/// Words that never start or end a name: function words and sentence openers.
+const FUNCTION: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "to", "for", "of", "and", "but", "or", "as", "by", "from", "with", "after",
+    "before", "while", "when", "if", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
+    "your", "he", "she", "it", "they", "we", "i", "you", "there", "here", "however", "although", "though",
+    "meanwhile", "since", "during", "according", "despite", "also", "yet", "so", "then", "now", "today",
+    "yesterday", "tomorrow", "what", "who", "where", "why", "how", "some", "many", "most", "all", "both", "each",
+    "every", "no", "not", "one", "two", "three", "another", "other", "such", "more", "last", "next", "first", "new",
+    "former", "late", "said", "says", "like", "unlike", "among", "under", "over", "about", "into", "through",
+    "without", "within", "amid", "around", "even", "just", "only", "still", "because", "once", "until", "whether",
+    "which", "whose", "whom", "let", "please", "yes", "well", "indeed", "instead", "later", "earlier", "again",
+    "photo", "source", "written", "read", "watch", "see", "follow", "image", "video", "is", "are", "was", "were",
+    "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "must", "do", "does", "did",
+    "thanks", "dear", "hello", "oh", "mr.", "note", "update", "updated", "editor", "by", "via", "across", "behind",
+    "near", "toward", "towards", "against", "between", "beyond", "up", "down", "out", "off", "top", "speaking",
+    "asked", "told", "western", "eastern", "northern", "southern", "central", "european", "westerners",
+    "international", "national", "global", "foreign", "several", "few", "any", "much", "very", "too", "it's",
+    "we're", "i'm", "don't", "can't", "won't", "that's", "there's", "here's", "what's", "let's", "our",
+];
+
+const WEEKDAYS_MONTHS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// Verbs that, right after a lone capitalised word, make it a person.
+const SPEECH_AFTER: &[&str] = &[
+    "said", "says", "told", "tweeted", "added", "wrote", "posted", "explained", "insisted", "argued", "stressed",
+    "noted", "warned", "recalled", "emphasized", "emphasised", "declared", "replied", "asked", "reiterated",
+];
+
+fn lower(w: &str) -> String {
+    w.trim_end_matches('.').to_lowercase()
+}
+
+fn in_list(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+fn honorific(w: &str) -> Option<Option<Gender>> {
+    HONORIFICS.iter().find(|(h, _)| *h == w).map(|(_, g)| *g)
+}
+
+fn is_title(w: &str) -> bool {
+    in_list(TITLES, w) || honorific(w).is_some()
+}
+
+fn is_demonym(folded: &str) -> bool {
+    gazetteer::country_of_demonym(folded).is_some()
+        || (folded.ends_with('s') && gazetteer::country_of_demonym(&folded[..folded.len() - 1]).is_some())
+}
+
+/// Gender a role word implies.
+fn role_gender(w: &str) -> Option<Gender> {
+    match w {
+        "spokesman" | "chairman" | "congressman" | "king" | "prince" | "father" | "brother" | "sultan" => {
+            Some(Gender::Male)
+        }
+        "spokeswoman" | "chairwoman" | "congresswoman" | "queen" | "princess" | "sister" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Is the gap between two tokens plain space (so they can belong to one name)?
+fn plain_gap(text: &str, a: &Tok, b: &Tok) -> bool {
+    let gap = &text[a.full_end..b.start];
+    if gap.is_empty() || gap.len() > 3 {
+        return false;
+    }
+    let rest = gap.strip_prefix('.').unwrap_or(gap);
+    if rest.len() != gap.len() {
+        // "Mr. Smith", "St. Louis", "J. Smith": a dot only after an abbreviation or initial
+        let w = lower(a.text(text));
+        let initial = a.end - a.start == 1;
+        if !(initial || honorific(&w).is_some() || is_title(&w) || in_list(PLACE_PREFIXES, &w)) {
+            return false;
+        }
+    }
+    !rest.is_empty() && rest.chars().all(|c| c == ' ' || c == '\u{a0}')
+}
+
+const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "der", "bin", "al", "la", "le", "du"];
+
+/// A capitalised run split into its parts.
+#[derive(Debug, Clone)]
+struct Cand {
+    /// Name token range (no titles, no leading function words).
+    name: (usize, usize),
+    /// Token range the mention covers, for descriptions.
+    kind: Option<EntityKind>,
+    gender: Option<Gender>,
+    role: Option<Role>,
+    /// Title with no name after it: a description to resolve ("The NATO Secretary General").
+    description: Option<Role>,
+    desc_range: (usize, usize),
+}
+
+/// Find the entities of an article.
+pub fn find(text: &str, toks: &[Tok]) -> Entities {
+    let cands = candidates(text, toks);
+    resolve(text, toks, cands)
+}
+
+fn candidates(text: &str, toks: &[Tok]) -> Vec<Cand> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !toks[i].cap || is_break_token(text, &toks[i]) {
+            i += 1;
+            continue;
+        }
+        // Grow the run.
+        let start = i;
+        let mut end = i + 1;
+        while end < toks.len() && !toks[end - 1].possessive {
+            let prev = &toks[end - 1];
+            let next = &toks[end];
+            if next.sent != prev.sent || !plain_gap(text, prev, next) {
+                break;
+            }
+            if next.cap && !is_break_token(text, next) {
+                end += 1;
+                continue;
+            }
+            // Connector followed by a capitalised word: "Bank of England".
+            let w = next.text(text);
+            if in_list(CONNECTORS, w)
+                && end + 1 < toks.len()
+                && toks[end + 1].cap
+                && !is_break_token(text, &toks[end + 1])
+                && plain_gap(text, next, &toks[end + 1])
+            {
+                end += 2;
+                continue;
+            }
+            break;
+        }
+        i = end;
+        split_run(text, toks, start, end, &mut out);
+    }
+    out
+}
+
+/// Tokens that never belong to a name: dates, hyphenated adjectives ("Moscow-annexed"), hashtags' digits.
+fn is_break_token(text: &str, t: &Tok) -> bool {
+    let w = t.text(text);
+    let l = w.to_lowercase();
+    if in_list(WEEKDAYS_MONTHS, &l) {
+        return true;
+    }
+    if let Some((_, tail)) = w.split_once('-')
+        && tail.starts_with(|c: char| c.is_lowercase())
+    {
+        return true;
+    }
+    false
+}
+
+fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<Cand>) {
+    let words: Vec<String> = toks[start..end].iter().map(|t| lower(t.text(text))).collect();
+    // Trim function words and connectors at both ends.
+    let mut a = 0;
+    let mut b = words.len();
+    while a < b && (in_list(FUNCTION, &words[a]) || in_list(CONNECTORS, &words[a])) {
+        a += 1;
+    }
+    while b > a && (in_list(FUNCTION, &words[b - 1]) || in_list(CONNECTORS, &words[b - 1])) {
+        b -= 1;
+    }
+    if a >= b {
+        return;
+    }
+    let any_org = words[a..b].iter().any(|w| in_list(ORG_WORDS, w));
+    // Titles: first title word F, contiguous titles to L, name after.
+    let first_title = (a..b).find(|&k| is_title(&words[k]));
+    if let Some(f) = first_title {
+        let mut l = f;
+        while l + 1 < b && is_title(&words[l + 1]) {
+            l += 1;
+        }
+        let name_has_org = words[l + 1..b].iter().any(|w| in_list(ORG_WORDS, w) || in_list(OTHER_WORDS, w));
+        let last_is_org = in_list(ORG_WORDS, &words[b - 1]);
+        if !name_has_org && !last_is_org {
+            let mut gender = None;
+            let mut title_words = Vec::new();
+            for w in &words[f..=l] {
+                if let Some(g) = honorific(w) {
+                    gender = gender.or(g);
+                } else {
+                    gender = gender.or(role_gender(w));
+                    title_words.push(w.as_str());
+                }
+            }
+            let qualifier = fold(&span_text(text, toks, start + a, start + f));
+            let role = (!title_words.is_empty())
+                .then(|| Role { qualifier: qualifier.clone(), title: fold(&title_words.join(" ")) });
+            // The qualifier itself ("NATO", "Kremlin") is an entity unless it is an adjective.
+            if f > a {
+                split_plain(text, toks, start + a, start + f, out);
+            }
+            if l + 1 < b {
+                out.push(Cand {
+                    name: (start + l + 1, start + b),
+                    kind: Some(EntityKind::Person),
+                    gender,
+                    role,
+                    description: None,
+                    desc_range: (0, 0),
+                });
+            } else if let Some(role) = role {
+                // Title without a name: "the NATO Secretary General".
+                let mut ds = start + a;
+                if ds > 0 && toks[ds - 1].text(text).eq_ignore_ascii_case("the") {
+                    ds -= 1;
+                }
+                out.push(Cand {
+                    name: (start + a, start + b),
+                    kind: None,
+                    gender,
+                    role: None,
+                    description: Some(role),
+                    desc_range: (ds, start + b),
+                });
+            }
+            return;
+        }
+        if !any_org && !last_is_org {
+            // e.g. a title inside something else; fall through to a plain name
+        }
+    }
+    split_plain(text, toks, start + a, start + b, out);
+}
+
+/// A run without titles: strip leading adjectives ("Iranian drones", "Ukrainian") and emit the name.
+fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<Cand>) {
+    let last = lower(toks[b - 1].text(text));
+    let org_tail = in_list(ORG_WORDS, &last);
+    while a < b && !org_tail && is_demonym(&fold(toks[a].text(text))) && !toks[a].possessive {
+        a += 1;
+    }
+    if a >= b {
+        return;
+    }
+    if b - a == 1 && in_list(FUNCTION, &lower(toks[a].text(text))) {
+        return;
+    }
+    // A lowercase role word right before: "Kremlin spokesman Dmitry Ivanov", "spokeswoman Jane Roe".
+    let mut role = None;
+    let mut gender = None;
+    let mut kind = None;
+    if a > 0 {
+        let prev = &toks[a - 1];
+        let w = lower(prev.text(text));
+        if !prev.cap && in_list(ROLE_WORDS, &w) && prev.sent == toks[a].sent && plain_gap(text, prev, &toks[a]) {
+            let mut qs = a - 1;
+            while qs > 0
+                && toks[qs - 1].cap
+                && toks[qs - 1].sent == prev.sent
+                && plain_gap(text, &toks[qs - 1], &toks[qs])
+                && !toks[qs - 1].sent_start
+            {
+                qs -= 1;
+            }
+            // Include a sentence-initial qualifier too ("Kremlin spokesman X said").
+            if qs > 0
+                && toks[qs - 1].cap
+                && toks[qs - 1].sent_start
+                && toks[qs - 1].sent == prev.sent
+                && plain_gap(text, &toks[qs - 1], &toks[qs])
+                && !in_list(FUNCTION, &lower(toks[qs - 1].text(text)))
+            {
+                qs -= 1;
+            }
+            let qualifier = fold(&span_text(text, toks, qs, a - 1));
+            gender = role_gender(&w);
+            role = Some(Role { qualifier, title: fold(&w) });
+            if b - a <= 4 && !org_tail {
+                kind = Some(EntityKind::Person);
+            }
+        }
+    }
+    out.push(Cand { name: (a, b), kind, gender, role, description: None, desc_range: (0, 0) });
+}
+
+fn span_text(text: &str, toks: &[Tok], a: usize, b: usize) -> String {
+    if a >= b {
+        return String::new();
+    }
+    text[toks[a].start..toks[b - 1].end].to_string()
+}
+
+/// Classify a name that has no title: gazetteer, shape and word lists.
+fn classify(words: &[String], folded: &str, raw: &[&str]) -> (EntityKind, Option<&'static str>) {
+    if let Some(k) = gazetteer::lookup(folded) {
+        return (k.kind, Some(k.canonical));
+    }
+    let last = words.last().map(String::as_str).unwrap_or("");
+    if words.iter().any(|w| in_list(ORG_WORDS, w)) && !in_list(PLACE_WORDS, last) {
+        return (EntityKind::Organization, None);
+    }
+    if in_list(PLACE_WORDS, last) || words.first().is_some_and(|w| in_list(PLACE_PREFIXES, w)) && words.len() > 1 {
+        return (EntityKind::Place, None);
+    }
+    if words.iter().any(|w| in_list(OTHER_WORDS, w)) {
+        return (EntityKind::Other, None);
+    }
+    let acronym = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '&');
+    if raw.len() == 1 && acronym(raw[0]) {
+        return (EntityKind::Organization, None);
+    }
+    let name_like = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}' || c == '.')
+    };
+    if (2..=4).contains(&raw.len()) && raw.iter().all(|w| name_like(w)) && !raw.iter().all(|w| acronym(w)) {
+        // Every word a known place ("Korea Japan") is unlikely a person; one known word is fine.
+        return (EntityKind::Person, None);
+    }
+    (EntityKind::Other, None)
+}
+
+struct Builder {
+    ents: Vec<Ent>,
+    by_key: HashMap<(EntityKind, String), usize>,
+}
+
+impl Builder {
+    fn add(&mut self, kind: EntityKind, canonical: &str) -> usize {
+        let key = entity_key_with(canonical);
+        if let Some(&i) = self.by_key.get(&(kind, key.clone())) {
+            return i;
+        }
+        let i = self.ents.len();
+        let name_words = fold(canonical).split(' ').map(str::to_string).collect();
+        self.ents.push(Ent {
+            canonical: canonical.to_string(),
+            key: key.clone(),
+            kind,
+            gender: None,
+            roles: Vec::new(),
+            name_words,
+        });
+        self.by_key.insert((kind, key), i);
+        i
+    }
+}
+
+/// Key of a canonical name: gazetteer canonical when known.
+fn entity_key_with(name: &str) -> String {
+    let f = fold(name);
+    match gazetteer::lookup(&f) {
+        Some(k) => fold(k.canonical),
+        None => f,
+    }
+}
+
+/// Does the person `p` (folded words) carry the name `n` (folded words)? "jane roe" ⊇ "roe".
+fn name_matches(p: &[String], n: &[String]) -> bool {
+    if n.is_empty() || n.len() > p.len() {
+        return false;
+    }
+    let off = p.len() - n.len();
+    n.iter().zip(&p[off..]).all(|(a, b)| a == b || close(a, b))
+}
+
+/// Spelling variants of one name word: equal after folding, or one edit apart on long words.
+pub fn close(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) < 6 || la.abs_diff(lb) > 1 {
+        return false;
+    }
+    // Same first two letters, at most one edit.
+    a.chars().take(2).eq(b.chars().take(2)) && edit_distance(a, b) <= 1
+}
+
+/// Levenshtein distance over chars, small inputs.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
+    let mut b = Builder { ents: Vec::new(), by_key: HashMap::new() };
+    // Capitalised words seen mid-sentence: evidence that a sentence-initial word is a name.
+    let mid: HashSet<&str> = toks.iter().filter(|t| t.cap && !t.sent_start).map(|t| t.text(text)).collect();
+    // Acronyms defined in the text: "Full Name (ACR)".
+    let mut acronyms: HashMap<String, String> = HashMap::new();
+    for c in &cands {
+        let (a, e) = c.name;
+        if e - a < 2 {
+            continue;
+        }
+        let after = &text[toks[e - 1].full_end..];
+        if let Some(rest) = after.strip_prefix(" (")
+            && let Some(close_at) = rest.find(')')
+        {
+            let acr = &rest[..close_at];
+            if (2..=8).contains(&acr.len())
+                && acr.chars().all(|c| c.is_ascii_uppercase())
+                && acr.starts_with(text[toks[a].start..].chars().next().unwrap_or(' '))
+            {
+                acronyms.insert(acr.to_string(), span_text(text, toks, a, e));
+            }
+        }
+    }
+
+    // Pass 1: people with titles or full names, so that lone surnames anywhere resolve to them.
+    struct Pending {
+        cand: Cand,
+        kind: EntityKind,
+        canonical: String,
+        words: Vec<String>,
+    }
+    let mut pending = Vec::with_capacity(cands.len());
+    for c in cands {
+        if c.description.is_some() {
+            pending.push(Pending { cand: c, kind: EntityKind::Person, canonical: String::new(), words: Vec::new() });
+            continue;
+        }
+        let (a, e) = c.name;
+        let raw: Vec<&str> = toks[a..e].iter().map(|t| t.text(text)).collect();
+        let surface = span_text(text, toks, a, e);
+        let folded = fold(&surface);
+        if folded.is_empty() {
+            continue;
+        }
+        let words: Vec<String> = folded.split(' ').map(str::to_string).collect();
+        let lower_words: Vec<String> = raw.iter().map(|w| lower(w)).collect();
+        let (kind, canonical) = if let Some(full) = acronyms.get(surface.as_str()) {
+            let f = fold(full);
+            match gazetteer::lookup(&f) {
+                Some(k) => (k.kind, k.canonical.to_string()),
+                None => (classify(&lower_words, &f, &[full.as_str()]).0.max_org(), full.clone()),
+            }
+        } else {
+            match c.kind {
+                Some(k) => (k, surface.clone()),
+                None => {
+                    let (k, canon) = classify(&lower_words, &folded, &raw);
+                    (k, canon.map(str::to_string).unwrap_or_else(|| surface.clone()))
+                }
+            }
+        };
+        pending.push(Pending { cand: c, kind, canonical, words });
+    }
+    // Register people with two or more words (longest first) or a title.
+    let mut people: Vec<usize> = Vec::new();
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(pending[i].words.len()));
+    for &i in &order {
+        let p = &pending[i];
+        if p.kind != EntityKind::Person || p.cand.description.is_some() {
+            continue;
+        }
+        if p.words.len() < 2 && p.cand.role.is_none() && p.cand.gender.is_none() {
+            continue;
+        }
+        if people.iter().any(|&e| name_matches(&b.ents[e].name_words, &p.words)) {
+            continue;
+        }
+        let e = b.add(EntityKind::Person, &p.canonical);
+        people.push(e);
+    }
+
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut descriptions: Vec<(Role, Option<Gender>, (usize, usize))> = Vec::new();
+    for p in pending {
+        if let Some(role) = p.cand.description {
+            descriptions.push((role, p.cand.gender, p.cand.desc_range));
+            continue;
+        }
+        let (a, e) = p.cand.name;
+        let single = e - a == 1;
+        // A lone word that names a person of the article.
+        let person = people.iter().copied().find(|&pi| name_matches(&b.ents[pi].name_words, &p.words));
+        let ent = if let Some(pi) = person.filter(|_| p.kind == EntityKind::Person || single || p.words.len() < 3) {
+            if p.kind != EntityKind::Person && gazetteer::lookup(&p.words.join(" ")).is_some_and(|k| k.prominent) {
+                // "Jordan" the country, not Mr. Jordan: keep the gazetteer's reading for prominent names.
+                b.add(p.kind, &p.canonical)
+            } else {
+                pi
+            }
+        } else {
+            if single && toks[a].sent_start {
+                let w = toks[a].text(text);
+                let known = gazetteer::lookup(&p.words[0]).is_some_and(|k| k.prominent || k.population >= 100_000);
+                let acronym = w.len() >= 2 && w.chars().all(|c| c.is_uppercase());
+                if !(known || acronym || mid.contains(w) || acronyms.contains_key(w)) {
+                    continue;
+                }
+            }
+            let mut kind = p.kind;
+            if single && kind == EntityKind::Other {
+                if is_demonym(&p.words[0]) {
+                    continue;
+                }
+                let next = toks.get(e).map(|t| t.text(text)).unwrap_or("");
+                if in_list(SPEECH_AFTER, next) && toks.get(e).is_some_and(|t| t.sent == toks[a].sent) {
+                    kind = EntityKind::Person;
+                }
+            }
+            b.add(kind, &p.canonical)
+        };
+        let entity = &mut b.ents[ent];
+        if let Some(g) = p.cand.gender {
+            entity.gender.get_or_insert(g);
+        }
+        if let Some(role) = p.cand.role
+            && !entity.roles.contains(&role)
+        {
+            entity.roles.push(role);
+        }
+        if entity.kind == EntityKind::Person && p.words.len() > entity.name_words.len() {
+            entity.canonical = span_text(text, toks, a, e);
+            entity.name_words = p.words.clone();
+        }
+        mentions.push(Mention {
+            span: Span::new(toks[a].start, toks[e - 1].end),
+            surface: span_text(text, toks, a, e),
+            ent,
+            toks: (a, e),
+            description: false,
+        });
+    }
+    // Descriptions: capitalised titles without a name, and "the <qualifier> <role>" phrases.
+    for (role, _, range) in descriptions {
+        if let Some(ent) = resolve_role(&b.ents, &role.qualifier, &role.title) {
+            push_description(text, toks, &mut mentions, ent, range);
+        }
+    }
+    for (ent, range) in the_phrases(text, toks, &mut b) {
+        if !mentions.iter().any(|m| m.toks.0 < range.1 && range.0 < m.toks.1 && !m.description) {
+            push_description(text, toks, &mut mentions, ent, range);
+        } else if let Some(m) =
+            mentions.iter_mut().find(|m| m.toks.0 >= range.0 && m.toks.1 <= range.1 && !m.description)
+        {
+            // "the Ukrainian capital" never took "Ukrainian" as a name; a qualifier like "NATO" did: keep
+            // that org mention, and add the description over the whole phrase only when it names a person.
+            let _ = m;
+            if b.ents[ent].kind == EntityKind::Person {
+                push_description(text, toks, &mut mentions, ent, range);
+            }
+        }
+    }
+    infer_gender_from_pronouns(text, toks, &mut b.ents, &mentions);
+    mentions.sort_by_key(|m| (m.span.start, m.description));
+    Entities { ents: b.ents, mentions }
+}
+
+fn push_description(text: &str, toks: &[Tok], mentions: &mut Vec<Mention>, ent: usize, range: (usize, usize)) {
+    let (a, e) = range;
+    if a >= e || e > toks.len() {
+        return;
+    }
+    mentions.push(Mention {
+        span: Span::new(toks[a].start, toks[e - 1].end),
+        surface: span_text(text, toks, a, e),
+        ent,
+        toks: (a, e),
+        description: true,
+    });
+}
+
+trait MaxOrg {
+    fn max_org(self) -> EntityKind;
+}
+impl MaxOrg for EntityKind {
+    /// An expansion in "Full Name (ACR)" names an organisation unless it is clearly something else.
+    fn max_org(self) -> EntityKind {
+        match self {
+            EntityKind::Person | EntityKind::Other => EntityKind::Organization,
+            k => k,
+        }
+    }
+}
+
+/// Nouns that, after "the" and a qualifier, stand for a person holding a title.
+const ROLE_NOUNS: &[&str] = &[
+    "chief", "leader", "head", "boss", "president", "spokesman", "spokeswoman", "spokesperson", "minister",
+    "secretary", "premier", "chancellor", "diplomat", "official", "envoy", "ambassador", "commander", "general",
+    "secretary-general", "politician", "mayor", "governor", "ceo", "director", "chairman", "chairwoman",
+];
+
+/// Is `qd` (a description's qualifier) compatible with `qp` (the qualifier of a person's title)?
+fn qualifier_compatible(qd: &str, qp: &str) -> bool {
+    if qd.is_empty() {
+        return true;
+    }
+    if qp.is_empty() {
+        return false;
+    }
+    let pw: Vec<&str> = qp.split(' ').collect();
+    if qd.split(' ').all(|w| pw.contains(&w)) {
+        return true;
+    }
+    let country = |q: &str| {
+        let first = q.split(' ').next().unwrap_or(q);
+        gazetteer::country_of_demonym(first)
+            .or_else(|| gazetteer::country_named(q))
+            .or_else(|| gazetteer::country_named(first))
+            .map(|c| c.iso2)
+    };
+    matches!((country(qd), country(qp)), (Some(a), Some(b)) if a == b)
+}
+
+fn title_compatible(noun: &str, title: &str) -> bool {
+    match noun {
+        "chief" | "leader" | "head" | "boss" | "official" | "politician" | "diplomat" => !title.contains("spokes"),
+        "spokesman" | "spokeswoman" | "spokesperson" => title.contains("spokes"),
+        n => title.split(' ').any(|w| w == n) || title.replace(' ', "-") == n,
+    }
+}
+
+/// The one person whose role fits; `None` when none or several do.
+fn resolve_role(ents: &[Ent], qualifier: &str, noun: &str) -> Option<usize> {
+    let mut found = None;
+    for (i, e) in ents.iter().enumerate() {
+        if e.kind != EntityKind::Person {
+            continue;
+        }
+        let fits = e.roles.iter().any(|r| {
+            qualifier_compatible(qualifier, &r.qualifier)
+                && (noun.split(' ').any(|n| title_compatible(n, &r.title)) || r.title == noun)
+        });
+        if fits {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// "the Ukrainian capital" → the capital; "the NATO chief" → the person titled so in the article.
+fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize, usize))> {
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        if !toks[i].text(text).eq_ignore_ascii_case("the") {
+            continue;
+        }
+        let mut j = i + 1;
+        let mut qual = Vec::new();
+        while j < toks.len() && j <= i + 3 && toks[j].cap && toks[j].sent == toks[i].sent {
+            let w = lower(toks[j].text(text));
+            if in_list(ROLE_NOUNS, &w) || w == "capital" {
+                break;
+            }
+            qual.push(j);
+            j += 1;
+        }
+        let Some(t) = toks.get(j) else { continue };
+        if t.sent != toks[i].sent {
+            continue;
+        }
+        let noun = lower(t.text(text));
+        let qualifier = match (qual.first(), qual.last()) {
+            (Some(&a), Some(&e)) => fold(&text[toks[a].start..toks[e].end]),
+            _ => String::new(),
+        };
+        if noun == "capital" {
+            let country = gazetteer::country_of_demonym(&qualifier).or_else(|| gazetteer::country_named(&qualifier));
+            if let Some(c) = country
+                && !c.capital.is_empty()
+            {
+                let canonical = gazetteer::lookup(&fold(c.capital)).map(|k| k.canonical).unwrap_or(c.capital);
+                let e = b.add(EntityKind::Place, canonical);
+                out.push((e, (i, j + 1)));
+            }
+            continue;
+        }
+        if !in_list(ROLE_NOUNS, &noun) || qual.is_empty() && !noun.starts_with("spokes") {
+            continue;
+        }
+        // "the NATO secretary general": take a second title word.
+        let mut end = j + 1;
+        if let Some(n2) = toks.get(j + 1)
+            && n2.sent == t.sent
+            && in_list(ROLE_NOUNS, &lower(n2.text(text)))
+        {
+            end += 1;
+        }
+        let nouns: Vec<String> = toks[j..end].iter().map(|t| lower(t.text(text))).collect();
+        if let Some(e) = resolve_role(&b.ents, &qualifier, &nouns.join(" ")) {
+            out.push((e, (i, end)));
+        }
+    }
+    out
+}
+
+/// A sentence opening with "He"/"She" after a sentence whose only person is X tells X's gender.
+fn infer_gender_from_pronouns(text: &str, toks: &[Tok], ents: &mut [Ent], mentions: &[Mention]) {
+    for t in toks.iter().filter(|t| t.sent_start && t.sent > 0) {
+        let g = match t.text(text) {
+            "He" => Gender::Male,
+            "She" => Gender::Female,
+            _ => continue,
+        };
+        let prev_people: HashSet<usize> = mentions
+            .iter()
+            .filter(|m| toks[m.toks.0].sent + 1 == t.sent && ents[m.ent].kind == EntityKind::Person)
+            .map(|m| m.ent)
+            .collect();
+        if prev_people.len() == 1
+            && let Some(&e) = prev_people.iter().next()
+        {
+            ents[e].gender.get_or_insert(g);
+        }
+    }
+}

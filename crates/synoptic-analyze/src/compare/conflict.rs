@@ -1,0 +1,435 @@
+//! Disagreements: aligned statements that conflict — a figure with another value or currency, a quote
+//! worded differently, another day or date, another place — with each article's passage. Never decides
+//! who is right. Merged with the disagreements alignment found, without repeating one twice.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use synoptic_model::{Claim, Disagreement, EntityKind, FigureMention, Span};
+
+use super::claims::{SAME, Units};
+use super::facts::{self, Facts};
+use super::text;
+use crate::EventMember;
+
+/// Sentence similarity two figures' sentences need before a different value counts as a conflict.
+const FIGURE_CONTEXT: f64 = 0.25;
+/// Relative difference within which two amounts are the same (rounding).
+const SAME_VALUE: f64 = 0.02;
+
+/// A small union-find over occurrences.
+struct Groups {
+    parent: Vec<usize>,
+}
+
+impl Groups {
+    fn new(n: usize) -> Groups {
+        Groups { parent: (0..n).collect() }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// The sentence unit of member `m` that contains `span`.
+fn unit_at(units: &Units, m: usize, span: Span) -> Option<usize> {
+    units.by_member.get(m)?.clone().find(|&u| {
+        let s = units.units[u].span;
+        s.start <= span.start && span.start < s.end.max(s.start + 1)
+    })
+}
+
+fn same_value(a: f64, b: f64) -> bool {
+    let big = a.abs().max(b.abs());
+    big == 0.0 || (a - b).abs() / big <= SAME_VALUE
+}
+
+fn restates(f: &FigureMention, value: f64, unit: &str) -> bool {
+    (f.unit == unit && same_value(f.value, value))
+        || f.alternate.as_ref().is_some_and(|a| a.unit == unit && same_value(a.value, value))
+}
+
+fn about_terms(f: &FigureMention) -> Vec<String> {
+    text::terms(&f.about)
+}
+
+/// Figure conflicts between members of different origins.
+fn figure_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize], facts: &[Facts]) -> Vec<Disagreement> {
+    // Occurrences: (member, figure index).
+    let occ: Vec<(usize, usize)> =
+        facts.iter().enumerate().flat_map(|(m, f)| (0..f.figures.len()).map(move |i| (m, i))).collect();
+    let index: BTreeMap<(usize, usize), usize> = occ.iter().enumerate().map(|(k, &o)| (o, k)).collect();
+    let mut groups = Groups::new(occ.len());
+    let mut conflicting = vec![false; occ.len()];
+    let mut about_of: BTreeMap<usize, String> = BTreeMap::new();
+    for (ka, &(ma, ia)) in occ.iter().enumerate() {
+        let fa = &facts[ma].figures[ia];
+        let Some(ua) = unit_at(units, ma, fa.span) else { continue };
+        for (kb, &(mb, ib)) in occ.iter().enumerate().skip(ka + 1) {
+            if origins[mb] == origins[ma] {
+                continue;
+            }
+            let fb = &facts[mb].figures[ib];
+            let money = facts::is_money(&fa.unit) && facts::is_money(&fb.unit);
+            if !(money || fa.unit == fb.unit) {
+                continue;
+            }
+            let Some(ub) = unit_at(units, mb, fb.span) else { continue };
+            let context = units.sim(ua, ub);
+            let ta = about_terms(fa);
+            let shared_about = ta.iter().any(|t| about_terms(fb).contains(t));
+            // Does the other article state this same figure anywhere near? Then they agree.
+            let b_has_a = facts[mb].figures.iter().any(|g| restates(g, fa.value, &fa.unit) && g.sentence == fb.sentence);
+            let a_has_b = facts[ma].figures.iter().any(|g| restates(g, fb.value, &fb.unit) && g.sentence == fa.sentence);
+            if b_has_a || a_has_b {
+                continue;
+            }
+            let conflict = if same_value(fa.value, fb.value) {
+                // Same amount, another currency or unit.
+                (fa.unit != fb.unit && (context >= FIGURE_CONTEXT || shared_about))
+                    .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
+            } else if fa.unit == fb.unit && context >= SAME && shared_about {
+                Some(format!("different values ({} vs {})", fa.text, fb.text))
+            } else {
+                None
+            };
+            if let Some(why) = conflict {
+                groups.union(ka, kb);
+                conflicting[ka] = true;
+                conflicting[kb] = true;
+                let about = if fa.about.is_empty() { fb.about.clone() } else { fa.about.clone() };
+                about_of.entry(ka).or_insert_with(|| if about.is_empty() { why.clone() } else { format!("{about}: {why}") });
+            }
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for k in 0..occ.len() {
+        if conflicting[k] {
+            let root = groups.find(k);
+            clusters.entry(root).or_default().push(k);
+        }
+    }
+    let _ = index;
+    clusters
+        .into_values()
+        .map(|ks| {
+            let about = ks.iter().find_map(|k| about_of.get(k).cloned()).unwrap_or_default();
+            let mut claims: Vec<Claim> = Vec::new();
+            for &k in &ks {
+                let (m, i) = occ[k];
+                let f = &facts[m].figures[i];
+                let passage = passage(members[m].article.text.as_str(), f.sentence, f.span);
+                if !claims.iter().any(|c| c.article == members[m].article.id && c.text == passage) {
+                    claims.push(Claim { article: members[m].article.id.clone(), text: passage });
+                }
+            }
+            let kind = if facts::is_money(&facts[occ[ks[0]].0].figures[occ[ks[0]].1].unit)
+                || facts[occ[ks[0]].0].figures[occ[ks[0]].1].unit == "%"
+            {
+                "figure"
+            } else {
+                "count"
+            };
+            Disagreement { kind: kind.to_string(), about, claims }
+        })
+        .collect()
+}
+
+/// The sentence around a span, as the passage shown for a claim.
+fn passage(text: &str, sentence: Span, span: Span) -> String {
+    let s = if sentence.start <= span.start && span.end <= sentence.end { sentence } else { span };
+    synoptic_model::text::matching_form(text::strip_dateline(s.slice(text)))
+}
+
+/// Tiny words whose presence or absence does not change a quote's wording.
+const TRIVIAL: &[&str] = &["and", "or", "the", "a", "an"];
+
+/// Words that differ between two wordings of one quote (longest common subsequence alignment).
+fn wording_differences(a: &[String], b: &[String]) -> usize {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (n, m) = (short.len(), long.len());
+    if n == 0 || n * m > 400_000 {
+        return 0;
+    }
+    // dp[i][j] = LCS of short[i..], long[j..]
+    let mut dp = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i][j] = if short[i] == long[j] { dp[i + 1][j + 1] + 1 } else { dp[i + 1][j].max(dp[i][j + 1]) };
+        }
+    }
+    // Walk the alignment, counting unmatched words of the short side and words inserted inside the matched
+    // region of the long side.
+    let (mut i, mut j) = (0, 0);
+    let (mut diffs, mut started, mut pending) = (0usize, false, 0usize);
+    while i < n && j < m {
+        if short[i] == long[j] {
+            diffs += pending;
+            pending = 0;
+            started = true;
+            i += 1;
+            j += 1;
+        } else if dp[i + 1][j] >= dp[i][j + 1] {
+            if !TRIVIAL.contains(&short[i].as_str()) {
+                diffs += 1;
+            }
+            i += 1;
+        } else {
+            if started && !TRIVIAL.contains(&long[j].as_str()) {
+                pending += 1;
+            }
+            j += 1;
+        }
+    }
+    diffs + short[i..].iter().filter(|w| !TRIVIAL.contains(&w.as_str())).count()
+}
+
+/// Quote wording conflicts: one utterance (shared content, compatible speakers) worded differently by
+/// different origins.
+fn quote_conflicts(members: &[EventMember<'_>], origins: &[usize], facts: &[Facts]) -> Vec<Disagreement> {
+    let occ: Vec<(usize, usize)> =
+        facts.iter().enumerate().flat_map(|(m, f)| (0..f.quotes.len()).map(move |i| (m, i))).collect();
+    let words: Vec<Vec<String>> = occ.iter().map(|&(m, i)| text::plain_words(&facts[m].quotes[i].text)).collect();
+    let terms: Vec<Vec<String>> = occ
+        .iter()
+        .map(|&(m, i)| {
+            let mut t = text::terms(&facts[m].quotes[i].text);
+            t.sort();
+            t.dedup();
+            t
+        })
+        .collect();
+    let mut groups = Groups::new(occ.len());
+    let mut differs = vec![false; occ.len()];
+    for a in 0..occ.len() {
+        for b in a + 1..occ.len() {
+            let ((ma, ia), (mb, ib)) = (occ[a], occ[b]);
+            if ma == mb || words[a].len() < 3 || words[b].len() < 3 {
+                continue;
+            }
+            let (qa, qb) = (&facts[ma].quotes[ia], &facts[mb].quotes[ib]);
+            if let (Some(sa), Some(sb)) = (&qa.speaker, &qb.speaker)
+                && sa != sb
+            {
+                continue;
+            }
+            let shared = terms[a].iter().filter(|t| terms[b].contains(t)).count();
+            let small = terms[a].len().min(terms[b].len());
+            if shared < 2 || (shared as f64) < 0.5 * small as f64 {
+                continue;
+            }
+            groups.union(a, b);
+            if origins[ma] != origins[mb] && wording_differences(&words[a], &words[b]) > 0 {
+                differs[a] = true;
+                differs[b] = true;
+            }
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for k in 0..occ.len() {
+        let root = groups.find(k);
+        clusters.entry(root).or_default().push(k);
+    }
+    let mut out = Vec::new();
+    for ks in clusters.into_values() {
+        if !ks.iter().any(|&k| differs[k]) {
+            continue;
+        }
+        let speaker = ks.iter().find_map(|&k| facts[occ[k].0].quotes[occ[k].1].speaker.clone());
+        // One claim per article: its wordings in text order, joined.
+        let mut per_member: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        for &k in &ks {
+            let (m, i) = occ[k];
+            let t = facts[m].quotes[i].text.as_str();
+            let list = per_member.entry(m).or_default();
+            if !list.contains(&t) {
+                list.push(t);
+            }
+        }
+        if per_member.len() < 2 {
+            continue;
+        }
+        let claims = per_member
+            .into_iter()
+            .map(|(m, ts)| Claim { article: members[m].article.id.clone(), text: ts.join(" \u{2026} ") })
+            .collect();
+        let about = match speaker {
+            Some(s) => format!("wording of a quote by {s}"),
+            None => "wording of a quote".to_string(),
+        };
+        out.push(Disagreement { kind: "quote".to_string(), about, claims });
+    }
+    out
+}
+
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b").unwrap_or_else(|_| unreachable!())
+});
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2})\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Date conflicts: two strongly aligned sentences of different origins that each name exactly one weekday,
+/// or one month-and-day, and name different ones.
+fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]) -> Vec<Disagreement> {
+    let dates = |u: usize| -> (Vec<String>, Vec<String>) {
+        let t = &units.units[u].text;
+        let wd: Vec<String> = WEEKDAY.find_iter(t).map(|m| m.as_str().to_string()).collect();
+        let md: Vec<String> = MONTH_DAY.find_iter(t).map(|m| m.as_str().to_string()).collect();
+        (wd, md)
+    };
+    let mut out: Vec<Disagreement> = Vec::new();
+    let n = units.units.len();
+    for a in 0..n {
+        let (wa, da) = dates(a);
+        if wa.len() > 1 || da.len() > 1 || (wa.is_empty() && da.is_empty()) {
+            continue;
+        }
+        for b in a + 1..n {
+            let (ma, mb) = (units.units[a].member, units.units[b].member);
+            if origins[ma] == origins[mb] || units.sim(a, b) < SAME {
+                continue;
+            }
+            let (wb, db) = dates(b);
+            if wb.len() > 1 || db.len() > 1 {
+                continue;
+            }
+            let about = if wa.len() == 1 && wb.len() == 1 && wa != wb {
+                Some(format!("day of the week ({} vs {})", wa[0], wb[0]))
+            } else if da.len() == 1 && db.len() == 1 && da != db {
+                Some(format!("date ({} vs {})", da[0], db[0]))
+            } else {
+                None
+            };
+            if let Some(about) = about {
+                out.push(Disagreement {
+                    kind: "date".to_string(),
+                    about,
+                    claims: vec![
+                        Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
+                        Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
+                    ],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Place conflicts (needs entity annotations): two strongly aligned sentences of different origins that
+/// each name exactly one place, different places, where neither article names the other's place at all.
+fn place_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]) -> Vec<Disagreement> {
+    let places_in = |m: usize, span: Option<Span>| -> Vec<String> {
+        let mut p: Vec<String> = members[m]
+            .annotations
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Place && span.is_none_or(|s| s.start <= e.span.start && e.span.end <= s.end))
+            .map(|e| e.canonical.clone())
+            .collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let mut out = Vec::new();
+    let n = units.units.len();
+    for a in 0..n {
+        let ma = units.units[a].member;
+        let pa = places_in(ma, Some(units.units[a].span));
+        if pa.len() != 1 {
+            continue;
+        }
+        for b in a + 1..n {
+            let mb = units.units[b].member;
+            if origins[ma] == origins[mb] || units.sim(a, b) < SAME {
+                continue;
+            }
+            let pb = places_in(mb, Some(units.units[b].span));
+            if pb.len() != 1 || pa == pb {
+                continue;
+            }
+            if places_in(ma, None).contains(&pb[0]) || places_in(mb, None).contains(&pa[0]) {
+                continue;
+            }
+            out.push(Disagreement {
+                kind: "place".to_string(),
+                about: format!("place ({} vs {})", pa[0], pb[0]),
+                claims: vec![
+                    Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
+                    Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
+                ],
+            });
+        }
+    }
+    out
+}
+
+fn overlaps(a: &str, b: &str) -> bool {
+    let (wa, wb) = (text::plain_words(a), text::plain_words(b));
+    if wa.is_empty() || wb.is_empty() {
+        return false;
+    }
+    let shared = wa.iter().filter(|w| wb.contains(w)).count();
+    shared * 2 >= wa.len().min(wb.len())
+}
+
+/// Whether `found` says what `known` already says: same kind, and each of its articles' passages overlaps
+/// the known passage of that article.
+fn already_known(found: &Disagreement, known: &[Disagreement]) -> bool {
+    known.iter().any(|k| {
+        k.kind == found.kind
+            && found.claims.iter().all(|c| k.claims.iter().any(|kc| kc.article == c.article && overlaps(&kc.text, &c.text)))
+    })
+}
+
+/// Every disagreement of an event: alignment's first, then those comparison finds that alignment did not.
+pub(crate) fn disagreements(
+    aligned: Vec<Disagreement>,
+    sentences: &Units,
+    members: &[EventMember<'_>],
+    origins: &[usize],
+    facts: &[Facts],
+) -> Vec<Disagreement> {
+    let mut out = aligned;
+    let found = figure_conflicts(sentences, members, origins, facts)
+        .into_iter()
+        .chain(quote_conflicts(members, origins, facts))
+        .chain(date_conflicts(sentences, members, origins))
+        .chain(place_conflicts(sentences, members, origins));
+    for d in found {
+        if !already_known(&d, &out) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        text::plain_words(s)
+    }
+
+    #[test]
+    fn wording_differences_ignore_articles_and_conjunctions() {
+        assert_eq!(wording_differences(&w("for their homes, their jobs and their land"), &w("we fight for their homes, their jobs, their land; they fight for nothing")), 0);
+        assert!(wording_differences(&w("fights for old illusions"), &w("they are fighting for old delusions")) > 0);
+        assert!(wording_differences(&w("the closer we are to an end"), &w("the closer we will get to ending")) > 0);
+    }
+}

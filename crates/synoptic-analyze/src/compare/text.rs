@@ -1,0 +1,271 @@
+//! Text tools private to comparison: sentence spans, content terms with light stemming, datelines.
+//!
+//! These are small on purpose. When the shared `crate::tokens` and `crate::annotate::sentences` settle,
+//! comparison can switch to them; the rest of `compare` only sees [`sentence_spans`] and [`terms`].
+
+use synoptic_model::Span;
+
+/// Abbreviations after which a full stop does not end a sentence (lowercase, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "sr", "jr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm",
+    "prof", "rev", "hon", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no", "nos", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "vol",
+];
+
+/// Byte spans of the sentences of `text`: paragraphs are split on line breaks, then on sentence-final
+/// punctuation followed by a space and a capital, digit or opening quote — not after abbreviations,
+/// initials or inside numbers. Spans are trimmed and never empty.
+pub fn sentence_spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        split_line(text, line_start, line_start + line.len(), &mut out);
+        line_start += line.len();
+    }
+    out
+}
+
+fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let line = &text[start..end];
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut sent_start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if matches!(c, '.' | '!' | '?' | '…') {
+            // Swallow runs of closing punctuation: `."`, `?)`, `...`
+            let mut j = i + 1;
+            while j < chars.len() && is_closer(chars[j].1) {
+                j += 1;
+            }
+            let next_is_space = j < chars.len() && chars[j].1.is_whitespace();
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next_starts = k < chars.len() && starts_sentence(chars[k].1);
+            if next_is_space && next_starts && !(c == '.' && is_abbreviation(&line[..pos])) {
+                let cut = if j < chars.len() { chars[j].0 } else { line.len() };
+                push_trimmed(text, start + sent_start, start + cut, out);
+                sent_start = if k < chars.len() { chars[k].0 } else { line.len() };
+                i = k;
+                continue;
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start + sent_start, end, out);
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | '\u{00BB}' | ')' | ']' | '.' | '!' | '?' | '…')
+}
+
+fn starts_sentence(c: char) -> bool {
+    c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '(' | '[')
+}
+
+/// Whether the word just before a full stop is an abbreviation or an initial ("J.", "U.S.").
+fn is_abbreviation(before: &str) -> bool {
+    let word: String = before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '.').collect();
+    let word: String = word.chars().rev().collect();
+    if word.is_empty() {
+        return false;
+    }
+    let bare = word.trim_matches('.');
+    // A single letter ("J.") or dotted initials ("U.S", "e.g")
+    if bare.chars().count() == 1 && bare.chars().all(char::is_alphabetic) {
+        return true;
+    }
+    if bare.contains('.') && bare.split('.').all(|p| p.chars().count() <= 2) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&bare.to_lowercase().as_str())
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let Some(s) = text.get(start..end) else { return };
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if start + lead < end - trail {
+        out.push(Span::new(start + lead, end - trail));
+    }
+}
+
+/// Function words and reporting words that carry no content for matching statements.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "even", "ever", "few", "for", "from", "further", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor",
+    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own",
+    "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then",
+    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very",
+    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with",
+    "within", "without", "would", "you", "your", "yours", "said", "says", "say", "saying", "told", "tells", "tell",
+    "according", "added", "adding", "stated", "states", "state", "noted", "noting", "however", "meanwhile", "already",
+    "still", "yet", "since", "among", "around", "across", "via", "per", "s", "t", "mr", "mrs", "ms", "dr", "like",
+    "well", "many", "several", "another", "every", "though", "although", "whether", "unless", "being", "become",
+    "became", "get", "got", "made", "make", "new", "last", "first", "next", "week", "day", "year", "years", "time",
+];
+
+/// Whether `w` (lowercase) is a stopword.
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.contains(&w)
+}
+
+/// A light English stemmer: folds plural, past, gerund and final-e forms so that "visited", "visiting",
+/// "visits" and "visit" meet. Not a linguistic stemmer; only consistency matters.
+pub fn stem(word: &str) -> String {
+    let mut w: String = word.to_lowercase();
+    if let Some(s) = w.strip_suffix("'s") {
+        w = s.to_string();
+    }
+    let n = w.chars().count();
+    if n <= 3 || !w.chars().all(char::is_alphabetic) {
+        return w;
+    }
+    if let Some(s) = w.strip_suffix("ies").filter(|_| n > 4) {
+        w = format!("{s}y");
+    } else if let Some(s) = w.strip_suffix("sses") {
+        w = format!("{s}ss");
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w.pop();
+    }
+    let n = w.chars().count();
+    if let Some(s) = w.strip_suffix("ing").filter(|_| n > 5) {
+        w = s.to_string();
+    } else if let Some(s) = w.strip_suffix("ied").filter(|_| n > 4) {
+        w = format!("{s}y");
+    } else if let Some(s) = w.strip_suffix("ed").filter(|_| n > 4) {
+        w = s.to_string();
+    } else if let Some(s) = w.strip_suffix("ly").filter(|_| n > 5) {
+        w = s.to_string();
+    }
+    // Doubled final consonant left by -ing/-ed ("stopped" → "stopp" → "stop"), then a final e.
+    let bytes = w.as_bytes();
+    if bytes.len() > 3 {
+        let (a, b) = (bytes[bytes.len() - 1], bytes[bytes.len() - 2]);
+        if a == b && !matches!(a, b'l' | b's' | b'z' | b'e' | b'o') && a.is_ascii_alphabetic() {
+            w.pop();
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    w
+}
+
+/// Content terms of a text: words that are not stopwords, stemmed; numbers kept as written (without
+/// thousands separators). Order kept, duplicates kept.
+pub fn terms(text: &str) -> Vec<String> {
+    let norm = synoptic_model::text::matching_form(text);
+    let mut out = Vec::new();
+    for w in norm.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '.' || c == ',')) {
+        let w = w.trim_matches(|c: char| c == '\'' || c == '.' || c == ',');
+        if w.is_empty() {
+            continue;
+        }
+        if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            let num: String = w.chars().filter(|c| *c != ',').collect();
+            out.push(num);
+            continue;
+        }
+        for part in w.split(['.', ',']) {
+            let part = part.trim_matches('\'');
+            let lower = part.to_lowercase();
+            let lower = lower.strip_suffix("'s").unwrap_or(&lower);
+            if lower.chars().count() < 2 || is_stopword(lower) {
+                continue;
+            }
+            out.push(stem(lower));
+        }
+    }
+    out
+}
+
+/// Words of a quote or passage for wording comparison: lowercase, every word kept, no stemming.
+pub fn plain_words(text: &str) -> Vec<String> {
+    synoptic_model::text::words(&synoptic_model::text::matching_form(text)).map(str::to_lowercase).collect()
+}
+
+/// Strip a leading dateline such as "(City) ", "CITY (Agency) - " or "CITY, Country - " from a sentence.
+pub fn strip_dateline(s: &str) -> &str {
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix('(')
+        && let Some(close) = rest.find(')')
+        && close <= 40
+        && !rest[..close].contains(['.', '!', '?'])
+    {
+        let after = rest[close + 1..].trim_start();
+        let after = after.trim_start_matches(['-', '\u{2013}', '\u{2014}', ':']).trim_start();
+        if after.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()) {
+            return after;
+        }
+    }
+    // "PLACE (Agency) — text" or "PLACE — text" with an all-caps place
+    for sep in [" \u{2014} ", " \u{2013} ", " - "] {
+        if let Some(i) = t.find(sep)
+            && i <= 50
+        {
+            let head = &t[..i];
+            let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
+            let caps_place = head.split(['(', ',']).next().unwrap_or("");
+            let caps = caps_place.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            if letters.len() >= 3 && caps && caps_place.chars().any(char::is_alphabetic) {
+                return t[i + sep.len()..].trim_start();
+            }
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentence_spans(t).iter().map(|s| s.slice(t)).collect()
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_quotes_and_paragraphs() {
+        assert_eq!(
+            split("Mr. Smith went to the U.S. capital. He said \"no.\" Then 3.5 left!\nNew para"),
+            ["Mr. Smith went to the U.S. capital.", "He said \"no.\"", "Then 3.5 left!", "New para"]
+        );
+        assert_eq!(split("\"Why?\" she asked. J. Doe agreed."), ["\"Why?\" she asked.", "J. Doe agreed."]);
+        assert!(split("   \n\n ").is_empty());
+    }
+
+    #[test]
+    fn stems_meet() {
+        for group in [
+            &["visited", "visiting", "visits", "visit"][..],
+            &["provided", "provides", "provide"],
+            &["stopped", "stop"],
+            &["countries", "country"],
+            &["fights", "fighting", "fight"],
+        ] {
+            let first = stem(group[0]);
+            for w in group {
+                assert_eq!(stem(w), first, "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn terms_drop_stopwords_keep_numbers() {
+        assert_eq!(terms("The minister's visit cost 1,500 dollars, he said."), ["minister", "visit", "cost", "1500", "dollar"]);
+    }
+
+    #[test]
+    fn datelines_are_stripped() {
+        assert_eq!(strip_dateline("(Dravnik) The minister arrived."), "The minister arrived.");
+        assert_eq!(strip_dateline("DRAVNIK (Wire) - The minister arrived."), "The minister arrived.");
+        assert_eq!(strip_dateline("The minister - arrived."), "The minister - arrived.");
+    }
+}

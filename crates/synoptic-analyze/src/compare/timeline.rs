@@ -1,0 +1,105 @@
+//! Time: a story's events in time order, an event's order of reports, and an event's title.
+
+use synoptic_model::{Event, Report, Story, Timestamp};
+
+use super::claims::Units;
+use crate::EventMember;
+
+/// One line of a story's timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub event: String,
+    /// When the event was first reported, when known.
+    pub date: Option<Timestamp>,
+    /// A one-line description: the event's title.
+    pub line: String,
+    /// Independent origins that report it.
+    pub origins: usize,
+}
+
+/// The events of `story` found in `events`, earliest first; events without a date keep the story's order
+/// and come after dated ones.
+pub fn story_timeline(story: &Story, events: &[Event]) -> Vec<TimelineEntry> {
+    let mut picked: Vec<(usize, &Event)> = story
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| events.iter().find(|e| &e.id == id).map(|e| (i, e)))
+        .collect();
+    // Events that name this story but are missing from its list still belong on its timeline.
+    let listed = picked.len();
+    for e in events.iter().filter(|e| e.story == story.id && !story.events.contains(&e.id)) {
+        picked.push((listed + picked.len(), e));
+    }
+    picked.sort_by(|(ia, a), (ib, b)| match (a.first_seen, b.first_seen) {
+        (Some(x), Some(y)) => x.cmp(&y).then(ia.cmp(ib)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => ia.cmp(ib),
+    });
+    picked
+        .into_iter()
+        .map(|(_, e)| TimelineEntry {
+            event: e.id.clone(),
+            date: e.first_seen,
+            line: one_line(&e.title, 120),
+            origins: e.origins,
+        })
+        .collect()
+}
+
+/// The order of reports: dated members earliest first (copies marked with their origin).
+pub(crate) fn reports(members: &[EventMember<'_>]) -> Vec<Report> {
+    let mut dated: Vec<&EventMember<'_>> = members.iter().filter(|m| m.article.published.is_some()).collect();
+    dated.sort_by_key(|m| m.article.published);
+    dated
+        .into_iter()
+        .map(|m| Report {
+            article: m.article.id.clone(),
+            outlet: m.article.outlet.clone(),
+            published: m.article.published,
+            copy_of: (m.origin != m.article.id).then(|| m.origin.to_string()),
+        })
+        .collect()
+}
+
+/// Trim `s` to at most `max` characters on a word boundary, with an ellipsis when cut.
+pub(crate) fn one_line(s: &str, max: usize) -> String {
+    let s = synoptic_model::text::matching_form(s);
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// The event's title: the member title most shared with the other members' texts, else the first
+/// sentence of the first article, trimmed.
+pub(crate) fn title(members: &[EventMember<'_>], sentences: &Units) -> String {
+    let bodies: Vec<std::collections::HashSet<String>> =
+        members.iter().map(|m| super::text::terms(&m.article.text).into_iter().collect()).collect();
+    let mut best: Option<(f64, String)> = None;
+    for (i, m) in members.iter().enumerate() {
+        let Some(t) = m.article.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { continue };
+        let terms = super::text::terms(t);
+        if terms.is_empty() {
+            continue;
+        }
+        let mut score = 0.0;
+        for (j, body) in bodies.iter().enumerate() {
+            let share = terms.iter().filter(|w| body.contains(*w)).count() as f64 / terms.len() as f64;
+            score += if i == j { 0.25 * share } else { share };
+        }
+        if best.as_ref().is_none_or(|(s, _)| score > *s + 1e-9) {
+            best = Some((score, t.to_string()));
+        }
+    }
+    if let Some((_, t)) = best {
+        return one_line(&t, 160);
+    }
+    sentences.units.first().map(|u| one_line(&u.text, 100)).unwrap_or_default()
+}

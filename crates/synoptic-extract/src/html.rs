@@ -1,1 +1,0 @@
-//! HTML main-content extraction: the article body and its metadata from a whole web page.

@@ -1,0 +1,281 @@
+//! What the analysis computes, stored: events, stories, the story list, engine state, contract documents.
+//!
+//! Events and stories are stored whole as JSON (they are computed values, replaced on every update), with
+//! the columns that lists and lookups need beside them.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashSet;
+use synoptic_model::{Document, Event, SCHEMA_VERSION, Story, Timestamp};
+
+use crate::{StoreError, StorySummary, articles, atomically, parse_ts, ts_secs, ts_text};
+
+/// How far an event reaches: its latest report and its outlets.
+pub(crate) struct Reach {
+    last_seen: Option<Timestamp>,
+    outlets: Vec<String>,
+}
+
+impl Reach {
+    pub(crate) fn last_seen_text(&self) -> Option<String> {
+        ts_text(self.last_seen.as_ref())
+    }
+    pub(crate) fn last_seen_ts(&self) -> Option<i64> {
+        ts_secs(self.last_seen.as_ref())
+    }
+    pub(crate) fn outlets_json(&self) -> Result<String, StoreError> {
+        serde_json::to_string(&self.outlets).map_err(|e| StoreError::json("outlets", e))
+    }
+}
+
+/// The latest publication time and the distinct outlets (first seen first) of `members`.
+pub(crate) fn event_reach(
+    c: &Connection,
+    members: &[String],
+    first_seen: Option<Timestamp>,
+) -> Result<Reach, StoreError> {
+    let mut last_seen = first_seen;
+    let mut outlets: Vec<String> = Vec::new();
+    for id in members {
+        let Some((outlet, published)) = articles::outlet_and_time(c, id)? else { continue };
+        if let Some(o) = outlet
+            && !outlets.contains(&o)
+        {
+            outlets.push(o);
+        }
+        if let Some(t) = parse_ts(&format!("published time of article {id}"), published)?
+            && last_seen.is_none_or(|l| t > l)
+        {
+            last_seen = Some(t);
+        }
+    }
+    Ok(Reach { last_seen, outlets })
+}
+
+pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
+    let body = serde_json::to_string(e).map_err(|err| StoreError::json(format!("event {}", e.id), err))?;
+    let reach = event_reach(c, &e.articles, e.first_seen)?;
+    let mut st = c.prepare_cached(
+        "INSERT INTO events (id, story, title, first_seen, first_seen_ts, articles, origins, body, last_seen, \
+         last_seen_ts, outlets) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET \
+         story = excluded.story, title = excluded.title, first_seen = excluded.first_seen, \
+         first_seen_ts = excluded.first_seen_ts, articles = excluded.articles, origins = excluded.origins, \
+         body = excluded.body, last_seen = excluded.last_seen, last_seen_ts = excluded.last_seen_ts, \
+         outlets = excluded.outlets",
+    )?;
+    st.execute(params![
+        e.id,
+        e.story,
+        e.title,
+        ts_text(e.first_seen.as_ref()),
+        ts_secs(e.first_seen.as_ref()),
+        i64::try_from(e.articles.len()).unwrap_or(i64::MAX),
+        i64::try_from(e.origins).unwrap_or(i64::MAX),
+        body,
+        reach.last_seen_text(),
+        reach.last_seen_ts(),
+        reach.outlets_json()?,
+    ])?;
+    Ok(())
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::json(format!("{what} {id}"), e))
+}
+
+pub(crate) fn event(c: &Connection, id: &str) -> Result<Option<Event>, StoreError> {
+    let mut st = c.prepare_cached("SELECT body FROM events WHERE id = ?1")?;
+    let body: Option<String> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode("event", id, &b)).transpose()
+}
+
+pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
+    let mut st =
+        c.prepare_cached("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = rows.collect::<Result<Vec<_>, _>>()?;
+    rows.iter().map(|(id, body)| decode("event", id, body)).collect()
+}
+
+pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(c.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([id])? > 0)
+}
+
+/// Rewrite the story → events links of `s`.
+pub(crate) fn link_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
+    c.prepare_cached("DELETE FROM story_events WHERE story = ?1")?.execute([&s.id])?;
+    let mut st = c.prepare_cached("INSERT OR IGNORE INTO story_events (story, pos, event) VALUES (?1, ?2, ?3)")?;
+    for (pos, event) in s.events.iter().enumerate() {
+        st.execute(params![s.id, i64::try_from(pos).unwrap_or(i64::MAX), event])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn put_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
+    let body = serde_json::to_string(s).map_err(|err| StoreError::json(format!("story {}", s.id), err))?;
+    atomically(c, |c| {
+        c.prepare_cached(
+            "INSERT INTO stories (id, title, body) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET \
+             title = excluded.title, body = excluded.body",
+        )?
+        .execute(params![s.id, s.title, body])?;
+        link_story(c, s)
+    })
+}
+
+pub(crate) fn story(c: &Connection, id: &str) -> Result<Option<Story>, StoreError> {
+    let mut st = c.prepare_cached("SELECT body FROM stories WHERE id = ?1")?;
+    let body: Option<String> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode("story", id, &b)).transpose()
+}
+
+fn all_stories(c: &Connection) -> Result<Vec<Story>, StoreError> {
+    let mut st = c.prepare_cached("SELECT id, body FROM stories ORDER BY seq")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = rows.collect::<Result<Vec<_>, _>>()?;
+    rows.iter().map(|(id, body)| decode("story", id, body)).collect()
+}
+
+pub(crate) fn delete_story(c: &Connection, id: &str) -> Result<bool, StoreError> {
+    atomically(c, |c| {
+        c.prepare_cached("DELETE FROM story_events WHERE story = ?1")?.execute([id])?;
+        Ok(c.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([id])? > 0)
+    })
+}
+
+/// One row of the story list query: a story, and one of its events when stored.
+struct ListRow {
+    id: String,
+    title: String,
+    seq: i64,
+    linked: bool,
+    articles: Option<i64>,
+    origins: Option<i64>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    outlets: Option<String>,
+}
+
+pub(crate) fn stories(c: &Connection) -> Result<Vec<StorySummary>, StoreError> {
+    let mut st = c.prepare_cached(
+        "SELECT s.id, s.title, s.seq, l.event IS NOT NULL, e.articles, e.origins, e.first_seen, e.last_seen, \
+         e.outlets FROM stories s LEFT JOIN story_events l ON l.story = s.id LEFT JOIN events e ON e.id = l.event \
+         ORDER BY s.seq, l.pos",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(ListRow {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            seq: r.get(2)?,
+            linked: r.get(3)?,
+            articles: r.get(4)?,
+            origins: r.get(5)?,
+            first_seen: r.get(6)?,
+            last_seen: r.get(7)?,
+            outlets: r.get(8)?,
+        })
+    })?;
+    let rows = rows.collect::<Result<Vec<_>, _>>()?;
+    let mut list: Vec<(i64, StorySummary)> = Vec::new();
+    for row in rows {
+        if list.last().is_none_or(|(_, s)| s.id != row.id) {
+            let summary = StorySummary {
+                id: row.id.clone(),
+                title: row.title.clone(),
+                events: 0,
+                articles: 0,
+                origins: 0,
+                outlets: Vec::new(),
+                first_seen: None,
+                last_seen: None,
+            };
+            list.push((row.seq, summary));
+        }
+        let Some((_, s)) = list.last_mut() else { continue };
+        if !row.linked {
+            continue;
+        }
+        s.events += 1;
+        s.articles += row.articles.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        s.origins += row.origins.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        let what = format!("event times of story {}", row.id);
+        if let Some(t) = parse_ts(&what, row.first_seen)?
+            && s.first_seen.is_none_or(|f| t < f)
+        {
+            s.first_seen = Some(t);
+        }
+        if let Some(t) = parse_ts(&what, row.last_seen)?
+            && s.last_seen.is_none_or(|l| t > l)
+        {
+            s.last_seen = Some(t);
+        }
+        if let Some(json) = row.outlets {
+            let outlets: Vec<String> = decode("outlets of story", &row.id, &json)?;
+            for o in outlets {
+                if !s.outlets.contains(&o) {
+                    s.outlets.push(o);
+                }
+            }
+        }
+    }
+    // Newest first; undated stories after dated ones, newest stored first.
+    list.sort_by(|(seq_a, a), (seq_b, b)| match (a.last_seen, b.last_seen) {
+        (Some(x), Some(y)) => y.cmp(&x).then(seq_b.cmp(seq_a)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => seq_b.cmp(seq_a),
+    });
+    Ok(list.into_iter().map(|(_, s)| s).collect())
+}
+
+pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {
+    atomically(c, |c| {
+        c.execute_batch(
+            "DELETE FROM story_events; DELETE FROM stories; DELETE FROM events; DELETE FROM state; \
+             UPDATE articles SET copy_of = NULL, event = NULL WHERE copy_of IS NOT NULL OR event IS NOT NULL;",
+        )?;
+        Ok(())
+    })
+}
+
+pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    c.prepare_cached("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+        .execute(params![key, bytes])?;
+    Ok(())
+}
+
+pub(crate) fn state(c: &Connection, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(c.prepare_cached("SELECT value FROM state WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn document(c: &Connection) -> Result<Document, StoreError> {
+    Ok(Document { schema: SCHEMA_VERSION, articles: articles::all(c)?, events: events(c)?, stories: all_stories(c)? })
+}
+
+/// The articles of `events`, each once, in event order then each event's article order.
+fn articles_of(c: &Connection, events: &[Event]) -> Result<Vec<synoptic_model::Article>, StoreError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for e in events {
+        let ids: Vec<String> = e.articles.iter().filter(|id| seen.insert(id.as_str())).cloned().collect();
+        out.extend(articles::by_ids(c, &ids)?.into_iter().map(|s| s.article));
+    }
+    Ok(out)
+}
+
+pub(crate) fn document_for_event(c: &Connection, id: &str) -> Result<Option<Document>, StoreError> {
+    let Some(e) = event(c, id)? else { return Ok(None) };
+    let stories = story(c, &e.story)?.into_iter().collect();
+    let events = vec![e];
+    let articles = articles_of(c, &events)?;
+    Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories }))
+}
+
+pub(crate) fn document_for_story(c: &Connection, id: &str) -> Result<Option<Document>, StoreError> {
+    let Some(s) = story(c, id)? else { return Ok(None) };
+    let mut events = Vec::new();
+    for e in &s.events {
+        events.extend(event(c, e)?);
+    }
+    let articles = articles_of(c, &events)?;
+    Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories: vec![s] }))
+}

@@ -1,0 +1,186 @@
+//! Articles: insert by content id, look up, page through in ingest order, placement and annotations.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use synoptic_model::{Annotations, Article, ArticleExtra};
+
+use crate::{StoreError, StoredArticle, parse_ts, ts_secs, ts_text};
+
+/// Columns read for an article, annotations last (so readers that skip them stop one column early).
+const COLUMNS: &str =
+    "seq, id, source, title, text, url, outlet, author, published, language, credits, extra, copy_of, event";
+const COLUMNS_ANN: &str = "seq, id, source, title, text, url, outlet, author, published, language, credits, extra, \
+                           copy_of, event, annotations";
+
+/// One row as read, decoded outside the row callback so JSON errors keep their own type.
+struct Raw {
+    seq: i64,
+    id: String,
+    source: String,
+    title: Option<String>,
+    text: String,
+    url: Option<String>,
+    outlet: Option<String>,
+    author: Option<String>,
+    published: Option<String>,
+    language: Option<String>,
+    credits: String,
+    extra: String,
+    copy_of: Option<String>,
+    event: Option<String>,
+    annotations: Option<String>,
+}
+
+impl Raw {
+    fn read(r: &Row<'_>, with_annotations: bool) -> rusqlite::Result<Raw> {
+        Ok(Raw {
+            seq: r.get(0)?,
+            id: r.get(1)?,
+            source: r.get(2)?,
+            title: r.get(3)?,
+            text: r.get(4)?,
+            url: r.get(5)?,
+            outlet: r.get(6)?,
+            author: r.get(7)?,
+            published: r.get(8)?,
+            language: r.get(9)?,
+            credits: r.get(10)?,
+            extra: r.get(11)?,
+            copy_of: r.get(12)?,
+            event: r.get(13)?,
+            annotations: if with_annotations { r.get(14)? } else { None },
+        })
+    }
+
+    fn article(self) -> Result<(Article, Option<String>, i64), StoreError> {
+        let what = |field: &str| format!("{field} of article {}", self.id);
+        let credits = serde_json::from_str(&self.credits).map_err(|e| StoreError::json(what("credits"), e))?;
+        let extra: ArticleExtra =
+            serde_json::from_str(&self.extra).map_err(|e| StoreError::json(what("extra fields"), e))?;
+        let published = parse_ts(&what("published time"), self.published)?;
+        let article = Article {
+            id: self.id,
+            source: self.source,
+            title: self.title,
+            text: self.text,
+            url: self.url,
+            outlet: self.outlet,
+            author: self.author,
+            published,
+            language: self.language,
+            credits,
+            copy_of: self.copy_of,
+            event: self.event,
+            extra,
+        };
+        Ok((article, self.annotations, self.seq))
+    }
+
+    fn stored(self) -> Result<StoredArticle, StoreError> {
+        let (article, annotations, seq) = self.article()?;
+        let annotations = match annotations {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::json(format!("annotations of article {}", article.id), e))?,
+            None => Annotations::default(),
+        };
+        let seq = u64::try_from(seq).map_err(|_| StoreError::invalid("article order", seq.to_string()))?;
+        Ok(StoredArticle { article, annotations, seq })
+    }
+}
+
+fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::json(what, e))
+}
+
+pub(crate) fn insert(c: &Connection, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
+    let mut st = c.prepare_cached(
+        "INSERT INTO articles (id, source, title, text, url, outlet, author, published, published_ts, language, \
+         credits, extra, annotations, copy_of, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+         ?13, ?14, ?15) ON CONFLICT(id) DO NOTHING",
+    )?;
+    let n = st.execute(params![
+        a.id,
+        a.source,
+        a.title,
+        a.text,
+        a.url,
+        a.outlet,
+        a.author,
+        ts_text(a.published.as_ref()),
+        ts_secs(a.published.as_ref()),
+        a.language,
+        to_json("credits", &a.credits)?,
+        to_json("extra fields", &a.extra)?,
+        to_json("annotations", ann)?,
+        a.copy_of,
+        a.event,
+    ])?;
+    Ok(n > 0)
+}
+
+pub(crate) fn contains(c: &Connection, id: &str) -> Result<bool, StoreError> {
+    let mut st = c.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
+    Ok(st.query_row([id], |_| Ok(())).optional()?.is_some())
+}
+
+pub(crate) fn get(c: &Connection, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE id = ?1"))?;
+    st.query_row([id], |r| Raw::read(r, true)).optional()?.map(Raw::stored).transpose()
+}
+
+pub(crate) fn by_ids(c: &Connection, ids: &[String]) -> Result<Vec<StoredArticle>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(a) = get(c, id)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn all(c: &Connection) -> Result<Vec<Article>, StoreError> {
+    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS} FROM articles ORDER BY seq"))?;
+    let raws = st.query_map([], |r| Raw::read(r, false))?.collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(|r| r.article().map(|(a, _, _)| a)).collect()
+}
+
+pub(crate) fn after(c: &Connection, after: u64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+    let raws = st.query_map([after, limit], |r| Raw::read(r, true))?.collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(Raw::stored).collect()
+}
+
+pub(crate) fn members(c: &Connection, event: &str) -> Result<Vec<StoredArticle>, StoreError> {
+    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE event = ?1 ORDER BY seq"))?;
+    let raws = st.query_map([event], |r| Raw::read(r, true))?.collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(Raw::stored).collect()
+}
+
+pub(crate) fn count(c: &Connection) -> Result<usize, StoreError> {
+    let n: i64 = c.prepare_cached("SELECT count(*) FROM articles")?.query_row([], |r| r.get(0))?;
+    usize::try_from(n).map_err(|_| StoreError::invalid("article count", n.to_string()))
+}
+
+pub(crate) fn set_placement(
+    c: &Connection,
+    article: &str,
+    copy_of: Option<&str>,
+    event: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut st = c.prepare_cached("UPDATE articles SET copy_of = ?2, event = ?3 WHERE id = ?1")?;
+    st.execute(params![article, copy_of, event])?;
+    Ok(())
+}
+
+pub(crate) fn set_annotations(c: &Connection, article: &str, ann: &Annotations) -> Result<(), StoreError> {
+    let mut st = c.prepare_cached("UPDATE articles SET annotations = ?2 WHERE id = ?1")?;
+    st.execute(params![article, to_json("annotations", ann)?])?;
+    Ok(())
+}
+
+/// Outlet and publication time of one article, for event summaries.
+pub(crate) fn outlet_and_time(c: &Connection, id: &str) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+    let mut st = c.prepare_cached("SELECT outlet, published FROM articles WHERE id = ?1")?;
+    Ok(st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}

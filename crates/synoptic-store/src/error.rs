@@ -1,0 +1,130 @@
+//! The store's error type: every failure names what failed, and database files are named by path.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store.
+///
+/// Backend errors are wrapped in the opaque [`BackendError`], so no SQLite type leaks into the API: a
+/// PostgreSQL backend can report through the same variants.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store directory could not be created or read.
+    #[error("cannot use store directory {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database file exists but cannot be opened (permissions, locked, a directory in its place, ...).
+    #[error("cannot open store database {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    /// The file is not a database, or the database is damaged.
+    #[error("store database {path} is corrupt or not a database: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    /// The file is a database, but not one written by Synoptic.
+    #[error("{path} is a database, but not a Synoptic store")]
+    Foreign { path: PathBuf },
+    /// The database was written by a newer Synoptic; opening it could damage it.
+    #[error(
+        "store database {path} has schema version {found}, newer than this Synoptic supports ({supported}); \
+         upgrade Synoptic or use another --store"
+    )]
+    TooNew { path: PathBuf, found: u32, supported: u32 },
+    /// A stored JSON value could not be read back (damaged row) or a value could not be encoded.
+    #[error("stored {what} is not valid: {source}")]
+    Json {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A stored value has an unexpected form (a timestamp that does not parse, a negative count, ...).
+    #[error("stored {what} is not valid: {reason}")]
+    Invalid { what: String, reason: String },
+    /// Any other failure of the database backend.
+    #[error("store database error: {0}")]
+    Backend(#[source] BackendError),
+}
+
+/// An error of the database backend, kept opaque.
+#[derive(Debug)]
+pub struct BackendError {
+    inner: rusqlite::Error,
+}
+
+impl BackendError {
+    /// True when the database was busy (another writer held the lock past the time-out).
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.inner.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+
+    /// True when the backend reports a damaged file.
+    pub fn is_corrupt(&self) -> bool {
+        matches!(
+            self.inner.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+    }
+
+    pub(crate) fn cannot_open(&self) -> bool {
+        matches!(
+            self.inner.sqlite_error_code(),
+            Some(
+                rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::PermissionDenied
+                    | rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::SystemIoFailure
+            )
+        )
+    }
+}
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl std::error::Error for BackendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(inner: rusqlite::Error) -> StoreError {
+        StoreError::Backend(BackendError { inner })
+    }
+}
+
+impl StoreError {
+    /// True when the error is a busy/locked database (worth retrying later).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Backend(b) if b.is_busy())
+    }
+
+    /// Attach the database path to backend errors that are about the file itself.
+    pub(crate) fn at(self, path: Option<&std::path::Path>) -> StoreError {
+        let Some(path) = path else { return self };
+        match self {
+            StoreError::Backend(b) if b.is_corrupt() => {
+                StoreError::Corrupt { path: path.to_path_buf(), reason: b.to_string() }
+            }
+            StoreError::Backend(b) if b.cannot_open() => {
+                StoreError::Unreadable { path: path.to_path_buf(), reason: b.to_string() }
+            }
+            other => other,
+        }
+    }
+
+    pub(crate) fn json(what: impl Into<String>, source: serde_json::Error) -> StoreError {
+        StoreError::Json { what: what.into(), source }
+    }
+
+    pub(crate) fn invalid(what: impl Into<String>, reason: impl Into<String>) -> StoreError {
+        StoreError::Invalid { what: what.into(), reason: reason.into() }
+    }
+}

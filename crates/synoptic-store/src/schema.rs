@@ -1,0 +1,205 @@
+//! Schema versions and the migrations between them.
+//!
+//! The version lives in the database header (`PRAGMA user_version`), next to an application id that marks
+//! the file as a Synoptic store. Opening a store runs every step from its version to [`CURRENT`], each in
+//! its own transaction, so a crash mid-migration leaves the previous version intact. A store from a newer
+//! version is refused, never touched.
+//!
+//! - v1: articles (with annotations and placement), events, stories, engine state.
+//! - v2: full-text search (FTS5 over title and text, kept in step by triggers, built from existing rows),
+//!   feed-watching state, per-event summary columns (last seen, outlets) and the story → events link
+//!   table, both filled in from the stored JSON.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+
+use crate::StoreError;
+
+/// The schema version this build writes.
+pub const CURRENT: u32 = 2;
+
+/// `PRAGMA application_id` of a Synoptic store: "Syno" in ASCII.
+pub const APPLICATION_ID: i64 = 0x5379_6E6F;
+
+/// Schema v1, exactly as version 1 wrote it (`tests/fixtures/v1.sql` repeats it; a test keeps them equal).
+pub const V1: &str = "
+CREATE TABLE articles (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    source       TEXT NOT NULL,
+    title        TEXT,
+    text         TEXT NOT NULL,
+    url          TEXT,
+    outlet       TEXT,
+    author       TEXT,
+    published    TEXT,
+    published_ts INTEGER,
+    language     TEXT,
+    credits      TEXT NOT NULL,
+    extra        TEXT NOT NULL,
+    annotations  TEXT NOT NULL,
+    copy_of      TEXT,
+    event        TEXT
+);
+CREATE INDEX articles_event ON articles(event);
+CREATE TABLE events (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    story         TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    first_seen    TEXT,
+    first_seen_ts INTEGER,
+    articles      INTEGER NOT NULL,
+    origins       INTEGER NOT NULL,
+    body          TEXT NOT NULL
+);
+CREATE INDEX events_story ON events(story);
+CREATE TABLE stories (
+    seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+    id    TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body  TEXT NOT NULL
+);
+CREATE TABLE state (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Schema v2 additions; the data-dependent part of the step is in [`migrate_v2`].
+pub const V2: &str = "
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+CREATE TABLE feeds (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_polled   TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+) WITHOUT ROWID;
+ALTER TABLE events ADD COLUMN last_seen TEXT;
+ALTER TABLE events ADD COLUMN last_seen_ts INTEGER;
+ALTER TABLE events ADD COLUMN outlets TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE story_events (
+    story TEXT NOT NULL,
+    pos   INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (story, pos)
+) WITHOUT ROWID;
+CREATE INDEX story_events_event ON story_events(event);
+";
+
+/// Settings every connection gets. WAL lets readers read while one writer writes; `synchronous=NORMAL`
+/// in WAL mode means a committed transaction survives the process being killed (the WAL is written
+/// before commit returns) — only a power cut or OS crash may lose the last commits, never corrupt the file.
+pub(crate) fn configure(conn: &Connection, on_disk: bool) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    if on_disk {
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::invalid("journal mode", format!("expected wal, the database gave {mode}")));
+        }
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -16_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// The schema version stored in the database.
+pub(crate) fn version(conn: &Connection) -> Result<u32, StoreError> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    u32::try_from(v).map_err(|_| StoreError::invalid("schema version", v.to_string()))
+}
+
+/// Bring the database to [`CURRENT`], refusing files that are not ours or are newer.
+pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    loop {
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let found = version(&tx)?;
+        let app: i64 = tx.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if found > CURRENT {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: CURRENT });
+        }
+        if found == CURRENT && app == APPLICATION_ID {
+            return Ok(());
+        }
+        if app != APPLICATION_ID {
+            let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if app != 0 || found != 0 || tables != 0 {
+                return Err(StoreError::Foreign { path: path.to_path_buf() });
+            }
+        }
+        match found {
+            0 => {
+                tx.execute_batch(V1)?;
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            }
+            1 => migrate_v2(&tx)?,
+            _ => return Err(StoreError::invalid("schema version", found.to_string())),
+        }
+        tx.pragma_update(None, "user_version", found + 1)?;
+        tx.commit()?;
+    }
+}
+
+/// v1 → v2: full-text index, feed state, event summary columns and story links, filled from existing rows.
+fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(V2)?;
+    let events: Vec<(String, String)> = {
+        let mut st = conn.prepare("SELECT id, body FROM events")?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    for (id, body) in events {
+        let event: synoptic_model::Event =
+            serde_json::from_str(&body).map_err(|e| StoreError::json(format!("event {id}"), e))?;
+        let summary = crate::analysis::event_reach(conn, &event.articles, event.first_seen)?;
+        conn.execute(
+            "UPDATE events SET last_seen = ?2, last_seen_ts = ?3, outlets = ?4 WHERE id = ?1",
+            params![id, summary.last_seen_text(), summary.last_seen_ts(), summary.outlets_json()?],
+        )?;
+    }
+    let stories: Vec<(String, String)> = {
+        let mut st = conn.prepare("SELECT id, body FROM stories")?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    for (id, body) in stories {
+        let story: synoptic_model::Story =
+            serde_json::from_str(&body).map_err(|e| StoreError::json(format!("story {id}"), e))?;
+        crate::analysis::link_story(conn, &story)?;
+    }
+    Ok(())
+}
+
+/// The schema as SQLite reports it, one statement per line, for comparing stores.
+pub(crate) fn dump(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")?;
+    let rows = st.query_map([], |r| {
+        let (t, n, s): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        Ok(format!("{t} {n}: {}", s.split_whitespace().collect::<Vec<_>>().join(" ")))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A table's presence, for tests of the migration.
+#[allow(dead_code)]
+pub(crate) fn has_table(conn: &Connection, name: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

@@ -1,0 +1,66 @@
+//! Full-text search: user queries made safe for FTS5, ranked by BM25, with marked snippets.
+
+use rusqlite::{Connection, params};
+
+use crate::{SearchHit, StoreError};
+
+/// Turn a user's query into an FTS5 query that cannot be a syntax error, or `None` when nothing in it
+/// can match.
+///
+/// Each word becomes a quoted string (FTS5 then splits it into tokens the way it split the texts, so
+/// `F-16` matches "F-16"), all words must match; `"several words"` is a phrase; a trailing `*` asks for a
+/// prefix. Everything else — operators, column filters, parentheses, stray quotes — is taken as text.
+pub fn fts_query(user: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |text: &str, prefix: bool| {
+        if text.chars().any(char::is_alphanumeric) {
+            let star = if prefix { "*" } else { "" };
+            parts.push(format!("\"{}\"{star}", text.replace('"', "\"\"")));
+        }
+    };
+    let mut rest = user;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        if let Some(after) = rest.strip_prefix('"') {
+            let (phrase, tail) = match after.find('"') {
+                Some(i) => (&after[..i], &after[i + 1..]),
+                None => (after, ""),
+            };
+            let prefix = tail.starts_with('*');
+            push(phrase, prefix);
+            rest = tail.trim_start_matches('*');
+        } else {
+            let end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
+            let word = &rest[..end];
+            push(word.trim_end_matches('*'), word.ends_with('*'));
+            rest = &rest[end..];
+        }
+    }
+    if parts.is_empty() { None } else { Some(parts.join(" ")) }
+}
+
+pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+    let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut st = c.prepare_cached(
+        "SELECT a.id, a.title, a.outlet, snippet(articles_fts, -1, '[', ']', '…', 16), bm25(articles_fts, 2.0, 1.0) \
+         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?1 \
+         ORDER BY bm25(articles_fts, 2.0, 1.0), a.seq LIMIT ?2",
+    )?;
+    let hits = st.query_map(params![q, limit], |r| {
+        Ok(SearchHit {
+            article: r.get(0)?,
+            title: r.get(1)?,
+            outlet: r.get(2)?,
+            snippet: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+            rank: -r.get::<_, f64>(4)?,
+        })
+    })?;
+    Ok(hits.collect::<Result<_, _>>()?)
+}
