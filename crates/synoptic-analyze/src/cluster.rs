@@ -23,7 +23,7 @@ use synoptic_model::{Annotations, Article};
 
 pub use crate::copies::CopyTier;
 use crate::copies::{CopyConfig, LshIndex, Signature, classify, signature};
-use crate::tokens::{capitalized_terms, content_terms, hash_bytes, term_hash};
+use crate::tokens::{PassBuild, content_terms, hash_bytes, term_hash};
 
 /// Thresholds, weights and window of the engine.
 ///
@@ -62,6 +62,8 @@ pub struct EngineConfig {
     pub max_candidates: usize,
     /// Highest-weighted terms of an article used to find candidates and posted to the index.
     pub query_terms: usize,
+    /// Highest-weighted terms (and bigrams) of an article kept for scoring.
+    pub article_terms: usize,
     /// Terms kept per event or story centroid.
     pub centroid_terms: usize,
     /// Index terms with more open events than this are too common to find candidates with.
@@ -88,9 +90,10 @@ impl Default for EngineConfig {
             story_window_days: 90.0,
             story_window_articles: 200_000,
             max_candidates: 32,
-            query_terms: 40,
+            query_terms: 24,
+            article_terms: 200,
             centroid_terms: 300,
-            max_posting: 5_000,
+            max_posting: 2_000,
             df_capacity: 300_000,
             copies: CopyConfig::default(),
         }
@@ -197,27 +200,31 @@ pub fn recluster(items: &[(Article, Annotations)], cfg: &EngineConfig) -> Vec<Pl
     out.into_iter().flatten().collect()
 }
 
-/// What the engine extracts from one article.
+/// What the engine extracts from one article: hashed terms with their weight before IDF (1 + ln tf).
 struct Features {
-    /// Term hash → (weight before IDF, display form).
+    /// Content terms and adjacent-term bigrams of title and body.
     terms: Vec<(u64, f64)>,
+    /// Named things: entity annotations when present, else capitalised words.
     ents: Vec<(u64, f64)>,
     title: Vec<(u64, f64)>,
     facts: Vec<u64>,
-    names: HashMap<u64, String>,
     time: Option<i64>,
 }
 
-fn tf_vector(terms: impl Iterator<Item = String>, names: &mut HashMap<u64, String>, salt: u64) -> Vec<(u64, f64)> {
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    for t in terms {
-        let h = if salt == 0 { term_hash(&t) } else { hash_bytes(t.as_bytes(), salt) };
-        *counts.entry(h).or_insert(0) += 1;
-        names.entry(h).or_insert(t);
+/// Count equal hashes: sorted (hash, 1 + ln count).
+fn tf(mut hashes: Vec<u64>) -> Vec<(u64, f64)> {
+    hashes.sort_unstable();
+    let mut out: Vec<(u64, f64)> = Vec::new();
+    let mut i = 0;
+    while i < hashes.len() {
+        let mut j = i + 1;
+        while j < hashes.len() && hashes[j] == hashes[i] {
+            j += 1;
+        }
+        out.push((hashes[i], 1.0 + ((j - i) as f64).ln()));
+        i = j;
     }
-    let mut v: Vec<(u64, f64)> = counts.into_iter().map(|(h, c)| (h, 1.0 + f64::from(c).ln())).collect();
-    v.sort_unstable_by_key(|x| x.0);
-    v
+    out
 }
 
 /// A named thing's matching key: lowercase alphanumeric words.
@@ -227,24 +234,55 @@ fn entity_key(name: &str) -> String {
 
 const SALT_ENTITY: u64 = 0xE1;
 const SALT_TITLE: u64 = 0x71;
+const SALT_BIGRAM: u64 = 0xB2;
+
+fn bigram(a: u64, b: u64) -> u64 {
+    crate::tokens::mix64(a.rotate_left(23) ^ b ^ SALT_BIGRAM)
+}
+
+/// Visit the content terms (stemmed) of a text with whether each is a named-looking word.
+fn each_term(text: &str, mut f: impl FnMut(&str, bool)) {
+    let mut buf = String::new();
+    crate::tokens::scan(text, |t| {
+        if crate::tokens::is_content(t.lower) {
+            buf.clear();
+            buf.push_str(t.lower);
+            crate::tokens::stem_in_place(&mut buf);
+            let named = !t.sentence_start && t.original.chars().next().is_some_and(char::is_uppercase);
+            f(&buf, named);
+        }
+    });
+}
 
 impl Features {
     fn of(a: &Article, ann: &Annotations) -> Features {
-        let mut names = HashMap::new();
         let title = a.title.as_deref().unwrap_or("");
-        let body = format!("{title}\n{}", a.text);
-        let unigrams = content_terms(&body);
-        let bigrams: Vec<String> = unigrams.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
-        let terms = tf_vector(unigrams.into_iter().chain(bigrams), &mut names, 0);
+        let mut terms = Vec::with_capacity(a.text.len() / 4);
+        let mut caps = Vec::new();
+        let mut titles = Vec::new();
+        let mut prev: Option<u64> = None;
+        for (part, is_title) in [(title, true), (a.text.as_str(), false)] {
+            each_term(part, |w, named| {
+                let h = term_hash(w);
+                terms.push(h);
+                if let Some(p) = prev {
+                    terms.push(bigram(p, h));
+                }
+                prev = Some(h);
+                if is_title {
+                    titles.push(hash_bytes(w.as_bytes(), SALT_TITLE));
+                }
+                if named && ann.entities.is_empty() {
+                    caps.push(hash_bytes(w.as_bytes(), SALT_ENTITY));
+                }
+            });
+        }
         let ents = if ann.entities.is_empty() {
-            let mut caps = capitalized_terms(&a.text);
-            caps.extend(capitalized_terms(title));
-            tf_vector(caps.into_iter(), &mut names, SALT_ENTITY)
+            tf(caps)
         } else {
             let keys = ann.entities.iter().map(|e| entity_key(&e.canonical)).filter(|k| !k.is_empty());
-            tf_vector(keys, &mut names, SALT_ENTITY)
+            tf(keys.map(|k| hash_bytes(k.as_bytes(), SALT_ENTITY)).collect())
         };
-        let title = tf_vector(content_terms(title).into_iter(), &mut names, SALT_TITLE);
         let mut facts: Vec<u64> = Vec::new();
         for f in &ann.figures {
             if f.unit != "date" && f.value.is_finite() {
@@ -260,14 +298,48 @@ impl Features {
         }
         facts.sort_unstable();
         facts.dedup();
-        Features { terms, ents, title, facts, names, time: a.published.map(|p| p.timestamp()) }
+        Features { terms: tf(terms), ents, title: tf(titles), facts, time: a.published.map(|p| p.timestamp()) }
     }
+}
+
+/// Display names of the wanted hashes (terms, bigrams, named things) of an article: a second pass, only
+/// for explanations.
+fn names_of(a: &Article, ann: &Annotations, wanted: &HashSet<u64>) -> HashMap<u64, String> {
+    let mut out = HashMap::new();
+    let mut prev: Option<(u64, String)> = None;
+    for part in [a.title.as_deref().unwrap_or(""), a.text.as_str()] {
+        each_term(part, |w, _| {
+            let h = term_hash(w);
+            if wanted.contains(&h) {
+                out.entry(h).or_insert_with(|| w.to_string());
+            }
+            let e = hash_bytes(w.as_bytes(), SALT_ENTITY);
+            if wanted.contains(&e) {
+                out.entry(e).or_insert_with(|| w.to_string());
+            }
+            if let Some((p, pw)) = &prev {
+                let b = bigram(*p, h);
+                if wanted.contains(&b) {
+                    out.entry(b).or_insert_with(|| format!("{pw} {w}"));
+                }
+            }
+            prev = Some((h, w.to_string()));
+        });
+    }
+    for e in &ann.entities {
+        let k = entity_key(&e.canonical);
+        let h = hash_bytes(k.as_bytes(), SALT_ENTITY);
+        if wanted.contains(&h) {
+            out.entry(h).or_insert_with(|| e.canonical.clone());
+        }
+    }
+    out
 }
 
 /// A weighted bag of term hashes (a centroid), capped in size.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Bag {
-    w: HashMap<u64, f32>,
+    w: HashMap<u64, f32, PassBuild>,
 }
 
 impl Bag {
@@ -296,7 +368,7 @@ struct EventRec {
     ents: Bag,
     title: Bag,
     facts: Vec<u64>,
-    posted: HashSet<u64>,
+    posted: HashSet<u64, PassBuild>,
     /// Norms of the IDF-weighted centroids and the article count when they were computed.
     norms: [f64; 3],
     norm_seq: u64,
@@ -312,7 +384,7 @@ struct StoryRec {
     last_time: Option<i64>,
     terms: Bag,
     ents: Bag,
-    posted: HashSet<u64>,
+    posted: HashSet<u64, PassBuild>,
 }
 
 /// An article in the active window (for copy detection).
@@ -332,17 +404,17 @@ struct State {
     seq: u64,
     next_slot: u64,
     now: Option<i64>,
-    df: HashMap<u64, u32>,
+    df: HashMap<u64, u32, PassBuild>,
     df_docs: f64,
     frozen_df: bool,
-    articles: HashMap<u64, ArticleRec>,
+    articles: HashMap<u64, ArticleRec, PassBuild>,
     article_order: VecDeque<u64>,
     by_id: HashMap<String, u64>,
     lsh: LshIndex,
-    events: HashMap<u64, EventRec>,
-    event_postings: HashMap<u64, Vec<u64>>,
-    stories: HashMap<u64, StoryRec>,
-    story_postings: HashMap<u64, Vec<u64>>,
+    events: HashMap<u64, EventRec, PassBuild>,
+    event_postings: HashMap<u64, Vec<u64>, PassBuild>,
+    stories: HashMap<u64, StoryRec, PassBuild>,
+    story_postings: HashMap<u64, Vec<u64>, PassBuild>,
 }
 
 /// The online clustering engine. See the module documentation.
@@ -460,9 +532,9 @@ impl Engine {
         }
 
         // Candidate events and their scores.
-        let qvec = self.state.weighted(&f.terms);
-        let evec = self.state.weighted(&f.ents);
-        let tvec = self.state.weighted(&f.title);
+        let qvec = self.state.weighted(&f.terms, cfg.article_terms);
+        let evec = self.state.weighted(&f.ents, cfg.article_terms);
+        let tvec = self.state.weighted(&f.title, cfg.article_terms);
         let mut cands = self.candidates(&qvec, &evec);
         if let Some((_, rec)) = &copy
             && self.state.events.contains_key(&rec.event)
@@ -479,7 +551,6 @@ impl Engine {
             }
         }
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
-        for (e, s) in &scored { eprintln!("DBG {} {} {:.3} t{:.3} e{:?} ti{:?}", article.source, self.state.events[e].id, s.score, s.text, s.entities, s.title); }
 
         let forced = copy.as_ref().filter(|(_, rec)| self.state.events.contains_key(&rec.event)).map(|(_, r)| r.event);
         let chosen = match forced {
@@ -510,8 +581,12 @@ impl Engine {
         }
         let shown_event = chosen.or_else(|| scored.first().map(|x| x.0));
         if let Some(ev) = shown_event.and_then(|e| self.state.events.get(&e)) {
-            expl.top_terms = shared(&qvec, &ev.terms, &f.names, 8);
-            expl.shared_entities = shared(&evec, &ev.ents, &f.names, 8);
+            let terms = shared(&qvec, &ev.terms, 8);
+            let ents = shared(&evec, &ev.ents, 8);
+            let wanted: HashSet<u64> = terms.iter().chain(&ents).copied().collect();
+            let names = names_of(article, ann, &wanted);
+            expl.top_terms = terms.iter().filter_map(|h| names.get(h).cloned()).collect();
+            expl.shared_entities = ents.iter().filter_map(|h| names.get(h).cloned()).collect();
         }
 
         let (eslot, new_event) = match chosen {
@@ -585,7 +660,7 @@ impl Engine {
     }
 
     fn candidates(&self, qvec: &[(u64, f64)], evec: &[(u64, f64)]) -> Vec<u64> {
-        let mut acc: HashMap<u64, f64> = HashMap::new();
+        let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
         for (h, w) in top_terms(qvec, self.cfg.query_terms).into_iter().chain(top_terms(evec, self.cfg.query_terms)) {
             if let Some(list) = self.state.event_postings.get(&h)
                 && list.len() <= self.cfg.max_posting
@@ -633,7 +708,7 @@ impl Engine {
                 ents: Bag::default(),
                 title: Bag::default(),
                 facts: Vec::new(),
-                posted: HashSet::new(),
+                posted: HashSet::default(),
                 norms: [0.0; 3],
                 norm_seq: 0,
                 articles: 0,
@@ -696,7 +771,7 @@ impl Engine {
     fn place_story(&mut self, article: &Article, qvec: &[(u64, f64)], evec: &[(u64, f64)]) -> (u64, bool, Option<f64>) {
         let cfg = &self.cfg;
         let st = &self.state;
-        let mut acc: HashMap<u64, f64> = HashMap::new();
+        let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
         for (h, w) in top_terms(qvec, cfg.query_terms).into_iter().chain(top_terms(evec, cfg.query_terms)) {
             if let Some(list) = st.story_postings.get(&h)
                 && list.len() <= cfg.max_posting
@@ -754,7 +829,7 @@ impl Engine {
                         last_time: time,
                         terms: Bag::default(),
                         ents: Bag::default(),
-                        posted: HashSet::new(),
+                        posted: HashSet::default(),
                     },
                 );
                 (slot, true)
@@ -838,8 +913,10 @@ impl State {
         ((self.df_docs + prior) / (f64::from(df) + 0.5)).ln().max(0.01)
     }
 
-    fn weighted(&self, v: &[(u64, f64)]) -> Vec<(u64, f64)> {
-        v.iter().map(|&(h, x)| (h, x * self.idf(h, IDF_PRIOR))).collect()
+    /// IDF-weighted vector, cut to its `keep` heaviest terms.
+    fn weighted(&self, v: &[(u64, f64)], keep: usize) -> Vec<(u64, f64)> {
+        let w: Vec<(u64, f64)> = v.iter().map(|&(h, x)| (h, x * self.idf(h, IDF_PRIOR))).collect();
+        if w.len() > keep { top_terms(&w, keep) } else { w }
     }
 
     fn bag_norm(&self, b: &Bag) -> f64 {
@@ -851,7 +928,7 @@ impl State {
 /// stays sensible while the stream is short and converges to the observed one as it grows.
 const IDF_PRIOR: f64 = 5.0;
 
-fn df_halve(df: &mut HashMap<u64, u32>, docs: &mut f64) {
+fn df_halve(df: &mut HashMap<u64, u32, PassBuild>, docs: &mut f64) {
     df.retain(|_, c| {
         *c /= 2;
         *c > 0
@@ -918,11 +995,11 @@ fn score_event(
     Scored { score: base * decay, text, entities, title, facts, decay }
 }
 
-fn shared(v: &[(u64, f64)], bag: &Bag, names: &HashMap<u64, String>, k: usize) -> Vec<String> {
+fn shared(v: &[(u64, f64)], bag: &Bag, k: usize) -> Vec<u64> {
     let mut s: Vec<(u64, f64)> =
         v.iter().filter_map(|(h, x)| bag.w.get(h).map(|&y| (*h, x * f64::from(y)))).collect();
     s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    s.into_iter().take(k).filter_map(|(h, _)| names.get(&h).cloned()).collect()
+    s.into_iter().take(k).map(|(h, _)| h).collect()
 }
 
 /// A title from the text when the article has none: its first sentence, cut at 80 characters.

@@ -69,8 +69,8 @@ pub struct Signature {
 
 /// The signature of a text (its body; headlines are left out so a changed headline is still a copy).
 pub fn signature(text: &str) -> Signature {
-    let words: Vec<String> = crate::tokens::words(text).collect();
-    let word_hashes: Vec<u64> = words.iter().map(|w| hash_bytes(w.as_bytes(), 7)).collect();
+    let mut word_hashes: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    crate::tokens::scan(text, |t| word_hashes.push(hash_bytes(t.lower.as_bytes(), 7)));
     let mut exact = 0x51_7cc1_b727_220a_u64;
     for &h in &word_hashes {
         exact = mix64(exact ^ h).wrapping_add(h);

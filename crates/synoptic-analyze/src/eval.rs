@@ -5,6 +5,7 @@
 //! cluster of its own; predicted items missing from the gold are ignored.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use serde::Serialize;
 
@@ -35,31 +36,39 @@ pub fn score(predicted: &[(String, String)], gold: &[(String, String)]) -> Clust
             items.push(item.as_str());
         }
     }
-    let n = items.len();
+    let rows = items.iter().map(|item| {
+        let g = gold_map.get(item).copied().unwrap_or("");
+        match pred.get(item) {
+            Some(p) => (format!("p:{p}"), g),
+            None => (format!("u:{item}"), g),
+        }
+    });
+    score_rows(rows)
+}
+
+/// Score items given as (predicted label, gold label) rows, one per item: the form for large streams.
+pub fn score_rows<P: Hash + Eq, G: Hash + Eq + Clone>(rows: impl IntoIterator<Item = (P, G)>) -> ClusterScores {
+    // Contingency counts: (predicted cluster, gold class) -> items.
+    let mut cell: HashMap<(P, G), u64> = HashMap::new();
+    let mut n = 0usize;
+    for (p, g) in rows {
+        *cell.entry((p, g)).or_insert(0) += 1;
+        n += 1;
+    }
     if n == 0 {
         return ClusterScores::default();
     }
-    // Contingency counts: (predicted cluster, gold class) -> items. Unlabelled items get their own cluster.
-    let mut cell: HashMap<(String, &str), u64> = HashMap::new();
-    let mut pred_size: HashMap<String, u64> = HashMap::new();
-    let mut gold_size: HashMap<&str, u64> = HashMap::new();
-    let mut rows: Vec<(String, &str)> = Vec::with_capacity(n);
-    for item in &items {
-        let g = gold_map.get(item).copied().unwrap_or("");
-        let p = match pred.get(item) {
-            Some(p) => format!("p:{p}"),
-            None => format!("u:{item}"),
-        };
-        *cell.entry((p.clone(), g)).or_insert(0) += 1;
-        *pred_size.entry(p.clone()).or_insert(0) += 1;
-        *gold_size.entry(g).or_insert(0) += 1;
-        rows.push((p, g));
+    let mut pred_size: HashMap<&P, u64> = HashMap::new();
+    let mut gold_size: HashMap<&G, u64> = HashMap::new();
+    for ((p, g), &c) in &cell {
+        *pred_size.entry(p).or_insert(0) += c;
+        *gold_size.entry(g).or_insert(0) += c;
     }
     let (mut bp, mut br) = (0.0, 0.0);
-    for (key, &c) in &cell {
+    for ((p, g), &c) in &cell {
         let c = c as f64;
-        bp += c * c / pred_size[&key.0] as f64;
-        br += c * c / gold_size[key.1] as f64;
+        bp += c * c / pred_size[p] as f64;
+        br += c * c / gold_size[g] as f64;
     }
     let bcubed_p = bp / n as f64;
     let bcubed_r = br / n as f64;

@@ -36,58 +36,125 @@ pub fn is_stopword(word: &str) -> bool {
 /// Light stemming: strip English plural endings so "visits" and "visit" meet. Never shortens a word below
 /// three characters and leaves words ending in "ss", "us" and "is" alone.
 pub fn stem(word: &str) -> String {
-    let n = word.len();
-    if n > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..n - 3]);
-    }
-    if n > 4 && (word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes")) {
-        return word[..n - 2].to_string();
-    }
-    if n > 3 && word.ends_with('s') && !(word.ends_with("ss") || word.ends_with("us") || word.ends_with("is")) {
-        return word[..n - 1].to_string();
-    }
-    word.to_string()
+    let mut w = word.to_string();
+    stem_in_place(&mut w);
+    w
 }
 
 /// Content terms of a text, in order: lowercased, stopwords and one-letter words dropped, stemmed.
 /// Numbers are kept (years, amounts) unless a single digit.
 pub fn content_terms(text: &str) -> Vec<String> {
-    words(text).filter(|w| w.chars().count() > 1 && !is_stopword(w)).map(|w| stem(&w)).collect()
+    let mut out = Vec::new();
+    scan(text, |t| {
+        if is_content(t.lower) {
+            let mut w = t.lower.to_string();
+            stem_in_place(&mut w);
+            out.push(w);
+        }
+    });
+    out
 }
 
 /// Named-looking terms of a text: capitalised words that do not open a sentence, lowercased and stemmed
 /// like [`content_terms`]. A fallback for "named things" when no entity annotations are available.
 pub fn capitalized_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    scan(text, |t| {
+        if !t.sentence_start && t.original.chars().next().is_some_and(char::is_uppercase) && is_content(t.lower) {
+            let mut w = t.lower.to_string();
+            stem_in_place(&mut w);
+            out.push(w);
+        }
+    });
+    out
+}
+
+/// One word met by [`scan`].
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'a> {
+    /// The word as written.
+    pub original: &'a str,
+    /// Lowercased.
+    pub lower: &'a str,
+    /// Whether it opens a sentence (or a line, quotation, parenthesis).
+    pub sentence_start: bool,
+}
+
+/// Visit every word of a text in order without allocating per word: the fast path under
+/// [`content_terms`] and [`capitalized_terms`] for large streams.
+pub fn scan(text: &str, mut f: impl FnMut(Token<'_>)) {
+    let mut lower = String::new();
+    let mut start: Option<usize> = None;
     let mut sentence_start = true;
-    let mut word = String::new();
-    let flush = |word: &mut String, sentence_start: &mut bool, out: &mut Vec<String>| {
-        if word.is_empty() {
-            return;
+    let mut emit = |from: usize, to: usize, sentence_start: &mut bool, lower: &mut String| {
+        let original = &text[from..to];
+        lower.clear();
+        for c in original.chars() {
+            lower.extend(c.to_lowercase());
         }
-        let first_upper = word.chars().next().is_some_and(char::is_uppercase);
-        if first_upper && !*sentence_start {
-            let lower = word.to_lowercase();
-            if lower.chars().count() > 1 && !is_stopword(&lower) {
-                out.push(stem(&lower));
-            }
-        }
+        f(Token { original, lower, sentence_start: *sentence_start });
         *sentence_start = false;
-        word.clear();
     };
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            word.push(c);
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || c == '_' {
+            if start.is_none() {
+                start = Some(i);
+            }
             continue;
         }
-        flush(&mut word, &mut sentence_start, &mut out);
+        if let Some(s) = start.take() {
+            emit(s, i, &mut sentence_start, &mut lower);
+        }
         if matches!(c, '.' | '!' | '?' | '\n' | ':' | '"' | '\u{201C}' | '(') {
             sentence_start = true;
         }
     }
-    flush(&mut word, &mut sentence_start, &mut out);
-    out
+    if let Some(s) = start {
+        emit(s, text.len(), &mut sentence_start, &mut lower);
+    }
 }
+
+/// Strip plural endings in place (see [`stem`]).
+pub fn stem_in_place(word: &mut String) {
+    let n = word.len();
+    if n > 4 && word.ends_with("ies") {
+        word.truncate(n - 3);
+        word.push('y');
+    } else if n > 4
+        && (word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes"))
+    {
+        word.truncate(n - 2);
+    } else if n > 3 && word.ends_with('s') && !(word.ends_with("ss") || word.ends_with("us") || word.ends_with("is"))
+    {
+        word.truncate(n - 1);
+    }
+}
+
+/// Whether a lowercased word is a content term (not a function word, longer than one character).
+pub fn is_content(lower: &str) -> bool {
+    lower.chars().nth(1).is_some() && !is_stopword(lower)
+}
+
+/// A hasher for keys that are already well-mixed 64-bit hashes (term hashes, slots): it passes them on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PassHasher(u64);
+
+impl std::hash::Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix64(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = mix64(self.0 ^ i);
+    }
+}
+
+/// `HashMap` hasher state for [`PassHasher`].
+pub type PassBuild = std::hash::BuildHasherDefault<PassHasher>;
 
 /// A stable 64-bit hash of a term (FNV-1a with a final mix): the same term gives the same hash on every
 /// machine and in every version, so hashes can live in snapshots.

@@ -58,13 +58,19 @@ fn loose(s: &str) -> Option<Timestamp> {
     let mut joined: Vec<String> = Vec::new();
     for w in words {
         let lw = w.to_ascii_lowercase();
-        if (lw == "am" || lw == "pm") && joined.last().is_some_and(|p| p.contains(':') || p.chars().all(|c| c.is_ascii_digit())) {
+        if (lw == "am" || lw == "pm")
+            && joined.last().is_some_and(|p| p.contains(':') || p.chars().all(|c| c.is_ascii_digit()))
+        {
             if let Some(p) = joined.last_mut() {
                 p.push_str(&lw);
             }
         } else {
             let lw = lw.replace("sept", "sep");
-            joined.push(if lw.len() > 3 && lw.starts_with("sep") && !lw.starts_with("september") { "sep".into() } else { lw });
+            joined.push(if lw.len() > 3 && lw.starts_with("sep") && !lw.starts_with("september") {
+                "sep".into()
+            } else {
+                lw
+            });
         }
     }
     let (date_words, time): (Vec<&String>, Option<NaiveTime>) = match joined.last().and_then(|w| time_of(w)) {
@@ -72,11 +78,10 @@ fn loose(s: &str) -> Option<Timestamp> {
         None => (joined.iter().collect(), None),
     };
     let date_text = date_words.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    let date = [
-        "%Y-%m-%d", "%Y/%m/%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y %m %d", "%B %d%Y",
-    ]
-    .iter()
-    .find_map(|f| NaiveDate::parse_from_str(&date_text, f).ok())?;
+    let date =
+        ["%Y-%m-%d", "%Y/%m/%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y %m %d", "%B %d%Y"]
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(&date_text, f).ok())?;
     let naive = NaiveDateTime::new(date, time.unwrap_or(NaiveTime::MIN));
     let offset = FixedOffset::east_opt(offset_secs)?;
     offset.from_local_datetime(&naive).single()

@@ -96,7 +96,11 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(enc) = attribute_after(tag, b"charset") {
             if let Some(e) = Encoding::for_label(enc) {
                 // A page cannot really declare UTF-16 in an ASCII-compatible prescan (HTML rule).
-                return Some(if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { e });
+                return Some(if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
+                    encoding_rs::UTF_8
+                } else {
+                    e
+                });
             }
         }
         from = end.max(start + 5);
@@ -118,7 +122,8 @@ fn attribute_after<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
             break;
         }
     }
-    let end = rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>' | b'?')).unwrap_or(rest.len());
+    let end =
+        rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>' | b'?')).unwrap_or(rest.len());
     (end > 0).then_some(&rest[..end])
 }
 
@@ -161,7 +166,10 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(to_text(b"caf\xe9 na\xefve, \x93quoted\x94 text here", None), "café naïve, \u{201C}quoted\u{201D} text here");
+        assert_eq!(
+            to_text(b"caf\xe9 na\xefve, \x93quoted\x94 text here", None),
+            "café naïve, \u{201C}quoted\u{201D} text here"
+        );
         assert_eq!(to_text("caf\u{e9}".as_bytes(), None), "café");
         assert_eq!(to_text(b"\xEF\xBB\xBFhi", None), "hi");
         assert_eq!(to_text(b"\xFF\xFEh\0i\0", None), "hi");
@@ -170,7 +178,10 @@ mod tests {
         assert_eq!(to_text(b"<meta charset=\"iso-8859-2\"><p>\xb1", None), "<meta charset=\"iso-8859-2\"><p>ą");
         let meta = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1250\"><p>\x9a";
         assert!(to_text(meta, None).ends_with('š'));
-        assert_eq!(to_text(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>", None), "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>é</a>");
+        assert_eq!(
+            to_text(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>", None),
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>é</a>"
+        );
     }
 
     #[test]

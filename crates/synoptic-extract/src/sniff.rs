@@ -38,7 +38,9 @@ pub fn sniff(bytes: &[u8], source: &str) -> Format {
             return Format::JsonFeed;
         }
         let first_line = body.lines().next().unwrap_or("");
-        if serde_json::from_str::<serde_json::Value>(first_line).is_ok() || matches!(ext.as_str(), "jsonl" | "ndjson" | "json") {
+        if serde_json::from_str::<serde_json::Value>(first_line).is_ok()
+            || matches!(ext.as_str(), "jsonl" | "ndjson" | "json")
+        {
             return Format::JsonLines;
         }
         // A whole-file JSON object spread over several lines.

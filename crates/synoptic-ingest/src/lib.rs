@@ -2,12 +2,23 @@
 //! bytes to Articles, Articles through analysis into the store.
 //!
 //! Design: everything that touches the file system, the network or the store sits here (or in the binary),
-//! so the analysis crates stay pure. One bad input never stops a run: each comes back as a problem naming
+//! so the analysis crates stay pure. One bad input never stops a run: each comes back as an issue naming
 //! the input and the reason.
+//!
+//! - [`inputs`]: what the user named → [`Source`]s (directories walked in sorted order, hidden skipped).
+//! - [`fetch`]: HTTP(S) with redirects, time-outs, a size cap and conditional GET.
+//! - [`read`]: one source → articles plus issues (through `synoptic_extract::read`).
+//! - [`pipeline`]: articles → store (annotate, place, batch commits, event synopses, stories).
 
 pub mod fetch;
 pub mod inputs;
+pub mod pipeline;
+pub mod read;
 pub mod watch;
 
 pub use fetch::{FetchError, FetchOptions, FetchOutcome, Fetched, Fetcher, Validators};
 pub use inputs::{InputError, InputProblem, Loaded, Source};
+pub use pipeline::{
+    BatchDone, IngestError, IngestOptions, IngestReport, StageTimings, ingest_articles, ingest_articles_with,
+};
+pub use read::{InputIssue, InputRead, ReadConfig, read_source};

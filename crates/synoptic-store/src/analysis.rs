@@ -89,8 +89,7 @@ pub(crate) fn event(c: &Connection, id: &str) -> Result<Option<Event>, StoreErro
 }
 
 pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
-    let mut st =
-        c.prepare_cached("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq")?;
+    let mut st = c.prepare_cached("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq")?;
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|(id, body)| decode("event", id, body)).collect()
@@ -238,8 +237,10 @@ pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {
 }
 
 pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    c.prepare_cached("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
-        .execute(params![key, bytes])?;
+    c.prepare_cached(
+        "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, bytes])?;
     Ok(())
 }
 

@@ -146,7 +146,8 @@ pub(crate) fn all(c: &Connection) -> Result<Vec<Article>, StoreError> {
 pub(crate) fn after(c: &Connection, after: u64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+    let mut st =
+        c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
     let raws = st.query_map([after, limit], |r| Raw::read(r, true))?.collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(Raw::stored).collect()
 }
@@ -179,8 +180,11 @@ pub(crate) fn set_annotations(c: &Connection, article: &str, ann: &Annotations) 
     Ok(())
 }
 
+/// An article's outlet and publication time (as stored).
+pub(crate) type OutletAndTime = (Option<String>, Option<String>);
+
 /// Outlet and publication time of one article, for event summaries.
-pub(crate) fn outlet_and_time(c: &Connection, id: &str) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+pub(crate) fn outlet_and_time(c: &Connection, id: &str) -> Result<Option<OutletAndTime>, StoreError> {
     let mut st = c.prepare_cached("SELECT outlet, published FROM articles WHERE id = ?1")?;
     Ok(st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }

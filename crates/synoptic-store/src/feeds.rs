@@ -10,7 +10,14 @@ pub(crate) fn put(c: &Connection, f: &FeedState) -> Result<(), StoreError> {
          ?6) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, \
          last_polled = excluded.last_polled, failures = excluded.failures, last_error = excluded.last_error",
     )?
-    .execute(params![f.url, f.etag, f.last_modified, ts_text(f.last_polled.as_ref()), f.failures, f.last_error])?;
+    .execute(params![
+        f.url,
+        f.etag,
+        f.last_modified,
+        ts_text(f.last_polled.as_ref()),
+        f.failures,
+        f.last_error
+    ])?;
     Ok(())
 }
 

@@ -18,7 +18,9 @@ pub fn fts_query(user: &str) -> Option<String> {
             parts.push(format!("\"{}\"{star}", text.replace('"', "\"\"")));
         }
     };
-    let mut rest = user;
+    // Control characters (NUL ends an SQL string early) separate words like spaces do.
+    let cleaned: String = user.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut rest = cleaned.as_str();
     loop {
         rest = rest.trim_start();
         if rest.is_empty() {

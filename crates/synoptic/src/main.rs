@@ -1,5 +1,74 @@
 //! The `synoptic` binary: parses the command line and hands each command to its module.
+//!
+//! Exit status: 0 when every input was read, 1 when some inputs were skipped (each named on stderr) or a
+//! command failed, 2 on usage errors (clap). A closed output pipe ends the run quietly with the status so
+//! far.
 
-fn main() {
-    println!("synoptic");
+mod brief;
+mod cli;
+mod eval;
+mod extract;
+mod ingest;
+mod reading;
+mod render;
+mod serve;
+mod show;
+mod store_cmds;
+mod synth;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use cli::{Cli, Command};
+use ui::Ui;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui { quiet: cli.quiet };
+    match run(cli, ui) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if ui::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            ui.problem(format_args!("{e:#}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
+    let store = cli.store;
+    let store_dir = move || store_dir(store);
+    match cli.command {
+        Command::Extract(args) => extract::run(&args, ui),
+        Command::Ingest(args) => ingest::run(&args, &store_dir()?, ui),
+        Command::Brief(args) => brief::run(&args, ui),
+        Command::Search(args) => store_cmds::search(&args, &store_dir()?),
+        Command::Export(args) => store_cmds::export(&args, &store_dir()?),
+        Command::Show(args) => show::run(&args, &store_dir()?),
+        Command::Stories(args) => store_cmds::stories(&args, &store_dir()?),
+        Command::Recluster(_) => ingest::recluster(&store_dir()?, ui),
+        Command::Eval(cmd) => eval::run(cmd, &store_dir, ui),
+        Command::Synth(args) => synth::run(&args),
+        Command::Serve(args) => serve::serve(&args, &store_dir()?, ui),
+        Command::Watch(args) => serve::watch(&args, &store_dir()?, ui),
+    }
+}
+
+/// `--store`, else `$SYNOPTIC_STORE` (clap reads both), else the platform data directory.
+fn store_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) => Ok(dir),
+        None => dirs::data_dir()
+            .map(|d| d.join("synoptic"))
+            .context("no data directory on this platform: pass --store DIR or set SYNOPTIC_STORE"),
+    }
+}
+
+/// Open the store, naming the directory when that fails.
+pub fn open_store(dir: &std::path::Path) -> anyhow::Result<synoptic_store::Store> {
+    synoptic_store::Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
 }

@@ -37,7 +37,6 @@ pub struct Measured {
     /// Captured standard output (empty unless `Output::Capture`).
     pub stdout: Vec<u8>,
     pub stdout_lines: u64,
-    pub stdout_bytes: u64,
     /// The last 64 KiB of standard error.
     pub stderr: String,
 }
@@ -89,40 +88,39 @@ pub fn run(cmd: &mut Command, output: Output) -> Result<Measured> {
     let (status, peak_rss, cpu) = wait_for(pid)?;
     let wall = start.elapsed();
 
-    let (stdout, stdout_lines, stdout_bytes) = match stdout_reader {
+    let (stdout, stdout_lines) = match stdout_reader {
         Some(handle) => handle.join().unwrap_or_default(),
-        None => (Vec::new(), 0, 0),
+        None => (Vec::new(), 0),
     };
     let stderr = match stderr_reader {
         Some(handle) => handle.join().unwrap_or_default(),
         None => String::new(),
     };
     let (code, signal) = decode_status(status);
-    let (stdout_lines, stdout_bytes) = match &output {
-        Output::File(path) => count_file(path).unwrap_or((0, 0)),
-        _ => (stdout_lines, stdout_bytes),
+    let stdout_lines = match &output {
+        Output::File(path) => count_file(path).unwrap_or(0),
+        _ => stdout_lines,
     };
-    Ok(Measured { code, signal, wall, cpu, peak_rss, stdout, stdout_lines, stdout_bytes, stderr })
+    Ok(Measured { code, signal, wall, cpu, peak_rss, stdout, stdout_lines, stderr })
 }
 
-fn read_stdout(out: impl Read, capture: bool) -> (Vec<u8>, u64, u64) {
+fn read_stdout(out: impl Read, capture: bool) -> (Vec<u8>, u64) {
     let mut reader = BufReader::with_capacity(1 << 16, out);
     let mut kept = Vec::new();
-    let (mut lines, mut bytes) = (0u64, 0u64);
+    let mut lines = 0u64;
     loop {
         let chunk = match reader.fill_buf() {
             Ok([]) | Err(_) => break,
             Ok(chunk) => chunk,
         };
         lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-        bytes += chunk.len() as u64;
         if capture {
             kept.extend_from_slice(chunk);
         }
         let n = chunk.len();
         reader.consume(n);
     }
-    (kept, lines, bytes)
+    (kept, lines)
 }
 
 fn read_stderr(err: impl Read) -> String {
@@ -146,10 +144,9 @@ fn read_stderr(err: impl Read) -> String {
     String::from_utf8_lossy(&tail).into_owned()
 }
 
-fn count_file(path: &std::path::Path) -> Result<(u64, u64)> {
+fn count_file(path: &std::path::Path) -> Result<u64> {
     let file = File::open(path)?;
-    let (_, lines, bytes) = read_stdout(file, false);
-    Ok((lines, bytes))
+    Ok(read_stdout(file, false).1)
 }
 
 fn decode_status(status: i32) -> (Option<i32>, Option<i32>) {
@@ -190,11 +187,6 @@ fn timeval(tv: libc::timeval) -> Duration {
     let secs = u64::try_from(tv.tv_sec).unwrap_or(0);
     let micros = u32::try_from(tv.tv_usec).unwrap_or(0);
     Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
-}
-
-/// Lines of text in captured output, for parsing.
-pub fn lines_of(bytes: &[u8]) -> impl Iterator<Item = &str> {
-    bytes.split(|&b| b == b'\n').filter_map(|l| std::str::from_utf8(l).ok())
 }
 
 /// A line-oriented reader over a file, for the gold of a generated stream.

@@ -126,24 +126,25 @@ pub fn predicted_from_export(document: &Value, gold: &CopyGold) -> Result<Vec<Op
     let articles = document.get("articles").and_then(Value::as_array).context("export has no \"articles\" list")?;
     let mut position: HashMap<&str, usize> = HashMap::new();
     for article in articles {
-        let (Some(id), Some(source)) = (article.get("id").and_then(Value::as_str), article.get("source").and_then(Value::as_str))
+        let (Some(id), Some(source)) =
+            (article.get("id").and_then(Value::as_str), article.get("source").and_then(Value::as_str))
         else {
             continue;
         };
-        if let Some(n) = source.rsplit_once('#').and_then(|(_, n)| n.parse::<usize>().ok()) {
-            if n >= 1 {
-                position.insert(id, n - 1);
-            }
+        if let Some(n) = source.rsplit_once('#').and_then(|(_, n)| n.parse::<usize>().ok())
+            && n >= 1
+        {
+            position.insert(id, n - 1);
         }
     }
     let mut predicted = vec![None; records];
     for article in articles {
         let here = article.get("id").and_then(Value::as_str).and_then(|id| position.get(id));
         let origin = article.get("copy_of").and_then(Value::as_str).and_then(|id| position.get(id));
-        if let (Some(&here), Some(&origin)) = (here, origin) {
-            if let Some(slot) = predicted.get_mut(here) {
-                *slot = Some(origin);
-            }
+        if let (Some(&here), Some(&origin)) = (here, origin)
+            && let Some(slot) = predicted.get_mut(here)
+        {
+            *slot = Some(origin);
         }
     }
     let stored: std::collections::HashSet<usize> = position.values().copied().collect();

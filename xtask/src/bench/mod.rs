@@ -44,6 +44,7 @@ pub struct Options {
 /// Runs the whole benchmark and returns the report (also printed and written to disk).
 pub fn run(opts: &Options) -> Result<Report> {
     let started = now();
+    let load_at_start = loadavg();
     std::fs::create_dir_all(&opts.scratch).with_context(|| format!("creating {}", opts.scratch.display()))?;
     let bin = match &opts.binary {
         Some(bin) => bin.clone(),
@@ -109,7 +110,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         started,
         finished: now(),
         commit: git_commit(&opts.root),
-        machine: machine(),
+        machine: machine(load_at_start),
         config,
         extraction,
         ingest,
@@ -234,6 +235,7 @@ fn measure_extraction(ctx: &Ctx, bench_dir: &Path, runs: usize) -> Result<Extrac
         pages,
         articles_out: one.stdout_lines,
         one_core_pages_per_sec: pages as f64 / one_core.best_secs,
+        one_core_pages_per_cpu_sec: if one_core.cpu_secs > 0.0 { pages as f64 / one_core.cpu_secs } else { 0.0 },
         all_cores_pages_per_sec: pages as f64 / all_cores.best_secs,
         one_core,
         all_cores,
@@ -326,6 +328,7 @@ fn measure_ingest(ctx: &Ctx, opts: &Options, n: usize, stream: &Path, score_copi
         wall_secs: secs(m.wall),
         cpu_secs: secs(m.cpu),
         articles_per_sec: n as f64 / secs(m.wall),
+        articles_per_cpu_sec: if m.cpu.is_zero() { 0.0 } else { n as f64 / secs(m.cpu) },
         peak_rss_bytes: m.peak_rss,
         store_bytes,
         exit_code: m.code,
@@ -421,7 +424,12 @@ fn targets(r: &Report) -> Vec<Target> {
         let traf = c.trafilatura.ok();
         t.push(Target::at_least("extraction vs trafilatura (wall)", 10.0, traf.and_then(|x| x.ratio_wall), "x"));
         let ds = c.datasketch.ok();
-        t.push(Target::at_least("near-duplicates vs datasketch (copy stage)", 10.0, ds.and_then(|d| d.ratio_vs_stage), "x"));
+        t.push(Target::at_least(
+            "near-duplicates vs datasketch (copy stage)",
+            10.0,
+            ds.and_then(|d| d.ratio_vs_stage),
+            "x",
+        ));
         let recall_gap = ds.and_then(|d| d.synoptic_copies.map(|s| s.recall - d.copies.recall));
         t.push(Target::at_least("copy recall minus datasketch's", 0.0, recall_gap, ""));
     }
@@ -433,7 +441,11 @@ fn git_commit(root: &Path) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn machine() -> Machine {
+fn loadavg() -> Option<String> {
+    std::fs::read_to_string("/proc/loadavg").ok().map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
+fn machine(load_at_start: Option<String>) -> Machine {
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let mem_total_bytes = meminfo
         .lines()
@@ -444,7 +456,8 @@ fn machine() -> Machine {
     Machine {
         cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         mem_total_bytes,
-        load_at_start: std::fs::read_to_string("/proc/loadavg").ok().map(|s| s.trim().to_string()),
+        load_at_start,
+        load_at_end: loadavg(),
         kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string()),
     }
 }

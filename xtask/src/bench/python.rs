@@ -108,7 +108,16 @@ fn trafilatura(python: &Path, script: &Path, bench_dir: &Path, ours: Option<&Ext
         .filter(|e| e.one_core.cpu_secs > 0.0 && e.pages == pages)
         .map(|e| cpu_secs / e.one_core.cpu_secs)
         .filter(|r| r.is_finite());
-    Ok(Trafilatura { version: s(&v, "version"), pages, secs, cpu_secs, pages_per_sec, f1: f(&v, "f1"), ratio_wall, ratio_cpu })
+    Ok(Trafilatura {
+        version: s(&v, "version"),
+        pages,
+        secs,
+        cpu_secs,
+        pages_per_sec,
+        f1: f(&v, "f1"),
+        ratio_wall,
+        ratio_cpu,
+    })
 }
 
 fn datasketch(python: &Path, script: &Path, stream: Option<&Path>, ours: Option<&Ingest>) -> Result<Datasketch> {

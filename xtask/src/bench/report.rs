@@ -53,6 +53,7 @@ pub struct Machine {
     pub mem_total_bytes: Option<u64>,
     /// `/proc/loadavg` at the start: a busy machine makes wall times worse than CPU times.
     pub load_at_start: Option<String>,
+    pub load_at_end: Option<String>,
     pub kernel: Option<String>,
 }
 
@@ -92,6 +93,8 @@ pub struct Extraction {
     pub articles_out: u64,
     pub one_core: Timing,
     pub one_core_pages_per_sec: f64,
+    /// Pages per CPU-second of the best one-core run: steadier than wall time on a busy machine.
+    pub one_core_pages_per_cpu_sec: f64,
     pub all_cores: Timing,
     pub all_cores_pages_per_sec: f64,
     pub quality: Outcome<Quality>,
@@ -105,6 +108,8 @@ pub struct Ingest {
     pub wall_secs: f64,
     pub cpu_secs: f64,
     pub articles_per_sec: f64,
+    /// Articles per CPU-second (all threads): what the pipeline costs, whatever else runs on the machine.
+    pub articles_per_cpu_sec: f64,
     pub peak_rss_bytes: u64,
     pub store_bytes: u64,
     pub exit_code: Option<i32>,
@@ -217,18 +222,24 @@ pub fn table(r: &Report) -> String {
     let _ = writeln!(w, "synoptic bench  {}  commit {}", r.started, r.commit.as_deref().unwrap_or("?"));
     let _ = writeln!(
         w,
-        "machine: {} cpus, {} RAM, load at start {}",
+        "machine: {} cpus, {} RAM, load at start {}, at end {}",
         r.machine.cpus,
         r.machine.mem_total_bytes.map_or("?".into(), mib),
-        r.machine.load_at_start.as_deref().unwrap_or("?")
+        r.machine.load_at_start.as_deref().unwrap_or("?"),
+        r.machine.load_at_end.as_deref().unwrap_or("?")
     );
-    let _ = writeln!(w, "\n== extraction ({})", "shared/data/extraction-benchmark");
+    let _ = writeln!(w, "\n== extraction (shared/data/extraction-benchmark)");
     match &r.extraction {
         Outcome::Ok(e) => {
-            let _ = writeln!(w, "  pages {}  articles out {}", e.pages, e.articles_out);
-            for (label, t, pps) in
-                [("one core ", &e.one_core, e.one_core_pages_per_sec), ("all cores", &e.all_cores, e.all_cores_pages_per_sec)]
-            {
+            let _ = writeln!(
+                w,
+                "  pages {}  articles out {}  one core: {:.1} pages per CPU-second",
+                e.pages, e.articles_out, e.one_core_pages_per_cpu_sec
+            );
+            for (label, t, pps) in [
+                ("one core ", &e.one_core, e.one_core_pages_per_sec),
+                ("all cores", &e.all_cores, e.all_cores_pages_per_sec),
+            ] {
                 let _ = writeln!(
                     w,
                     "  {label}  {pps:>8.1} pages/s   best {:.3}s  median {:.3}s  cpu {:.3}s  peak {}",
@@ -254,17 +265,18 @@ pub fn table(r: &Report) -> String {
     let _ = writeln!(w, "\n== ingest (JSON Lines from `synoptic synth`, seed {})", r.config.seed);
     let _ = writeln!(
         w,
-        "  {:>9}  {:>10}  {:>9}  {:>9}  {:>10}  {:>10}  {:>10}  slowest stage",
-        "articles", "art/s", "wall s", "cpu s", "peak RSS", "input", "store"
+        "  {:>9}  {:>10}  {:>10}  {:>9}  {:>9}  {:>10}  {:>10}  {:>10}  slowest stage",
+        "articles", "art/s", "art/cpu-s", "wall s", "cpu s", "peak RSS", "input", "store"
     );
     for outcome in &r.ingest {
         match outcome {
             Outcome::Ok(i) => {
                 let _ = writeln!(
                     w,
-                    "  {:>9}  {:>10.0}  {:>9.2}  {:>9.2}  {:>10}  {:>10}  {:>10}  {}",
+                    "  {:>9}  {:>10.0}  {:>10.0}  {:>9.2}  {:>9.2}  {:>10}  {:>10}  {:>10}  {}",
                     i.articles,
                     i.articles_per_sec,
+                    i.articles_per_cpu_sec,
                     i.wall_secs,
                     i.cpu_secs,
                     mib(i.peak_rss_bytes),
@@ -348,8 +360,15 @@ pub fn table(r: &Report) -> String {
                     Outcome::Ok(d) => {
                         let _ = writeln!(
                             w,
-                            "  datasketch {} MinHashLSH ({} perms, threshold {}): {} docs in {:.2}s, copy recall {:.3} precision {:.3}",
-                            d.version, d.num_perm, d.threshold, d.docs, d.secs, d.copies.recall, d.copies.precision
+                            "  datasketch {} MinHashLSH ({} perms, threshold {}): {} docs in {:.2}s (cpu {:.2}s), copy recall {:.3} precision {:.3}",
+                            d.version,
+                            d.num_perm,
+                            d.threshold,
+                            d.docs,
+                            d.secs,
+                            d.cpu_secs,
+                            d.copies.recall,
+                            d.copies.precision
                         );
                         let _ = writeln!(
                             w,
@@ -379,7 +398,8 @@ pub fn table(r: &Report) -> String {
             Some(false) => "MISS",
             None => "n/a ",
         };
-        let _ = writeln!(w, "  {verdict}  {:<52} goal {:<10} measured {} {}", t.name, t.goal, opt(t.measured, 3), t.unit);
+        let _ =
+            writeln!(w, "  {verdict}  {:<52} goal {:<10} measured {} {}", t.name, t.goal, opt(t.measured, 3), t.unit);
     }
     out
 }

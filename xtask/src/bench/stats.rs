@@ -73,7 +73,10 @@ pub fn parse(text: &str) -> Stages {
 
 fn parse_json(line: &str) -> Option<Vec<(String, f64)>> {
     let value: Value = serde_json::from_str(line).ok()?;
-    let stages = value.get("stages").or_else(|| value.get("stats").and_then(|s| s.get("stages")))?;
+    let stages = value
+        .get("stages")
+        .or_else(|| value.get("timings"))
+        .or_else(|| value.get("stats").and_then(|s| s.get("stages").or_else(|| s.get("timings"))))?;
     let mut out = Vec::new();
     match stages {
         Value::Object(map) => {
@@ -102,6 +105,10 @@ fn parse_json(line: &str) -> Option<Vec<(String, f64)>> {
 fn json_secs(v: &Value) -> Option<f64> {
     if let Some(x) = v.as_f64() {
         return Some(x);
+    }
+    // serde's own form of a `std::time::Duration`.
+    if let (Some(secs), Some(nanos)) = (v.get("secs").and_then(Value::as_f64), v.get("nanos").and_then(Value::as_f64)) {
+        return Some(secs + nanos * 1e-9);
     }
     for (key, scale) in [("secs", 1.0), ("seconds", 1.0), ("s", 1.0), ("ms", 1e-3), ("millis", 1e-3), ("us", 1e-6)] {
         if let Some(x) = v.get(key).and_then(Value::as_f64) {
@@ -182,8 +189,16 @@ mod tests {
 
     #[test]
     fn json_object_and_array() {
-        check(r#"{"stages": {"read": 1.0, "store": {"ms": 500}}, "total_secs": 1.6}"#, &[("read", 1.0), ("store", 0.5)], Some(1.6));
-        check(r#"{"stages": [{"stage": "clean", "secs": 2.0}, {"name": "copies", "ms": 30}]}"#, &[("clean", 2.0), ("copies", 0.03)], None);
+        check(
+            r#"{"stages": {"read": 1.0, "store": {"ms": 500}}, "total_secs": 1.6}"#,
+            &[("read", 1.0), ("store", 0.5)],
+            Some(1.6),
+        );
+        check(
+            r#"{"stages": [{"stage": "clean", "secs": 2.0}, {"name": "copies", "ms": 30}]}"#,
+            &[("clean", 2.0), ("copies", 0.03)],
+            None,
+        );
     }
 
     #[test]

@@ -90,7 +90,7 @@ const TITLES: &[&str] = &[
     "leader", "head", "commissioner", "coach", "colonel", "lieutenant", "sergeant", "captain", "admiral", "major",
     "marshal", "crown", "supreme", "executive", "officer", "treasurer", "economy", "trade", "health", "education",
     "labor", "labour", "energy", "transport", "culture", "mp", "lawmaker", "chief-of-staff", "vice-president",
-    "president-elect", "sultan", "rabbi", "imam", "reverend", "rev", "father", "sister", "brother", "saint",
+    "president-elect", "manager", "administrator", "rabbi", "imam", "reverend", "rev", "father", "sister", "brother", "saint",
 ];
 
 /// Lowercase role words that, right before a name, make it a person and give their role.
@@ -121,7 +121,17 @@ const PLACE_WORDS: &[&str] = &[
     "bay", "lake", "gulf", "peninsula", "province", "region", "oblast", "county", "district", "valley", "airport",
     "bridge", "palace", "park", "strait", "coast", "desert", "canal", "highway", "port", "harbour", "harbor",
     "station", "plaza", "hill", "hills", "heights", "cathedral", "city", "republic", "kingdom", "territory",
-    "territories", "basin", "plain", "forest", "beach", "border", "capital", "village", "town", "state",
+    "territories", "basin", "plain", "forest", "beach", "border", "capital", "village", "town", "state", "stadium",
+    "arena", "mountains", "range", "glacier", "falls",
+];
+
+/// Lowercase nouns that, right before a name, say it is an organisation.
+const ORG_NOUNS_BEFORE: &[&str] = &[
+    "group", "company", "firm", "bank", "agency", "union", "party", "carrier", "airline", "maker", "drugmaker",
+    "automaker", "carmaker", "retailer", "giant", "startup", "exchange", "broker", "insurer", "lender", "conglomerate",
+    "newspaper", "broadcaster", "network", "club", "team", "outlet", "publisher", "developer", "manufacturer",
+    "operator", "chipmaker", "platform", "regulator", "watchdog", "ministry", "charity", "organisation",
+    "organization", "militia", "rebels", "movement", "fund", "consultancy", "producer", "supplier",
 ];
 
 const PLACE_PREFIXES: &[&str] = &["st", "saint", "san", "santa", "fort", "port", "mount", "lake", "cape", "new"];
@@ -129,7 +139,7 @@ const PLACE_PREFIXES: &[&str] = &["st", "saint", "san", "santa", "fort", "port",
 const OTHER_WORDS: &[&str] = &[
     "summit", "conference", "games", "cup", "war", "forum", "festival", "olympics", "award", "prize", "act", "treaty",
     "agreement", "accord", "plan", "program", "programme", "operation", "day", "election", "elections",
-    "championship", "initiative", "bill", "law", "doctrine", "declaration", "convention", "strategy", "index",
+    "championship", "initiative", "doctrine", "declaration", "convention", "strategy", "index",
     "report", "show", "series", "project", "deal", "pact", "talks", "meeting", "crisis", "revolution", "offensive",
 ];
 
@@ -140,7 +150,7 @@ const FUNCTION: &[&str] = &[
     "your", "he", "she", "it", "they", "we", "i", "you", "there", "here", "however", "although", "though",
     "meanwhile", "since", "during", "according", "despite", "also", "yet", "so", "then", "now", "today",
     "yesterday", "tomorrow", "what", "who", "where", "why", "how", "some", "many", "most", "all", "both", "each",
-    "every", "no", "not", "one", "two", "three", "another", "other", "such", "more", "last", "next", "first", "new",
+    "every", "no", "not", "one", "two", "three", "another", "other", "such", "more", "last", "next", "first",
     "former", "late", "said", "says", "like", "unlike", "among", "under", "over", "about", "into", "through",
     "without", "within", "amid", "around", "even", "just", "only", "still", "because", "once", "until", "whether",
     "which", "whose", "whom", "let", "please", "yes", "well", "indeed", "instead", "later", "earlier", "again",
@@ -148,9 +158,15 @@ const FUNCTION: &[&str] = &[
     "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "must", "do", "does", "did",
     "thanks", "dear", "hello", "oh", "mr.", "note", "update", "updated", "editor", "by", "via", "across", "behind",
     "near", "toward", "towards", "against", "between", "beyond", "up", "down", "out", "off", "top", "speaking",
-    "asked", "told", "western", "eastern", "northern", "southern", "central", "european", "westerners",
-    "international", "national", "global", "foreign", "several", "few", "any", "much", "very", "too", "it's",
+    "asked", "told", "several", "few", "any", "much", "very", "too", "it's",
     "we're", "i'm", "don't", "can't", "won't", "that's", "there's", "here's", "what's", "let's", "our",
+];
+
+/// Adjectives that are never an entity on their own.
+const STANDALONE_SKIP: &[&str] = &[
+    "western", "eastern", "northern", "southern", "central", "european", "westerners", "international", "national",
+    "global", "foreign", "african", "asian", "arab", "islamic", "muslim", "christian", "jewish", "catholic", "soviet",
+    "allied", "federal", "democratic", "republican", "liberal", "conservative", "latin", "atlantic", "pacific",
 ];
 
 const WEEKDAYS_MONTHS: &[&str] = &[
@@ -248,9 +264,17 @@ fn candidates(text: &str, toks: &[Tok]) -> Vec<Cand> {
         // Grow the run.
         let start = i;
         let mut end = i + 1;
-        while end < toks.len() && !toks[end - 1].possessive {
+        while end < toks.len() {
             let prev = &toks[end - 1];
             let next = &toks[end];
+            // "St. Mary's Square": a possessive continues a name only into a place or organisation word.
+            if prev.possessive {
+                let w = lower(next.text(text));
+                let tail_word = in_list(PLACE_WORDS, &w) || in_list(ORG_WORDS, &w);
+                if !(next.cap && tail_word && plain_gap(text, prev, next)) {
+                    break;
+                }
+            }
             if next.sent != prev.sent || !plain_gap(text, prev, next) {
                 break;
             }
@@ -377,8 +401,23 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     if a >= b {
         return;
     }
-    if b - a == 1 && in_list(FUNCTION, &lower(toks[a].text(text))) {
+    // Only adjectives ("Eastern European"): not a name.
+    if (a..b).all(|k| {
+        let l = lower(toks[k].text(text));
+        in_list(STANDALONE_SKIP, &l) || is_demonym(&fold(&l))
+    }) {
         return;
+    }
+    if b - a == 1 {
+        let w = toks[a].text(text);
+        let l = lower(w);
+        if in_list(FUNCTION, &l) || in_list(STANDALONE_SKIP, &l) {
+            return;
+        }
+        // Two-letter words that are not acronyms ("El", "Le") are not names on their own.
+        if w.chars().count() < 2 || w.chars().count() < 3 && !w.chars().all(char::is_uppercase) {
+            return;
+        }
     }
     // A lowercase role word right before: "Kremlin spokesman Dmitry Ivanov", "spokeswoman Jane Roe".
     let mut role = None;
@@ -415,6 +454,23 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
             }
         }
     }
+    // "shipping group X", "drugmaker X": an organisation.
+    if kind.is_none() && a >= 1 && !toks[a - 1].cap && plain_gap(text, &toks[a - 1], &toks[a]) {
+        let w = lower(toks[a - 1].text(text));
+        if in_list(ORG_NOUNS_BEFORE, &w) {
+            kind = Some(EntityKind::Organization);
+        }
+    }
+    // "the village of X", "the city of X": a place.
+    if kind.is_none() && a >= 2 && toks[a - 1].text(text) == "of" {
+        let w = lower(toks[a - 2].text(text));
+        if matches!(
+            w.as_str(),
+            "village" | "town" | "city" | "region" | "province" | "district" | "county" | "state" | "island" | "port"
+        ) {
+            kind = Some(EntityKind::Place);
+        }
+    }
     out.push(Cand { name: (a, b), kind, gender, role, description: None, desc_range: (0, 0) });
 }
 
@@ -448,7 +504,15 @@ fn classify(words: &[String], folded: &str, raw: &[&str]) -> (EntityKind, Option
         w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}' || c == '.')
     };
-    if (2..=4).contains(&raw.len()) && raw.iter().all(|w| name_like(w)) && !raw.iter().all(|w| acronym(w)) {
+    if raw.len() >= 2 && acronym(raw[0]) && !raw[0].contains('.') {
+        // "FNV Havens", "UN Women": an acronym first makes an organisation.
+        return (EntityKind::Organization, None);
+    }
+    let name_words: Vec<&&str> = raw.iter().filter(|w| !CONNECTORS.contains(&w.to_lowercase().as_str())).collect();
+    if (2..=4).contains(&name_words.len())
+        && name_words.iter().all(|w| name_like(w))
+        && !name_words.iter().all(|w| acronym(w))
+    {
         // Every word a known place ("Korea Japan") is unlikely a person; one known word is fine.
         return (EntityKind::Person, None);
     }
@@ -644,7 +708,12 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                     continue;
                 }
                 let next = toks.get(e).map(|t| t.text(text)).unwrap_or("");
-                if in_list(SPEECH_AFTER, next) && toks.get(e).is_some_and(|t| t.sent == toks[a].sent) {
+                let after_prep = a > 0
+                    && matches!(lower(toks[a - 1].text(text)).as_str(), "at" | "of" | "from" | "for" | "by" | "with" | "to");
+                if in_list(SPEECH_AFTER, next)
+                    && !after_prep
+                    && toks.get(e).is_some_and(|t| t.sent == toks[a].sent && plain_gap(text, &toks[e - 1], t))
+                {
                     kind = EntityKind::Person;
                 }
             }
@@ -678,6 +747,9 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
         }
     }
     for (ent, range) in the_phrases(text, toks, &mut b) {
+        if mentions.iter().any(|m| m.description && m.toks.0 < range.1 && range.0 < m.toks.1) {
+            continue;
+        }
         if !mentions.iter().any(|m| m.toks.0 < range.1 && range.0 < m.toks.1 && !m.description) {
             push_description(text, toks, &mut mentions, ent, range);
         } else if let Some(m) =
@@ -691,6 +763,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
             }
         }
     }
+    merge_within_article(&b.ents, &mut mentions);
     infer_gender_from_pronouns(text, toks, &mut b.ents, &mentions);
     mentions.sort_by_key(|m| (m.span.start, m.description));
     Entities { ents: b.ents, mentions }
@@ -785,10 +858,13 @@ fn resolve_role(ents: &[Ent], qualifier: &str, noun: &str) -> Option<usize> {
 fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize, usize))> {
     let mut out = Vec::new();
     for i in 0..toks.len() {
-        if !toks[i].text(text).eq_ignore_ascii_case("the") {
+        // "the NATO chief", or a headline's "NATO chief visits ..." at a sentence start.
+        let the = toks[i].text(text).eq_ignore_ascii_case("the");
+        let headline = !the && toks[i].sent_start && toks[i].cap;
+        if !(the || headline) {
             continue;
         }
-        let mut j = i + 1;
+        let mut j = if the { i + 1 } else { i };
         let mut qual = Vec::new();
         while j < toks.len() && j <= i + 3 && toks[j].cap && toks[j].sent == toks[i].sent {
             let w = lower(toks[j].text(text));
@@ -829,6 +905,14 @@ fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize,
         {
             end += 1;
         }
+        // A name right after the title makes it a title, not a description: "NATO Secretary General Jane Roe".
+        if let Some(n) = toks.get(end)
+            && n.cap
+            && n.sent == t.sent
+            && plain_gap(text, &toks[end - 1], n)
+        {
+            continue;
+        }
         let nouns: Vec<String> = toks[j..end].iter().map(|t| lower(t.text(text))).collect();
         if let Some(e) = resolve_role(&b.ents, &qualifier, &nouns.join(" ")) {
             out.push((e, (i, end)));
@@ -854,6 +938,54 @@ fn infer_gender_from_pronouns(text: &str, toks: &[Tok], ents: &mut [Ent], mentio
             && let Some(&e) = prev_people.iter().next()
         {
             ents[e].gender.get_or_insert(g);
+        }
+    }
+}
+
+/// Within one article: a name classified "other" that another mention names with a kind ("Lahaina" in a
+/// quote, "the town of Lahaina"), an acronym of a multi-word name in the article ("GM" for "General
+/// Motors"), or the first word of an organisation's name ("Acme" for "Acme Robotics") is that entity.
+fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
+    let used: HashSet<usize> = mentions.iter().map(|m| m.ent).collect();
+    let mut target: HashMap<usize, usize> = HashMap::new();
+    for (i, e) in ents.iter().enumerate() {
+        if !used.contains(&i) {
+            continue;
+        }
+        let single = e.name_words.len() == 1;
+        let found = ents.iter().enumerate().find(|&(j, o)| {
+            if j == i || !used.contains(&j) || o.kind == EntityKind::Other {
+                return false;
+            }
+            if e.kind == EntityKind::Other && o.key == e.key {
+                return true;
+            }
+            if !single || o.name_words.len() < 2 || o.kind == EntityKind::Person {
+                return false;
+            }
+            let acronym = e.canonical.len() >= 2 && e.canonical.chars().all(|c| c.is_ascii_uppercase());
+            if acronym {
+                let initials: String = o
+                    .canonical
+                    .split([' ', '-'])
+                    .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                return initials == e.canonical;
+            }
+            let prominent = gazetteer::lookup(&e.key).is_some_and(|k| k.prominent);
+            o.kind == EntityKind::Organization
+                && !prominent
+                && matches!(e.kind, EntityKind::Other | EntityKind::Place)
+                && o.name_words.first() == e.name_words.first()
+        });
+        if let Some((j, _)) = found {
+            target.insert(i, j);
+        }
+    }
+    for m in mentions.iter_mut() {
+        if let Some(&j) = target.get(&m.ent) {
+            m.ent = j;
         }
     }
 }

@@ -21,7 +21,7 @@ static MONEY_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant regex compiles")
 });
 static MONEY_CODE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<code>[A-Z]{{3}})\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"))
+    Regex::new(&format!(r"\b(?P<code>[A-Z]{{3}})\s(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"))
         .expect("constant regex compiles")
 });
 static MONEY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,7 +36,7 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<num>{NUM}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozens of|hundreds of|thousands of|tens of thousands of)(?:\s(?P<mult>million|billion|thousand)\b)?\s+(?P<np>(?:[A-Za-z][\w'-]*\s+){{0,2}}?[a-z][a-z-]+)"
+        r"(?i)\b(?P<num>{NUM}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:\s(?P<mult>million|billion|thousand)\b)?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
     ))
     .expect("constant regex compiles")
 });
@@ -107,11 +107,6 @@ fn word_num(s: &str) -> Option<f64> {
         "seventy" => 70.0,
         "eighty" => 80.0,
         "ninety" => 90.0,
-        "hundred" => 100.0,
-        "dozens of" => 24.0,
-        "hundreds of" => 200.0,
-        "thousands of" => 2000.0,
-        "tens of thousands of" => 20000.0,
         _ => return parse_num(s),
     })
 }
@@ -252,7 +247,7 @@ fn about_after(rest: &str) -> Option<String> {
         return None;
     }
     let mut words = Vec::new();
-    for raw in tail.split(' ') {
+    for raw in tail.split_whitespace() {
         let w = raw.trim_end_matches([',', '.', ';', ':', ')', '"', '\u{201D}']);
         if w.is_empty() || ABOUT_STOP.contains(&w.to_lowercase().as_str()) || w.starts_with(|c: char| c.is_numeric())
         {
@@ -402,8 +397,7 @@ fn money(f: &mut Finder<'_>) {
 
 fn dates(f: &mut Finder<'_>) {
     let text = f.text;
-    let pub_year = f.published.map(|d| d.year());
-    let mut push_date = |f: &mut Finder<'_>, s: usize, e: usize, d: NaiveDate| {
+    let push_date = |f: &mut Finder<'_>, s: usize, e: usize, d: NaiveDate| {
         let span = Span::new(s, e);
         let about = about_before(&text[text[..s].rfind(['.', '\n']).map(|i| i + 1).unwrap_or(0)..s]);
         f.push(span, day_value(d), "date".into(), about, None);
@@ -413,10 +407,18 @@ fn dates(f: &mut Finder<'_>) {
             let Some(m) = c.get(0) else { continue };
             let month = c.name("month").and_then(|x| x.as_str().parse().ok().or_else(|| month_num(x.as_str())));
             let day = c.name("day").and_then(|x| x.as_str().parse::<u32>().ok());
-            let year = c.name("year").and_then(|x| x.as_str().parse::<i32>().ok()).or(pub_year);
-            if let (Some(mo), Some(d), Some(y)) = (month, day, year)
-                && let Some(date) = NaiveDate::from_ymd_opt(y, mo, d)
-            {
+            let year = c.name("year").and_then(|x| x.as_str().parse::<i32>().ok());
+            let (Some(mo), Some(d)) = (month, day) else { continue };
+            let date = match (year, f.published) {
+                (Some(y), _) => NaiveDate::from_ymd_opt(y, mo, d),
+                // No year: the one of last, this or next year closest to the publication day.
+                (None, Some(p)) => [p.year() - 1, p.year(), p.year() + 1]
+                    .iter()
+                    .filter_map(|&y| NaiveDate::from_ymd_opt(y, mo, d))
+                    .min_by_key(|x| (*x - p).num_days().abs()),
+                (None, None) => None,
+            };
+            if let Some(date) = date {
                 push_date(f, m.start(), m.end(), date);
             }
         }
@@ -523,7 +525,7 @@ const NOT_COUNTED: &[&str] = &[
 fn counts(f: &mut Finder<'_>) {
     let text = f.text;
     for c in COUNT.captures_iter(text) {
-        let (Some(m), Some(num), Some(np)) = (c.get(0), c.name("num"), c.name("np")) else { continue };
+        let (Some(num), Some(np)) = (c.name("num"), c.name("np")) else { continue };
         if preceded_by_word_char(text, num.start()) {
             continue;
         }
@@ -532,15 +534,40 @@ fn counts(f: &mut Finder<'_>) {
         if ns.len() == 4 && !ns.contains([',', '.']) && (ns.starts_with("19") || ns.starts_with("20")) {
             continue;
         }
-        let words: Vec<&str> = np.as_str().split_whitespace().collect();
-        let Some(&head) = words.last() else { continue };
+        let all: Vec<&str> = np.as_str().split_whitespace().collect();
+        // Capitalised modifiers ("Iranian"), then the head: the first lowercase word, or the next one when it
+        // is the plural ("armoured vehicles").
+        // A capitalised plural alone is the head too ("67 Palestinians").
+        let first_lower = match all.iter().position(|w| w.starts_with(|c: char| c.is_lowercase())) {
+            Some(i) => i,
+            None if all.len() == 1 && all[0].ends_with('s') && all[0].len() > 3 => 0,
+            None => continue,
+        };
+        let mut h = first_lower;
+        if let Some(next) = all.get(h + 1)
+            && !all[h].ends_with('s')
+            && next.ends_with('s')
+            && next.starts_with(|c: char| c.is_lowercase())
+            && !NOT_COUNTED.contains(next)
+        {
+            h += 1;
+        }
+        let words = &all[..=h];
+        let head = words[h];
         if NOT_COUNTED.contains(&head) || words.iter().any(|w| NOT_COUNTED.contains(&w.to_lowercase().as_str())) {
             continue;
         }
+        // Byte offset of the head inside the phrase, from the slice's position.
+        let head_off = head.as_ptr() as usize - np.as_str().as_ptr() as usize;
+        let np_end = np.start() + head_off + head.len();
         let Some(v) = word_num(ns) else { continue };
         let v = v * if c.name("mult").is_some() { mult(c.name("mult").map(|x| x.as_str())) } else { 1.0 };
-        let span = Span::new(num.start(), m.end());
-        f.push(span, v, head.to_lowercase(), np.as_str().to_string(), None);
+        // Things are counted in whole numbers: "magnitude 6.8 earthquake" is not a count.
+        if v.fract() != 0.0 {
+            continue;
+        }
+        let span = Span::new(num.start(), np_end);
+        f.push(span, v, head.to_lowercase(), words.join(" "), None);
     }
 }
 

@@ -12,6 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 
 const CITIES: &str = include_str!("../../data/cities.tsv");
 const COUNTRIES: &str = include_str!("../../data/countries.tsv");
+const REGIONS: &str = include_str!("../../data/regions.tsv");
 const CURRENCIES: &str = include_str!("../../data/currencies.tsv");
 const ALIASES: &str = include_str!("../../data/aliases.tsv");
 const DEMONYMS: &str = include_str!("../../data/demonyms.tsv");
@@ -90,6 +91,12 @@ fn build() -> Tables {
         names.entry(fold(r[2])).or_insert(known);
         if !r[3].is_empty() {
             names.entry(fold(r[3])).or_insert(known);
+        }
+    }
+    for r in rows(REGIONS) {
+        if let Some(name) = r.first() {
+            let known = Known { canonical: name, kind: EntityKind::Place, population: 0, prominent: true };
+            names.entry(fold(name)).or_insert(known);
         }
     }
     for r in rows(CITIES) {

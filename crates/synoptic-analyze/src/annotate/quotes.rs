@@ -244,7 +244,10 @@ impl Ctx<'_> {
                         return Some((e, if desc { "role" } else { "explicit" }));
                     }
                     _ => {
-                        if place_fallback.is_none() && k + 1 == v {
+                        // A country may speak ("Russia said"); a city next to a comma is no speaker.
+                        let country = super::gazetteer::country_named(&self.ents.ents[e].key).is_some();
+                        let comma = self.text[self.toks[k].full_end..self.toks[v].start].contains(',');
+                        if place_fallback.is_none() && k + 1 == v && country && !comma {
                             place_fallback = Some((e, "explicit"));
                         }
                         // Skip the whole mention, then a preposition before it.

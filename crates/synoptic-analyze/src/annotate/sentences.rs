@@ -52,6 +52,14 @@ fn word_before(line: &str, pos: usize) -> &str {
     &head[start..]
 }
 
+/// An initial ("John F. Kennedy", "J. Smith") follows a capitalised word, another initial or a line start;
+/// "posted on X. Then" does not.
+fn initial_context(line: &str, word_start: usize) -> bool {
+    let before = line[..word_start].trim_end();
+    let prev = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    prev.is_empty() || prev.starts_with(|c: char| c.is_uppercase())
+}
+
 fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let line = &text[start..end];
     let bytes = line.as_bytes();
@@ -91,7 +99,7 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
                 continue;
             }
             // Initials: "J. Smith", "U.S." mid-sentence is handled by the list above.
-            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) {
+            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && initial_context(line, pos - w.len()) {
                 continue;
             }
             if pos > 0 && bytes[pos - 1].is_ascii_digit() && next.is_numeric() {

@@ -91,7 +91,7 @@ pub fn tokenize(text: &str, sents: &[Span]) -> Vec<Tok> {
             end: name_end,
             full_end,
             possessive,
-            cap: c.is_uppercase(),
+            cap: c.is_uppercase() || particle_name(word),
             sent: sent.min(sents.len().saturating_sub(1)),
             sent_start,
         });
@@ -133,4 +133,11 @@ mod tests {
         assert!(toks[3].possessive);
         assert!(toks[8].sent_start && toks[8].sent == 1);
     }
+}
+
+/// "al-Jaber", "el-Sisi", "bin-Salman": a lowercase particle joined to a capitalised name.
+fn particle_name(word: &str) -> bool {
+    ["al-", "el-", "ad-", "as-", "bin-", "ibn-"]
+        .iter()
+        .any(|p| word.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase())))
 }

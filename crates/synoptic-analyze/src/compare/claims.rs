@@ -16,28 +16,22 @@ use crate::EventMember;
 
 /// Similarity at or above which two statements are taken to say the same thing.
 pub(crate) const SAME: f64 = 0.42;
+/// Weight factor of name terms: names anchor a statement but two statements naming the same people need
+/// more than the names in common to say the same thing.
+const NAME_FACTOR: f64 = 0.6;
 
-/// How statements are cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Grain {
-    Sentence,
-    Clause,
-}
-
-/// One statement of one member article.
+/// One statement (sentence) of one member article.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
     pub member: usize,
     /// Index of the sentence in its article.
     pub sentence: usize,
-    /// Whether the unit starts its sentence (false for the second and later clauses).
-    pub starts_sentence: bool,
     pub span: Span,
     /// Display text: matching form, dateline removed.
     pub text: String,
     /// Sorted, unique term ids.
     pub terms: Vec<u32>,
-    /// Number of plain content words (anchors excluded).
+    /// Number of distinct plain content words (anchors excluded).
     pub words: usize,
     pub weight: f64,
 }
@@ -47,6 +41,11 @@ pub(crate) struct Unit {
 pub(crate) struct Units {
     pub units: Vec<Unit>,
     idf: Vec<f64>,
+    /// Whether a term id is an anchor or name (does not count towards the plain words two statements share).
+    named: Vec<bool>,
+    /// Whether a term id is a figure anchor.
+    figure: Vec<bool>,
+    vocab: HashMap<String, u32>,
     /// Units of each member, as index ranges into `units`.
     pub by_member: Vec<std::ops::Range<usize>>,
 }
@@ -93,110 +92,127 @@ fn figure_anchor(value: f64) -> String {
     format!("#n{value:.2e}")
 }
 
+/// Terms of a span of a member's text: content terms (with name flags), entity anchors, figure anchors.
+fn span_terms(member: &EventMember<'_>, facts: &Facts, span: Span, shown: &str) -> Vec<(String, bool)> {
+    let mut terms = text::terms_flagged(shown);
+    for e in &member.annotations.entities {
+        if span.start <= e.span.start && e.span.end <= span.end {
+            terms.push((format!("#e{}", crate::annotate::entity_key(&e.canonical)), true));
+        }
+    }
+    for f in &facts.figures {
+        if span.start <= f.span.start && f.span.end <= span.end && f.unit != "date" {
+            terms.push((figure_anchor(f.value), true));
+            if let Some(alt) = &f.alternate {
+                terms.push((figure_anchor(alt.value), true));
+            }
+        }
+    }
+    terms
+}
+
 impl Units {
-    /// Build the statements of `members` (in event order) at the given grain.
-    pub(crate) fn build(members: &[EventMember<'_>], facts: &[Facts], grain: Grain) -> Units {
-        let mut raw: Vec<(Unit, Vec<String>)> = Vec::new();
+    /// Build the sentence statements of `members` (in event order).
+    pub(crate) fn build(members: &[EventMember<'_>], facts: &[Facts]) -> Units {
+        let mut raw: Vec<(Unit, Vec<(String, bool)>)> = Vec::new();
         let mut by_member = Vec::new();
         for (m, member) in members.iter().enumerate() {
             let body = &member.article.text;
             let begin = raw.len();
-            for (si, sentence) in text::sentence_spans(body).into_iter().enumerate() {
-                let spans = match grain {
-                    Grain::Sentence => vec![sentence],
-                    Grain::Clause => clauses(body, sentence),
-                };
-                for (ci, span) in spans.into_iter().enumerate() {
-                    let raw_text = span.slice(body);
-                    let shown = if ci == 0 { text::strip_dateline(raw_text) } else { raw_text };
-                    let shown = synoptic_model::text::matching_form(shown);
-                    let mut terms = text::terms(&shown);
-                    let words = {
-                        let mut t = terms.clone();
-                        t.sort();
-                        t.dedup();
-                        t.len()
-                    };
-                    for e in &member.annotations.entities {
-                        if span.start <= e.span.start && e.span.end <= span.end {
-                            terms.push(format!("#e{}", e.canonical.to_lowercase()));
-                        }
-                    }
-                    for f in &facts[m].figures {
-                        if span.start <= f.span.start && f.span.end <= span.end {
-                            terms.push(figure_anchor(f.value));
-                            if let Some(alt) = &f.alternate {
-                                terms.push(figure_anchor(alt.value));
-                            }
-                        }
-                    }
-                    let unit = Unit {
-                        member: m,
-                        sentence: si,
-                        starts_sentence: ci == 0,
-                        span,
-                        text: shown,
-                        terms: Vec::new(),
-                        words,
-                        weight: 0.0,
-                    };
-                    raw.push((unit, terms));
-                }
+            for (si, span) in text::sentence_spans(body).into_iter().enumerate() {
+                let shown = synoptic_model::text::matching_form(text::strip_dateline(span.slice(body)));
+                let terms = span_terms(member, &facts[m], span, &shown);
+                let mut plain: Vec<&str> =
+                    terms.iter().filter(|(t, _)| !t.starts_with('#')).map(|(t, _)| t.as_str()).collect();
+                plain.sort_unstable();
+                plain.dedup();
+                let words = plain.len();
+                let unit = Unit { member: m, sentence: si, span, text: shown, terms: Vec::new(), words, weight: 0.0 };
+                raw.push((unit, terms));
             }
             by_member.push(begin..raw.len());
         }
-        // Vocabulary and statement frequencies.
+        // Vocabulary, statement frequencies, name flags (a term is a name when never written lowercase).
         let mut vocab: HashMap<String, u32> = HashMap::new();
         let mut df: Vec<u32> = Vec::new();
+        let mut lower_seen: Vec<bool> = Vec::new();
+        let mut anchor: Vec<bool> = Vec::new();
         let mut units = Vec::with_capacity(raw.len());
         for (mut unit, terms) in raw {
-            let mut ids: Vec<u32> = terms
-                .into_iter()
-                .map(|t| {
-                    let next = vocab.len() as u32;
-                    *vocab.entry(t).or_insert(next)
-                })
-                .collect();
+            let mut ids = Vec::with_capacity(terms.len());
+            for (t, capital) in terms {
+                let next = vocab.len() as u32;
+                let is_anchor = t.starts_with('#');
+                let id = *vocab.entry(t).or_insert(next);
+                if id as usize >= df.len() {
+                    df.resize(id as usize + 1, 0);
+                    lower_seen.resize(id as usize + 1, false);
+                    anchor.resize(id as usize + 1, false);
+                }
+                lower_seen[id as usize] |= !capital;
+                anchor[id as usize] = is_anchor;
+                ids.push(id);
+            }
             ids.sort_unstable();
             ids.dedup();
             for &id in &ids {
-                if id as usize >= df.len() {
-                    df.resize(id as usize + 1, 0);
-                }
                 df[id as usize] += 1;
             }
             unit.terms = ids;
             units.push(unit);
         }
+        let figure: Vec<bool> = {
+            let mut f = vec![false; df.len()];
+            for (k, &v) in &vocab {
+                if k.starts_with("#n") {
+                    f[v as usize] = true;
+                }
+            }
+            f
+        };
+        let named: Vec<bool> = (0..df.len()).map(|i| anchor[i] || !lower_seen[i]).collect();
         let n = units.len().max(1) as f64;
-        let idf: Vec<f64> = df.iter().map(|&d| (1.0 + n / f64::from(d.max(1))).ln()).collect();
+        let idf: Vec<f64> = df
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let w = (1.0 + n / f64::from(d.max(1))).ln();
+                if named[i] && !anchor[i] { w * NAME_FACTOR } else { w }
+            })
+            .collect();
         for u in &mut units {
             u.weight = u.terms.iter().map(|&t| idf[t as usize]).sum();
         }
-        Units { units, idf, by_member }
+        Units { units, idf, named, figure, vocab, by_member }
     }
 
     /// Weighted overlap of two statements in [0, 1]: the larger of the Dice overlap and (for statements of
-    /// four or more terms) a damped containment of the smaller in the larger.
+    /// four or more terms) a damped containment of the smaller in the larger. Statements that share fewer
+    /// than two plain words (names and anchors aside) — or one plain word and a figure — score 0.
     pub(crate) fn sim(&self, a: usize, b: usize) -> f64 {
         let (ua, ub) = (&self.units[a], &self.units[b]);
         if ua.weight <= 0.0 || ub.weight <= 0.0 {
             return 0.0;
         }
-        let (mut i, mut j, mut shared, mut count) = (0, 0, 0.0, 0);
+        let (mut i, mut j, mut shared, mut count, mut plain, mut figure) = (0, 0, 0.0, 0, 0, false);
         while i < ua.terms.len() && j < ub.terms.len() {
             match ua.terms[i].cmp(&ub.terms[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    shared += self.idf[ua.terms[i] as usize];
+                    let t = ua.terms[i] as usize;
+                    shared += self.idf[t];
                     count += 1;
+                    if !self.named[t] {
+                        plain += 1;
+                    }
+                    figure |= self.is_figure(ua.terms[i]);
                     i += 1;
                     j += 1;
                 }
             }
         }
-        if count < 2 {
+        if plain < 2 && !(plain == 1 && figure) {
             return 0.0;
         }
         let dice = 2.0 * shared / (ua.weight + ub.weight);
@@ -205,17 +221,23 @@ impl Units {
         dice.max(containment)
     }
 
+    fn is_figure(&self, id: u32) -> bool {
+        self.figure.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether any unit of member `m` carries the term `t` (an interned term string).
+    pub(crate) fn member_has(&self, m: usize, t: &str) -> bool {
+        let Some(&id) = self.vocab.get(t) else { return false };
+        self.by_member.get(m).is_some_and(|r| r.clone().any(|u| self.units[u].terms.binary_search(&id).is_ok()))
+    }
+
     /// For unit `u`, the best similarity to any unit of each member (the unit's own member gets 1).
     pub(crate) fn best_per_member(&self, u: usize) -> Vec<f64> {
         self.by_member
             .iter()
             .enumerate()
             .map(|(m, range)| {
-                if m == self.units[u].member {
-                    1.0
-                } else {
-                    range.clone().map(|v| self.sim(u, v)).fold(0.0, f64::max)
-                }
+                if m == self.units[u].member { 1.0 } else { range.clone().map(|v| self.sim(u, v)).fold(0.0, f64::max) }
             })
             .collect()
     }
@@ -224,6 +246,41 @@ impl Units {
     pub(crate) fn support(&self, u: usize) -> Vec<usize> {
         self.best_per_member(u).iter().enumerate().filter(|(_, s)| **s >= SAME).map(|(m, _)| m).collect()
     }
+}
+
+/// Clauses of sentence unit `u` that carry a detail no other origin gives: a figure, a name or a named
+/// entity that no article of another origin mentions at all. Returned as display texts.
+pub(crate) fn novel_clauses(
+    units: &Units,
+    members: &[EventMember<'_>],
+    facts: &[Facts],
+    origins: &[usize],
+    u: usize,
+) -> Vec<String> {
+    let unit = &units.units[u];
+    let m = unit.member;
+    let body = members[m].article.text.as_str();
+    let parts = clauses(body, unit.span);
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    let others: Vec<usize> = (0..members.len()).filter(|&o| origins[o] != origins[m]).collect();
+    let mut out = Vec::new();
+    for (ci, span) in parts.into_iter().enumerate() {
+        let shown = synoptic_model::text::matching_form(span.slice(body));
+        let terms = span_terms(&members[m], &facts[m], span, &shown);
+        if terms.iter().filter(|(t, _)| !t.starts_with('#')).count() < 3 {
+            continue;
+        }
+        let novel = terms
+            .iter()
+            .filter(|(t, named)| *named && (t.starts_with("#n") || t.starts_with("#e") || !t.starts_with('#')))
+            .any(|(t, _)| !others.iter().any(|&o| units.member_has(o, t)));
+        if novel {
+            out.push(if ci == 0 { shown } else { format!("\u{2026} {shown}") });
+        }
+    }
+    out
 }
 
 /// Distinct origins among `members_of_support`, given each member's origin index.
@@ -244,7 +301,10 @@ mod tests {
         let parts: Vec<&str> = clauses(t, Span::new(0, t.len())).iter().map(|s| s.slice(t)).collect();
         assert_eq!(
             parts,
-            ["The council approved the new budget for schools,", "including $5 million for rural transport, officials said."]
+            [
+                "The council approved the new budget for schools,",
+                "including $5 million for rural transport, officials said."
+            ]
         );
         let short = "He left, and she stayed.";
         assert_eq!(clauses(short, Span::new(0, short.len())).len(), 1);

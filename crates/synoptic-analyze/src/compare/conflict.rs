@@ -65,11 +65,15 @@ fn about_terms(f: &FigureMention) -> Vec<String> {
 }
 
 /// Figure conflicts between members of different origins.
-fn figure_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize], facts: &[Facts]) -> Vec<Disagreement> {
+fn figure_conflicts(
+    units: &Units,
+    members: &[EventMember<'_>],
+    origins: &[usize],
+    facts: &[Facts],
+) -> Vec<Disagreement> {
     // Occurrences: (member, figure index).
     let occ: Vec<(usize, usize)> =
         facts.iter().enumerate().flat_map(|(m, f)| (0..f.figures.len()).map(move |i| (m, i))).collect();
-    let index: BTreeMap<(usize, usize), usize> = occ.iter().enumerate().map(|(k, &o)| (o, k)).collect();
     let mut groups = Groups::new(occ.len());
     let mut conflicting = vec![false; occ.len()];
     let mut about_of: BTreeMap<usize, String> = BTreeMap::new();
@@ -90,8 +94,10 @@ fn figure_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize
             let ta = about_terms(fa);
             let shared_about = ta.iter().any(|t| about_terms(fb).contains(t));
             // Does the other article state this same figure anywhere near? Then they agree.
-            let b_has_a = facts[mb].figures.iter().any(|g| restates(g, fa.value, &fa.unit) && g.sentence == fb.sentence);
-            let a_has_b = facts[ma].figures.iter().any(|g| restates(g, fb.value, &fb.unit) && g.sentence == fa.sentence);
+            let b_has_a =
+                facts[mb].figures.iter().any(|g| restates(g, fa.value, &fa.unit) && g.sentence == fb.sentence);
+            let a_has_b =
+                facts[ma].figures.iter().any(|g| restates(g, fb.value, &fb.unit) && g.sentence == fa.sentence);
             if b_has_a || a_has_b {
                 continue;
             }
@@ -109,18 +115,19 @@ fn figure_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize
                 conflicting[ka] = true;
                 conflicting[kb] = true;
                 let about = if fa.about.is_empty() { fb.about.clone() } else { fa.about.clone() };
-                about_of.entry(ka).or_insert_with(|| if about.is_empty() { why.clone() } else { format!("{about}: {why}") });
+                about_of
+                    .entry(ka)
+                    .or_insert_with(|| if about.is_empty() { why.clone() } else { format!("{about}: {why}") });
             }
         }
     }
     let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for k in 0..occ.len() {
-        if conflicting[k] {
+    for (k, &c) in conflicting.iter().enumerate() {
+        if c {
             let root = groups.find(k);
             clusters.entry(root).or_default().push(k);
         }
     }
-    let _ = index;
     clusters
         .into_values()
         .map(|ks| {
@@ -134,12 +141,11 @@ fn figure_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize
                     claims.push(Claim { article: members[m].article.id.clone(), text: passage });
                 }
             }
-            let kind = if facts::is_money(&facts[occ[ks[0]].0].figures[occ[ks[0]].1].unit)
-                || facts[occ[ks[0]].0].figures[occ[ks[0]].1].unit == "%"
-            {
-                "figure"
-            } else {
-                "count"
+            let unit = facts[occ[ks[0]].0].figures[occ[ks[0]].1].unit.as_str();
+            let kind = match unit {
+                "date" => "date",
+                u if u == "%" || facts::is_money(u) => "figure",
+                _ => "count",
             };
             Disagreement { kind: kind.to_string(), about, claims }
         })
@@ -253,7 +259,8 @@ fn quote_conflicts(members: &[EventMember<'_>], origins: &[usize], facts: &[Fact
             let (m, i) = occ[k];
             let t = facts[m].quotes[i].text.as_str();
             let list = per_member.entry(m).or_default();
-            if !list.contains(&t) {
+            let key = |x: &str| synoptic_model::text::matching_form(x).to_lowercase();
+            if !list.iter().any(|x| key(x) == key(t)) {
                 list.push(t);
             }
         }
@@ -338,7 +345,9 @@ fn place_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]
             .annotations
             .entities
             .iter()
-            .filter(|e| e.kind == EntityKind::Place && span.is_none_or(|s| s.start <= e.span.start && e.span.end <= s.end))
+            .filter(|e| {
+                e.kind == EntityKind::Place && span.is_none_or(|s| s.start <= e.span.start && e.span.end <= s.end)
+            })
             .map(|e| e.canonical.clone())
             .collect();
         p.sort();
@@ -392,7 +401,10 @@ fn overlaps(a: &str, b: &str) -> bool {
 fn already_known(found: &Disagreement, known: &[Disagreement]) -> bool {
     known.iter().any(|k| {
         k.kind == found.kind
-            && found.claims.iter().all(|c| k.claims.iter().any(|kc| kc.article == c.article && overlaps(&kc.text, &c.text)))
+            && found
+                .claims
+                .iter()
+                .all(|c| k.claims.iter().any(|kc| kc.article == c.article && overlaps(&kc.text, &c.text)))
     })
 }
 
@@ -428,7 +440,13 @@ mod tests {
 
     #[test]
     fn wording_differences_ignore_articles_and_conjunctions() {
-        assert_eq!(wording_differences(&w("for their homes, their jobs and their land"), &w("we fight for their homes, their jobs, their land; they fight for nothing")), 0);
+        assert_eq!(
+            wording_differences(
+                &w("for their homes, their jobs and their land"),
+                &w("we fight for their homes, their jobs, their land; they fight for nothing")
+            ),
+            0
+        );
         assert!(wording_differences(&w("fights for old illusions"), &w("they are fighting for old delusions")) > 0);
         assert!(wording_differences(&w("the closer we are to an end"), &w("the closer we will get to ending")) > 0);
     }

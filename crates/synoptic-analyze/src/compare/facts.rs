@@ -42,7 +42,17 @@ static COUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\b{NUM}\s+([a-z][a-z-]{{2,}})\b")).unwrap_or_else(|_| unreachable!()));
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
     "december",
 ];
 
@@ -95,7 +105,8 @@ fn currency_of_word(s: &str) -> &'static str {
 pub(crate) fn find_figures(text: &str) -> Vec<FigureMention> {
     let sentences = text::sentence_spans(text);
     let mut found: Vec<(Span, f64, String)> = Vec::new();
-    let taken = |found: &[(Span, f64, String)], s: usize, e: usize| found.iter().any(|(sp, ..)| s < sp.end && sp.start < e);
+    let taken =
+        |found: &[(Span, f64, String)], s: usize, e: usize| found.iter().any(|(sp, ..)| s < sp.end && sp.start < e);
     for c in MONEY_SYMBOL.captures_iter(text) {
         let (Some(m), Some(sym), Some(n)) = (c.get(0), c.get(1), c.get(2)) else { continue };
         let Some(v) = parse_num(n.as_str()) else { continue };
@@ -156,7 +167,10 @@ pub(crate) fn find_figures(text: &str) -> Vec<FigureMention> {
         if let Some((next_span, next_value, next_unit)) = found.get(i + 1).cloned() {
             let between = text.get(span.end..next_span.start).unwrap_or("x");
             let after = text.get(next_span.end..).unwrap_or("");
-            if between.trim() == "(" && after.trim_start().starts_with(')') && is_money(&fig.unit) && is_money(&next_unit)
+            if between.trim() == "("
+                && after.trim_start().starts_with(')')
+                && is_money(&fig.unit)
+                && is_money(&next_unit)
             {
                 fig.alternate = Some(Box::new(FigureMention {
                     span: next_span,

@@ -60,16 +60,12 @@ pub fn build_event(id: &str, story: &str, members: &[EventMember<'_>], opts: &Sy
         })
         .collect();
     let ids: Vec<&str> = members.iter().map(|m| m.article.id.as_str()).collect();
-    let texts: Vec<&str> = members.iter().map(|m| m.article.text.as_str()).collect();
-    let facts: Vec<facts::Facts> = members
-        .iter()
-        .map(|m| facts::facts(m.article, &m.annotations.figures, &m.annotations.quotes))
-        .collect();
+    let facts: Vec<facts::Facts> =
+        members.iter().map(|m| facts::facts(m.article, &m.annotations.figures, &m.annotations.quotes)).collect();
 
-    let sentences = claims::Units::build(&members, &facts, claims::Grain::Sentence);
-    let clauses = claims::Units::build(&members, &facts, claims::Grain::Clause);
+    let sentences = claims::Units::build(&members, &facts);
     let aligned = crate::align::align(&members);
-    let (agreements, single_source) = agree::agreements_and_details(&clauses, &ids, &origins, &texts);
+    let (agreements, single_source) = agree::agreements_and_details(&sentences, &members, &facts, &origins);
     let disagreements = conflict::disagreements(aligned.disagreements, &sentences, &members, &origins, &facts);
     let summary = summary::summarize(&sentences, &ids, &origins, origin_ids.len(), opts.summary_sentences);
 

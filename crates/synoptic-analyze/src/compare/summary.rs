@@ -13,13 +13,37 @@ const REDUNDANCY: f64 = 0.7;
 
 /// Pronouns and connectives that make a sentence lean on the one before it.
 const LEANING_OPENERS: &[&str] = &[
-    "he", "she", "they", "it", "this", "these", "those", "that", "his", "her", "their", "its", "meanwhile", "however",
-    "also", "but", "and", "so", "then", "there",
+    "he",
+    "she",
+    "they",
+    "it",
+    "this",
+    "these",
+    "those",
+    "that",
+    "his",
+    "her",
+    "their",
+    "its",
+    "meanwhile",
+    "however",
+    "also",
+    "but",
+    "and",
+    "so",
+    "then",
+    "there",
 ];
 
 /// Choose `k` summary sentences from sentence-grain `units`. `ids[m]` is member m's article id and
 /// `origins[m]` its origin index; `n_origins` the event's number of origins.
-pub(crate) fn summarize(units: &Units, ids: &[&str], origins: &[usize], n_origins: usize, k: usize) -> Vec<SummarySentence> {
+pub(crate) fn summarize(
+    units: &Units,
+    ids: &[&str],
+    origins: &[usize],
+    n_origins: usize,
+    k: usize,
+) -> Vec<SummarySentence> {
     let n = units.units.len();
     let mut relevance = vec![f64::NEG_INFINITY; n];
     let mut support = vec![Vec::new(); n];
@@ -37,22 +61,23 @@ pub(crate) fn summarize(units: &Units, ids: &[&str], origins: &[usize], n_origin
             best.iter().enumerate().filter(|(m, _)| *m != unit.member).map(|(_, s)| *s).sum::<f64>() / others;
         let position = 0.15 / (1.0 + unit.sentence as f64);
         let first = unit.text.split_whitespace().next().unwrap_or("").to_lowercase();
-        let leaning = if LEANING_OPENERS.contains(&first.trim_matches(|c: char| !c.is_alphanumeric())) { 0.2 } else { 0.0 };
+        let leaning =
+            if LEANING_OPENERS.contains(&first.trim_matches(|c: char| !c.is_alphanumeric())) { 0.2 } else { 0.0 };
         let quoted = if unit.text.starts_with(['"', '\u{201C}']) { 0.1 } else { 0.0 };
         relevance[u] = covered + 0.5 * centrality + position - leaning - quoted;
     }
     let mut chosen: Vec<usize> = Vec::new();
     while chosen.len() < k {
         let mut best: Option<(usize, f64)> = None;
-        for u in 0..n {
-            if relevance[u] == f64::NEG_INFINITY || chosen.contains(&u) {
+        for (u, &rel) in relevance.iter().enumerate() {
+            if rel == f64::NEG_INFINITY || chosen.contains(&u) {
                 continue;
             }
             let redundancy = chosen.iter().map(|&c| units.sim(u, c)).fold(0.0, f64::max);
             if redundancy >= SAME {
                 continue;
             }
-            let score = relevance[u] - REDUNDANCY * redundancy;
+            let score = rel - REDUNDANCY * redundancy;
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((u, score));
             }

@@ -8,8 +8,8 @@ use synoptic_model::Span;
 /// Abbreviations after which a full stop does not end a sentence (lowercase, without the dot).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "sr", "jr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm",
-    "prof", "rev", "hon", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no", "nos", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "vol",
+    "prof", "rev", "hon", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "vol",
 ];
 
 /// Byte spans of the sentences of `text`: paragraphs are split on line breaks, then on sentence-final
@@ -96,20 +96,199 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
 
 /// Function words and reporting words that carry no content for matching statements.
 const STOPWORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
-    "does", "doing", "down", "during", "each", "even", "ever", "few", "for", "from", "further", "had", "has", "have",
-    "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is",
-    "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor",
-    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own",
-    "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then",
-    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very",
-    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with",
-    "within", "without", "would", "you", "your", "yours", "said", "says", "say", "saying", "told", "tells", "tell",
-    "according", "added", "adding", "stated", "states", "state", "noted", "noting", "however", "meanwhile", "already",
-    "still", "yet", "since", "among", "around", "across", "via", "per", "s", "t", "mr", "mrs", "ms", "dr", "like",
-    "well", "many", "several", "another", "every", "though", "although", "whether", "unless", "being", "become",
-    "became", "get", "got", "made", "make", "new", "last", "first", "next", "week", "day", "year", "years", "time",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "according",
+    "added",
+    "adding",
+    "stated",
+    "states",
+    "state",
+    "noted",
+    "noting",
+    "however",
+    "meanwhile",
+    "already",
+    "still",
+    "yet",
+    "since",
+    "among",
+    "around",
+    "across",
+    "via",
+    "per",
+    "s",
+    "t",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "like",
+    "well",
+    "many",
+    "several",
+    "another",
+    "every",
+    "though",
+    "although",
+    "whether",
+    "unless",
+    "being",
+    "become",
+    "became",
+    "get",
+    "got",
+    "made",
+    "make",
+    "new",
+    "last",
+    "first",
+    "next",
+    "week",
+    "day",
+    "year",
+    "years",
+    "time",
 ];
 
 /// Whether `w` (lowercase) is a stopword.
@@ -162,8 +341,15 @@ pub fn stem(word: &str) -> String {
 /// Content terms of a text: words that are not stopwords, stemmed; numbers kept as written (without
 /// thousands separators). Order kept, duplicates kept.
 pub fn terms(text: &str) -> Vec<String> {
+    terms_flagged(text).into_iter().map(|(t, _)| t).collect()
+}
+
+/// [`terms`], each with whether it looks like part of a name: written with a capital other than as the
+/// text's first word.
+pub fn terms_flagged(text: &str) -> Vec<(String, bool)> {
     let norm = synoptic_model::text::matching_form(text);
     let mut out = Vec::new();
+    let mut first = true;
     for w in norm.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '.' || c == ',')) {
         let w = w.trim_matches(|c: char| c == '\'' || c == '.' || c == ',');
         if w.is_empty() {
@@ -171,17 +357,20 @@ pub fn terms(text: &str) -> Vec<String> {
         }
         if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             let num: String = w.chars().filter(|c| *c != ',').collect();
-            out.push(num);
+            out.push((num, false));
+            first = false;
             continue;
         }
         for part in w.split(['.', ',']) {
             let part = part.trim_matches('\'');
+            let capital = !first && part.chars().next().is_some_and(char::is_uppercase);
+            first = false;
             let lower = part.to_lowercase();
             let lower = lower.strip_suffix("'s").unwrap_or(&lower);
             if lower.chars().count() < 2 || is_stopword(lower) {
                 continue;
             }
-            out.push(stem(lower));
+            out.push((stem(lower), capital));
         }
     }
     out
@@ -259,7 +448,10 @@ mod tests {
 
     #[test]
     fn terms_drop_stopwords_keep_numbers() {
-        assert_eq!(terms("The minister's visit cost 1,500 dollars, he said."), ["minister", "visit", "cost", "1500", "dollar"]);
+        assert_eq!(
+            terms("The minister's visit cost 1,500 dollars, he said."),
+            ["minister", "visit", "cost", "1500", "dollar"]
+        );
     }
 
     #[test]

@@ -54,8 +54,23 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Area | Base | Basefont | Bgsound | Br | Col | Embed | Hr | Img | Input | Keygen | Link | Meta | Param
-                | Source | Track | Wbr | Frame
+            Area | Base
+                | Basefont
+                | Bgsound
+                | Br
+                | Col
+                | Embed
+                | Hr
+                | Img
+                | Input
+                | Keygen
+                | Link
+                | Meta
+                | Param
+                | Source
+                | Track
+                | Wbr
+                | Frame
         )
     }
 
@@ -75,13 +90,89 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Applet | Area | Article | Aside | Base | Basefont | Bgsound | Blockquote | Body | Br | Button
-                | Caption | Center | Col | Colgroup | Dd | Details | Dir | Div | Dl | Dt | Embed | Fieldset
-                | Figcaption | Figure | Footer | Form | Frame | Frameset | H1 | H2 | H3 | H4 | H5 | H6 | Head
-                | Header | Hgroup | Hr | Html | Iframe | Img | Input | Keygen | Li | Link | Listing | Main
-                | Marquee | Menu | Meta | Nav | Noembed | Noframes | Noscript | Object | Ol | P | Param
-                | Plaintext | Pre | Script | Search | Section | Select | Source | Style | Summary | Table
-                | Tbody | Td | Template | Textarea | Tfoot | Th | Thead | Title | Tr | Track | Ul | Wbr | Xmp
+            Address
+                | Applet
+                | Area
+                | Article
+                | Aside
+                | Base
+                | Basefont
+                | Bgsound
+                | Blockquote
+                | Body
+                | Br
+                | Button
+                | Caption
+                | Center
+                | Col
+                | Colgroup
+                | Dd
+                | Details
+                | Dir
+                | Div
+                | Dl
+                | Dt
+                | Embed
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | Frame
+                | Frameset
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Head
+                | Header
+                | Hgroup
+                | Hr
+                | Html
+                | Iframe
+                | Img
+                | Input
+                | Keygen
+                | Li
+                | Link
+                | Listing
+                | Main
+                | Marquee
+                | Menu
+                | Meta
+                | Nav
+                | Noembed
+                | Noframes
+                | Noscript
+                | Object
+                | Ol
+                | P
+                | Param
+                | Plaintext
+                | Pre
+                | Script
+                | Search
+                | Section
+                | Select
+                | Source
+                | Style
+                | Summary
+                | Table
+                | Tbody
+                | Td
+                | Template
+                | Textarea
+                | Tfoot
+                | Th
+                | Thead
+                | Title
+                | Tr
+                | Track
+                | Ul
+                | Wbr
+                | Xmp
         )
     }
 
@@ -96,10 +187,47 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Article | Aside | Blockquote | Center | Details | Dialog | Dir | Div | Dl | Fieldset
-                | Figcaption | Figure | Footer | Header | Hgroup | Main | Menu | Nav | Ol | P | Search | Section
-                | Summary | Ul | H1 | H2 | H3 | H4 | H5 | H6 | Pre | Listing | Form | Li | Dd | Dt | Plaintext
-                | Table | Hr | Xmp
+            Address
+                | Article
+                | Aside
+                | Blockquote
+                | Center
+                | Details
+                | Dialog
+                | Dir
+                | Div
+                | Dl
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Header
+                | Hgroup
+                | Main
+                | Menu
+                | Nav
+                | Ol
+                | P
+                | Search
+                | Section
+                | Summary
+                | Ul
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Pre
+                | Listing
+                | Form
+                | Li
+                | Dd
+                | Dt
+                | Plaintext
+                | Table
+                | Hr
+                | Xmp
         )
     }
 
@@ -112,11 +240,68 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Article | Aside | Blockquote | Body | Caption | Center | Dd | Details | Dialog | Dir | Div
-                | Dl | Dt | Fieldset | Figcaption | Figure | Footer | Form | H1 | H2 | H3 | H4 | H5 | H6 | Header
-                | Hgroup | Hr | Html | Legend | Li | Listing | Main | Menu | Nav | Ol | P | Plaintext | Pre
-                | Search | Section | Summary | Table | Tbody | Td | Tfoot | Th | Thead | Tr | Ul | Xmp | Br
-                | Iframe | Video | Audio | Canvas | Select | Textarea | Option | Optgroup | Noscript | Template
+            Address
+                | Article
+                | Aside
+                | Blockquote
+                | Body
+                | Caption
+                | Center
+                | Dd
+                | Details
+                | Dialog
+                | Dir
+                | Div
+                | Dl
+                | Dt
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Header
+                | Hgroup
+                | Hr
+                | Html
+                | Legend
+                | Li
+                | Listing
+                | Main
+                | Menu
+                | Nav
+                | Ol
+                | P
+                | Plaintext
+                | Pre
+                | Search
+                | Section
+                | Summary
+                | Table
+                | Tbody
+                | Td
+                | Tfoot
+                | Th
+                | Thead
+                | Tr
+                | Ul
+                | Xmp
+                | Br
+                | Iframe
+                | Video
+                | Audio
+                | Canvas
+                | Select
+                | Textarea
+                | Option
+                | Optgroup
+                | Noscript
+                | Template
         )
     }
 }

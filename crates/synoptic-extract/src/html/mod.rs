@@ -4,8 +4,10 @@
 //! `<meta>`, OpenGraph, JSON-LD and the page; [`content`] finds the main article node by text density, link
 //! density and semantic hints, removes boilerplate blocks and emits paragraphs in order.
 
+mod content;
 mod dom;
 mod entities;
+mod meta;
 mod parse;
 
 /// What [`extract`] finds in one page; every field is optional because real pages omit any of them.
@@ -32,8 +34,48 @@ pub struct Extracted {
 
 /// Extracts the main text and metadata of a page. Never panics, on any input.
 pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
-    let _ = page_url;
     let dom = parse::parse(html);
-    let _ = dom;
-    Extracted::default()
+    let m = meta::collect(&dom);
+    let site_name = m.site.first().cloned();
+    let site = site_name.as_deref();
+    let title = m
+        .og_title
+        .as_deref()
+        .or(m.ld_headline.as_deref())
+        .map(|t| meta::strip_site(t, site))
+        .or_else(|| m.h1.clone())
+        .or_else(|| m.title_tag.as_deref().map(|t| meta::strip_title_suffix(&meta::strip_site(t, site))))
+        .or_else(|| m.meta_title.clone())
+        .filter(|t| !t.is_empty());
+    let hint = m.article_body.as_deref().map(|b| {
+        if b.contains('<') {
+            let inner = parse::parse(b);
+            let mut t = String::new();
+            inner.text_content(0, &mut t);
+            t
+        } else {
+            b.to_string()
+        }
+    });
+    let heading = title.as_deref().or(m.h1.as_deref());
+    let mut found = content::main_text(&dom, hint.as_deref(), heading, content::Options { class_rules: true });
+    let chars: usize = found.paragraphs.iter().map(|p| p.len()).sum();
+    if chars < 250 {
+        let relaxed = content::main_text(&dom, hint.as_deref(), heading, content::Options { class_rules: false });
+        let relaxed_chars: usize = relaxed.paragraphs.iter().map(|p| p.len()).sum();
+        if relaxed_chars > chars * 2 {
+            found = relaxed;
+        }
+    }
+    Extracted {
+        title,
+        paragraphs: found.paragraphs,
+        canonical_url: m.url.first().map(|u| meta::resolve_url(u, page_url)),
+        site_name,
+        published: m.published.first().cloned(),
+        modified: m.modified.first().cloned(),
+        author: m.author.first().cloned(),
+        language: m.language.first().cloned(),
+        description: m.description.first().cloned(),
+    }
 }

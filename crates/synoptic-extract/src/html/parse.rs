@@ -255,7 +255,9 @@ impl<'a> Builder<'a> {
                     self.stack.pop();
                 }
             }
-            Tag::Td | Tag::Th => self.close_in_table(&[Tag::Td, Tag::Th], &[Tag::Tr, Tag::Tbody, Tag::Thead, Tag::Tfoot]),
+            Tag::Td | Tag::Th => {
+                self.close_in_table(&[Tag::Td, Tag::Th], &[Tag::Tr, Tag::Tbody, Tag::Thead, Tag::Tfoot])
+            }
             Tag::Tr => self.close_in_table(&[Tag::Tr], &[Tag::Tbody, Tag::Thead, Tag::Tfoot]),
             Tag::Tbody | Tag::Thead | Tag::Tfoot => self.close_in_table(&[Tag::Tbody, Tag::Thead, Tag::Tfoot], &[]),
             Tag::A => self.close_open_anchor(),

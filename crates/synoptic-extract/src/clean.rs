@@ -1,0 +1,497 @@
+//! News-specific cleaning of article paragraphs: photo captions and credits, promos and navigation,
+//! repeated titles, bylines (kept as the author) and wire credits (kept as `credits`) come out of the body.
+//!
+//! Each rule is a small named function over one paragraph; [`judge`] asks them in order and says what to
+//! do with the paragraph and why. [`clean_paragraphs`] adds the rules that need context (the title, the
+//! paragraph before). Every rule must be true of news pages in general: they are judged on unseen pages.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use synoptic_model::text::matching_form;
+use unicode_normalization::UnicodeNormalization;
+
+/// What to do with one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Keep,
+    /// Drop it; the rule that said so.
+    Drop(&'static str),
+    /// A byline: drop it and take the name as the author (when the author is unknown); an agency named
+    /// with it ("By Jane Doe, Associated Press") is a credit.
+    Byline {
+        name: String,
+        agency: Option<String>,
+    },
+    /// A wire credit: note the agency; keep `rest` as the paragraph when some text remains.
+    Credit {
+        agency: String,
+        rest: Option<String>,
+    },
+}
+
+/// The outcome of cleaning a list of paragraphs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cleaned {
+    pub paragraphs: Vec<String>,
+    /// The first byline's name.
+    pub author: Option<String>,
+    /// Normalised agency names, in order of first mention, without repeats.
+    pub credits: Vec<String>,
+    /// What was dropped and why (for tests and `--explain`-style tools).
+    pub dropped: Vec<(String, &'static str)>,
+}
+
+/// Tidy one paragraph: NFC, no-break and zero-width spaces made plain, whitespace runs collapsed inside each
+/// line, empty lines removed, trimmed.
+pub fn tidy(p: &str) -> String {
+    let nfc: String = p.nfc().collect();
+    let mut out = String::with_capacity(nfc.len());
+    for line in nfc.split('\n') {
+        let mut first = true;
+        let mut line_out = String::new();
+        for word in line.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}')) {
+            if word.is_empty() {
+                continue;
+            }
+            if !first {
+                line_out.push(' ');
+            }
+            first = false;
+            line_out.push_str(word);
+        }
+        if !line_out.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&line_out);
+        }
+    }
+    out
+}
+
+/// Clean `paragraphs` of an article titled `title`.
+pub fn clean_paragraphs(paragraphs: Vec<String>, title: Option<&str>) -> Cleaned {
+    let title_key = title.map(key).filter(|k| !k.is_empty());
+    let mut out = Cleaned::default();
+    let mut last_caption: Option<String> = None;
+    for raw in paragraphs {
+        let p = tidy(&raw);
+        if p.is_empty() {
+            continue;
+        }
+        let k = key(&p);
+        if title_key.as_deref() == Some(k.as_str()) {
+            out.dropped.push((p, "repeated title"));
+            continue;
+        }
+        // Only sentences: short cells ("0", "Yes") repeat in tables and lists.
+        if word_count(&p) >= 5 && out.paragraphs.last().is_some_and(|prev| key(prev) == k) {
+            out.dropped.push((p, "repeated paragraph"));
+            continue;
+        }
+        if let Some(cap) = &last_caption {
+            if is_caption_translation(cap, &p) {
+                out.dropped.push((p, "caption in a second language"));
+                continue;
+            }
+        }
+        last_caption = None;
+        match judge(&p) {
+            Verdict::Keep => out.paragraphs.push(p),
+            Verdict::Drop(why) => {
+                if why == "caption" || why == "photo credit" {
+                    last_caption = Some(p.clone());
+                }
+                out.dropped.push((p, why));
+            }
+            Verdict::Byline { name, agency } => {
+                if out.author.is_none() {
+                    out.author = Some(name);
+                }
+                if let Some(a) = agency.filter(|a| !out.credits.contains(a)) {
+                    out.credits.push(a);
+                }
+                out.dropped.push((p, "byline"));
+            }
+            Verdict::Credit { agency, rest } => {
+                if !out.credits.contains(&agency) {
+                    out.credits.push(agency);
+                }
+                match rest {
+                    Some(rest) => out.paragraphs.push(rest),
+                    None => out.dropped.push((p, "wire credit")),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Lowercased matching form: what "the same paragraph" means.
+fn key(s: &str) -> String {
+    matching_form(s).to_lowercase()
+}
+
+/// What to do with one paragraph on its own.
+pub fn judge(p: &str) -> Verdict {
+    if let Some((agency, rest)) = wire_credit(p) {
+        return Verdict::Credit { agency, rest };
+    }
+    if let Some(name) = byline(p) {
+        let agency = byline_agency(p).map(str::to_string);
+        return Verdict::Byline { name, agency };
+    }
+    if is_caption(p) {
+        return Verdict::Drop("caption");
+    }
+    if is_photo_credit(p) {
+        return Verdict::Drop("photo credit");
+    }
+    if is_promo(p) {
+        return Verdict::Drop("promo");
+    }
+    Verdict::Keep
+}
+
+/// Words in a paragraph (the `\w+` of the metrics).
+fn word_count(p: &str) -> usize {
+    synoptic_model::text::words(p).count()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Agencies
+
+/// The normalised name of a news agency written as `s` (whole string), or `None`. Short acronyms count only
+/// in capitals ("AP", not "ap").
+pub fn agency(s: &str) -> Option<&'static str> {
+    let t = s.trim().trim_matches(|c: char| matches!(c, '.' | ',' | '(' | ')' | ':' | ';')).trim();
+    let lower = t.to_lowercase();
+    let lower = lower.strip_prefix("the ").unwrap_or(&lower);
+    let named = match lower {
+        "associated press" => "Associated Press",
+        "reuters" | "thomson reuters" => "Reuters",
+        "agence france-presse" | "agence france presse" | "france-presse" | "france presse" => "Agence France-Presse",
+        "deutsche presse-agentur" => "Deutsche Presse-Agentur",
+        "xinhua" | "xinhua news agency" => "Xinhua",
+        "kyodo" | "kyodo news" => "Kyodo News",
+        "yonhap" | "yonhap news agency" => "Yonhap",
+        "bloomberg" | "bloomberg news" => "Bloomberg",
+        "united press international" => "United Press International",
+        "press association" | "pa media" => "PA Media",
+        "press trust of india" => "Press Trust of India",
+        "anadolu" | "anadolu agency" => "Anadolu Agency",
+        "europa press" => "Europa Press",
+        "interfax" => "Interfax",
+        "ukrinform" => "Ukrinform",
+        "agencies" | "news agencies" | "wire services" | "wires" => "agencies",
+        _ => "",
+    };
+    if !named.is_empty() {
+        return Some(named);
+    }
+    // Acronyms: only as capitals.
+    let acronym = match t {
+        "AP" => "Associated Press",
+        "AFP" => "Agence France-Presse",
+        "DPA" | "dpa" => "Deutsche Presse-Agentur",
+        "EFE" => "EFE",
+        "ANSA" => "ANSA",
+        "TASS" => "TASS",
+        "UPI" => "United Press International",
+        "PA" => "PA Media",
+        "PTI" => "Press Trust of India",
+        "ANI" => "ANI",
+        "IANS" => "IANS",
+        "AAP" => "Australian Associated Press",
+        "CP" => "The Canadian Press",
+        _ => return None,
+    };
+    Some(acronym)
+}
+
+/// Agency names and acronyms as a regex alternation (the words [`agency`] knows).
+const AGENCIES: &str = r"(?:[Tt]he )?Associated Press|AP|Reuters|Thomson Reuters|AFP|Agence France[- ]Presse|France[- ]Presse|DPA|dpa|Deutsche Presse-Agentur|EFE|ANSA|TASS|Xinhua|Kyodo(?: News)?|Yonhap|UPI|United Press International|PA|PA Media|Press Association|PTI|Press Trust of India|ANI|IANS|AAP|CP|Anadolu(?: Agency)?|Europa Press|Interfax|Ukrinform|Bloomberg(?: News)?|(?:news )?[Aa]gencies|wires";
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire credits
+
+static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[Aa]dditional )?(?:(?P<a1>{AGENCIES})\b.{{0,160}}?\bcontributed\b.{{0,60}}|(?:[Ww]ith )?(?:additional )?reporting (?:by|from) (?P<a2>{AGENCIES})\.?|[Ww]ith (?P<a3>{AGENCIES})\.?|\(?[Ww]ith (?:input from |inputs from )?(?P<a4>{AGENCIES})\)?\.?|(?:[Ss]ource|[Cc]redit)s?: (?P<a5>{AGENCIES})\.?|(?:[Bb]y|BY) (?P<a9>{AGENCIES})\.?|[-–—]+ ?(?P<a6>{AGENCIES})\.?|\(?(?P<a7>{AGENCIES})\)?\.?|[Tt]his (?:story|article|report) (?:was |has been )?(?:(?:written|produced|compiled|updated) )?(?:with|using|from) (?:material|reporting|information|reports|content) (?:from|by) (?P<a8>{AGENCIES}).{{0,40}})$"
+    ))
+    .expect("static regex")
+});
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^(?P<pre>[^()\n.!?]{{0,60}}?)\s*\((?P<agency>{AGENCIES})\)\s*(?:[-–—:|]+\s*)?"))
+        .expect("static regex")
+});
+
+static TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?:\s+[-–—]+\s*(?P<a1>{AGENCIES})\.?|\s+\((?P<a2>{AGENCIES})\)\.?)$")).expect("static regex")
+});
+
+/// A wire credit: a whole-paragraph credit ("The Associated Press contributed to this report.", "— AFP",
+/// "with agencies") gives `(agency, None)`; a dateline ("KYIV (Reuters) - ...") or a trailing credit ("...
+/// he said. — AFP") gives `(agency, Some(text without the credit))`.
+pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
+    if p.len() <= 300 {
+        if let Some(c) = CONTRIBUTED.captures(p.trim()) {
+            let name = (1..=9).find_map(|i| c.name(&format!("a{i}"))).map(|m| m.as_str())?;
+            return agency(name).map(|a| (a.to_string(), None));
+        }
+    }
+    if let Some(c) = DATELINE.captures(p) {
+        let a = agency(c.name("agency").map_or("", |m| m.as_str()))?;
+        let whole = c.get(0).map_or(0, |m| m.end());
+        let pre = c.name("pre").map_or("", |m| m.as_str()).trim();
+        let rest = p[whole..].trim();
+        if rest.is_empty() {
+            return Some((a.to_string(), None));
+        }
+        let text = if pre.is_empty() { rest.to_string() } else { format!("{pre} \u{2014} {rest}") };
+        return Some((a.to_string(), Some(text)));
+    }
+    if let Some(c) = TRAILING_CREDIT.captures(p) {
+        let a = agency(c.name("a1").or_else(|| c.name("a2")).map_or("", |m| m.as_str()))?;
+        let start = c.get(0).map_or(p.len(), |m| m.start());
+        let rest = p[..start].trim();
+        // Only when what remains ends like a sentence: "…said. — AFP", not "a joint venture with AP".
+        if rest.ends_with(['.', '!', '?', '"', '\u{201D}', '\u{2019}']) {
+            return Some((a.to_string(), Some(rest.to_string())));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Bylines
+
+const NAME: &str = r"\p{Lu}[\p{L}'’.\-]*(?:\s+(?:(?:de|da|del|van|von|der|la|le|al|bin|el|di|du|dos|ten)\s+)?\p{Lu}[\p{L}'’.\-]*){0,3}";
+
+static BYLINE_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?i:(?:written|reported|words|story|text|compiled|edited)\s+)?(?i:by)[:\s]+(?P<name>(?i:staff(?: writers?| reporters?)?|our (?:correspondent|reporter|staff)|the editors)|{NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+){NAME}){{0,3}})(?:\s*(?:,|\||[-–—]|\bfor\b|\bin\b)\s*(?P<tail>[^.!?]{{0,60}}))?\.?$"
+    ))
+    .expect("static regex")
+});
+
+static BYLINE_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<name>{NAME})\s*(?:\||,|[-–—])\s*(?P<role>(?i:(?:senior |chief |staff |special |political |foreign |deputy |contributing |local |news )*(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|staff|staff writer|staff reporter)s?)(?:\s*[,|]\s*[^.!?]{{0,40}})?)$"
+    ))
+    .expect("static regex")
+});
+
+/// A byline paragraph ("By Jane Doe", "Written by staff", "Jane Doe | Reporter"): the name(s).
+pub fn byline(p: &str) -> Option<String> {
+    if p.len() > 120 || p.contains('\n') {
+        return None;
+    }
+    let p = p.trim();
+    if let Some(c) = BYLINE_BY.captures(p) {
+        let name = c.name("name")?.as_str().trim();
+        // "By Reuters" and "By The Associated Press" are credits, handled by the caller through `wire_credit`.
+        if agency(name).is_some() {
+            return None;
+        }
+        // "By Monday, officials said..." is a sentence, not a byline.
+        if is_sentence_like(name) {
+            return None;
+        }
+        let mut chars = name.chars();
+        let first = chars.next()?;
+        return Some(first.to_uppercase().chain(chars).collect());
+    }
+    if let Some(c) = BYLINE_ROLE.captures(p) {
+        return Some(c.name("name")?.as_str().trim().to_string());
+    }
+    None
+}
+
+/// The agency named after a byline's name: "By Jane Doe, Associated Press" -> "Associated Press".
+fn byline_agency(p: &str) -> Option<&'static str> {
+    let c = BYLINE_BY.captures(p.trim())?;
+    agency(c.name("tail")?.as_str())
+}
+
+/// Words that start a "By ..." sentence rather than a name.
+fn is_sentence_like(name: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "then",
+        "now",
+        "contrast",
+        "comparison",
+        "law",
+        "default",
+        "design",
+        "far",
+        "then",
+        "the",
+        "this",
+        "that",
+        "all",
+        "noon",
+        "midnight",
+        "morning",
+        "evening",
+        "night",
+        "early",
+        "late",
+        "comparison",
+    ];
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    NOT_NAMES.contains(&first.as_str())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Captions and photo credits
+
+const IMAGE_SOURCES: &str = r"Getty(?: Images)?|AFP|AP|Reuters|EPA(?:-EFE)?|EFE|Shutterstock|Alamy|Anadolu(?: Agency)?|dpa|DPA|SIPA|Sipa(?: USA)?|ZUMA(?: Press| Wire)?|NurPhoto|Bloomberg|PA(?: Images| Media| Wire)?|Imago|IMAGO|Xinhua|TASS|Sputnik|AAP|Pool|POOL|Handout|HANDOUT|Reuters Pool|Getty Images via AFP|AFP via Getty Images|iStock|ANSA|Abaca|Polaris|Redux|SWNS|Newscom|Wikimedia Commons";
+
+static NAME_SLASH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}'’.\-]*(?:\s+[\p{L}'’.\-]+){0,4}\s*/\s*\p{L}[\p{L}'’.&\-]*(?:\s+[\p{L}'’.&\-]+){0,3}\s+[-–—|]\s+\S")
+        .expect("static regex")
+});
+
+static PHOTO_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:(?:photo|photos|photograph|photography|picture|pictures|pic|image|images|foto|fotos|illustration|graphic|video|file photo|lead image|main image|top image|cover image|featured image|image credit|photo credit|credit|caption)(?:\s+(?:credit|source))?\s*[:|]|(?:photo|photograph|picture|image)s?\s+(?:by|courtesy(?: of)?|via)\s)")
+        .expect("static regex")
+});
+
+static TRAILING_PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:\((?i:[^()]{{0,40}}\b(?:photo|photograph|picture|image|foto|file)s?\b)[^()]{{0,80}}\)|\([^()]{{0,60}}/\s*(?:{IMAGE_SOURCES})[^()]{{0,40}}\)|\((?:{IMAGE_SOURCES})\s*/[^()]{{0,60}}\)|\b(?i:photo|photograph|image|picture)s?\s*(?:by|:)\s*[^.]{{0,60}}|(?:©|\((?i:c)\))\s*[^.]{{0,60}})\.?\s*$"
+    ))
+    .expect("static regex")
+});
+
+static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:(?:©|\((?i:c)\)|(?i:copyright))\s*.{{0,80}}|[\p{{L}} .'’\-]{{0,50}}\s*(?:/|\bvia\b)\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,40}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,50}})?)\.?$"
+    ))
+    .expect("static regex")
+});
+
+/// A photo caption: "NAME / AGENCY - what the picture shows", "Photo: AP (Fair Use)", or a short paragraph
+/// that ends with a picture credit ("... in Kyiv. (Photo by X/Getty Images)").
+pub fn is_caption(p: &str) -> bool {
+    if p.len() > 600 {
+        return false;
+    }
+    if NAME_SLASH_AGENCY.is_match(p) {
+        return true;
+    }
+    if PHOTO_LABEL.is_match(p) && word_count(p) <= 60 {
+        return true;
+    }
+    TRAILING_PHOTO_CREDIT.is_match(p) && word_count(p) <= 80 && !ends_in_quote_credit(p)
+}
+
+/// "(c)" and "©" are also how some quotes end ("... he said. (c) 2023"), but a trailing credit that only
+/// contains a year is a copyright line, still not body text; this hook keeps room for exceptions.
+fn ends_in_quote_credit(_p: &str) -> bool {
+    false
+}
+
+/// A paragraph that is only a picture or copyright credit: "Getty Images", "Reuters/Jane Doe", "© AFP".
+pub fn is_photo_credit(p: &str) -> bool {
+    p.len() <= 140 && CREDIT_ONLY.is_match(p.trim())
+}
+
+/// True when `p` is a caption repeated in another language right after the caption `caption`: similar length
+/// and mostly the same names and numbers.
+pub fn is_caption_translation(caption: &str, p: &str) -> bool {
+    if p.len() > 400 || is_promo(p) {
+        return false;
+    }
+    let (a, b) = (caption.chars().count() as f64, p.chars().count() as f64);
+    if b < a * 0.6 || b > a * 1.6 {
+        return false;
+    }
+    let marks = |s: &str| -> Vec<String> {
+        synoptic_model::text::words(s)
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (ma, mb) = (marks(caption), marks(p));
+    if ma.len() < 2 || mb.len() < 2 {
+        return false;
+    }
+    let shared = mb.iter().filter(|w| ma.contains(w)).count();
+    shared * 10 >= mb.len().min(ma.len()) * 7
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Promos and navigation
+
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)\b|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))\b|continue reading\b|story continues\b|article continues\b|(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletters?|updates|alerts|briefing|inbox)\b|(?:get|receive)\b.{0,60}\b(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here\b|tap here\b|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us\b|like us on facebook|join (?:us|our)\b.{0,40}\b(?:channel|community|whatsapp|telegram)|download (?:the|our)\b.{0,40}\bapp\b|share (?:this|on|via)\b|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)\b|originally (?:published|appeared) (?:on|in|at)\b|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)\b|(?:have|got) a (?:news )?tip\b|send (?:us )?your (?:news )?tips|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by\b|editing by\b.{2,80}$)")
+        .expect("static regex")
+});
+
+/// Promos and navigation: "For the latest news, weather, sports…", "Source link", "Read more", "Sign up for
+/// our newsletter", "Click here to ...", "Follow us on ...", "Advertisement". Short paragraphs only.
+pub fn is_promo(p: &str) -> bool {
+    word_count(p) <= 40 && PROMO.is_match(p.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_normalises() {
+        assert_eq!(tidy("  a\u{A0}\u{A0}b \n\n\n c\u{200B}d  "), "a b\nc d");
+        assert_eq!(tidy("Cafe\u{301}"), "Café");
+    }
+
+    #[test]
+    fn context_rules() {
+        let c = clean_paragraphs(
+            vec![
+                "Big News Today".into(),
+                "Jane ROE / AGENCIA - Los ministros en la cumbre de Lima".into(),
+                "Jane ROE / AGENCIA - The ministers at the summit in Lima".into(),
+                "The ministers met in Lima on Monday.".into(),
+                "The ministers met in Lima on Monday.".into(),
+                "By John Smith".into(),
+                "The Associated Press contributed to this report.".into(),
+            ],
+            Some("Big news today"),
+        );
+        assert_eq!(c.paragraphs, ["The ministers met in Lima on Monday."]);
+        assert_eq!(c.author.as_deref(), Some("John Smith"));
+        assert_eq!(c.credits, ["Associated Press"]);
+        let translated = clean_paragraphs(
+            vec![
+                "El presidente Ana Ruiz y el ministro Tomas Vidal en Quito. (Foto: Pedro Gil/Reuters)".into(),
+                "President Ana Ruiz and minister Tomas Vidal in Quito.".into(),
+                "Ana Ruiz said on Monday that the budget for 2024 would grow by a tenth, a figure Tomas Vidal called ambitious in a long interview.".into(),
+            ],
+            None,
+        );
+        assert_eq!(translated.paragraphs.len(), 1, "{translated:?}");
+    }
+}

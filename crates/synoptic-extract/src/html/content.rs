@@ -1,0 +1,803 @@
+//! Finding the main article in a parsed page and turning it into paragraphs.
+//!
+//! 1. Boilerplate marking: elements that are never article text (scripts, navigation, asides, footers,
+//!    figures and captions, forms controls, hidden elements, landmark roles) and elements whose class/id
+//!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree.
+//! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
+//!    its ancestors; containers are weighted by tag, class names and semantic hints (`<article>`,
+//!    `itemprop=articleBody`) and discounted by link density.
+//! 3. When the page carries a JSON-LD `articleBody`, it locates the main node: among the best candidates and
+//!    their ancestors, the one whose words agree best with it wins.
+//! 4. Siblings of the winner that look like article text are merged; the result is flattened into blocks
+//!    (paragraphs, headings, list items, quotes), and link-heavy or label-only blocks are dropped.
+
+use super::dom::{Dom, Kind, Tag};
+use std::collections::HashMap;
+
+/// Tuning that changes with the pass: the second pass relaxes class-name rules when the first found little.
+#[derive(Clone, Copy)]
+pub(crate) struct Options {
+    pub class_rules: bool,
+}
+
+/// Per-node facts aggregated over the non-junk subtree.
+#[derive(Clone, Copy, Default)]
+struct Info {
+    junk: bool,
+    /// Non-whitespace bytes of text.
+    text: u32,
+    /// Non-whitespace bytes of text inside links.
+    link: u32,
+    commas: u32,
+    /// Has a block-level element below it.
+    has_block: bool,
+    score: f32,
+    scored: bool,
+}
+
+pub(crate) struct Found {
+    pub paragraphs: Vec<String>,
+}
+
+/// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; `title` is used to drop a
+/// repeated headline.
+pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, opts: Options) -> Found {
+    let n = dom.nodes.len();
+    let mut info = vec![Info::default(); n];
+    // Forward pass: junk is inherited from ancestors.
+    for id in 1..n {
+        let node = &dom.nodes[id];
+        let parent_junk = info[node.parent as usize].junk;
+        info[id].junk = parent_junk
+            || match node.kind {
+                Kind::Element(tag) => is_junk(dom, id as u32, tag, opts),
+                _ => false,
+            };
+    }
+    // Reverse pass: text and link lengths, commas, block structure.
+    for id in (1..n).rev() {
+        if info[id].junk {
+            continue;
+        }
+        let node = &dom.nodes[id];
+        match node.kind {
+            Kind::Text(_) => {
+                let raw = dom.text_raw(id as u32);
+                info[id].text = raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                info[id].commas = memchr::memchr_iter(b',', raw.as_bytes()).count() as u32;
+            }
+            Kind::Element(Tag::A) => info[id].link = info[id].text,
+            _ => {}
+        }
+        let p = node.parent as usize;
+        let me = info[id];
+        let is_block = matches!(node.kind, Kind::Element(t) if t.is_block() && t != Tag::Br);
+        let pi = &mut info[p];
+        pi.text += me.text;
+        pi.link += me.link;
+        pi.commas += me.commas;
+        pi.has_block |= me.has_block || is_block;
+    }
+
+    // Scoring: paragraph-like elements, and runs of text standing directly in a container (text separated
+    // by `<br>` rather than wrapped in `<p>`), add to their ancestors.
+    let mut candidates: Vec<u32> = Vec::new();
+    for id in 1..n {
+        let i = info[id];
+        if i.junk || i.text < 25 {
+            continue;
+        }
+        let start = match dom.nodes[id].kind {
+            Kind::Element(tag) => {
+                let paragraph = match tag {
+                    Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote => true,
+                    Tag::Div
+                    | Tag::Section
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Li
+                    | Tag::Dd
+                    | Tag::Span
+                    | Tag::Font
+                    | Tag::Center
+                    | Tag::Other => !i.has_block,
+                    _ => false,
+                };
+                if !paragraph {
+                    continue;
+                }
+                if dom.attr_raw(id as u32, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("articlebody")) {
+                    add_candidate(dom, &mut info, &mut candidates, id as u32, opts);
+                }
+                dom.nodes[id].parent
+            }
+            Kind::Text(_) => {
+                let parent = dom.nodes[id].parent;
+                let container = matches!(dom.tag(parent), Some(t) if t.is_block() && !matches!(t, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li | Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6))
+                    || dom.tag(parent) == Some(Tag::Other);
+                if !container || !info[parent as usize].has_block {
+                    continue;
+                }
+                parent
+            }
+            Kind::Root => continue,
+        };
+        let content = 1.0 + i.commas as f32 + (i.text as f32 / 100.0).min(3.0);
+        let mut anc = start;
+        let mut level = 0;
+        while anc != 0 && anc != u32::MAX && level < 5 {
+            add_candidate(dom, &mut info, &mut candidates, anc, opts);
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            info[anc as usize].score += content / divider;
+            anc = dom.nodes[anc as usize].parent;
+            level += 1;
+        }
+    }
+    for &c in &candidates {
+        let i = &mut info[c as usize];
+        let density = if i.text > 0 { i.link as f32 / i.text as f32 } else { 0.0 };
+        i.score *= 1.0 - density;
+    }
+    candidates.sort_by(|a, b| info[*b as usize].score.total_cmp(&info[*a as usize].score));
+
+    let Some(&first) = candidates.first() else {
+        return Found { paragraphs: Vec::new() };
+    };
+    let mut best = promote(dom, &info, &candidates, first);
+    if let Some(hint) = hint.filter(|h| h.split_whitespace().count() >= 30) {
+        best = best_by_hint(dom, &info, &candidates, hint).unwrap_or(best);
+    }
+
+    // Merge siblings that look like article text.
+    let best_score = info[best as usize].score;
+    let threshold = (best_score * 0.2).max(10.0);
+    let parent = dom.nodes[best as usize].parent;
+    let mut roots = Vec::new();
+    if parent == u32::MAX || parent == 0 {
+        roots.push(best);
+    } else {
+        for sib in dom.children(parent) {
+            let si = info[sib as usize];
+            if sib == best {
+                roots.push(sib);
+                continue;
+            }
+            if si.junk || si.text == 0 {
+                continue;
+            }
+            let density = si.link as f32 / si.text.max(1) as f32;
+            let keep = (si.scored && si.score >= threshold)
+                || (dom.tag(sib) == Some(Tag::P) && si.text > 80 && density < 0.25)
+                || (dom.tag(sib) == Some(Tag::P) && density == 0.0 && ends_sentence(dom, sib));
+            if keep {
+                roots.push(sib);
+            }
+        }
+    }
+
+    let mut blocks = Vec::new();
+    for r in roots {
+        flatten(dom, &info, r, &mut blocks);
+    }
+    Found { paragraphs: filter_blocks(blocks, title) }
+}
+
+fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
+    let i = &mut info[id as usize];
+    if !i.scored {
+        i.scored = true;
+        i.score = initial_score(dom, id, opts);
+        candidates.push(id);
+    }
+}
+
+fn is_ancestor(dom: &Dom<'_>, anc: u32, mut id: u32) -> bool {
+    while id != u32::MAX {
+        if id == anc {
+            return true;
+        }
+        id = dom.nodes[id as usize].parent;
+    }
+    false
+}
+
+/// Moves from the top candidate to an ancestor when the article is split over several strong candidates
+/// (three of the top five under one ancestor), when a parent scores higher, or when the candidate is an
+/// only child.
+fn promote(dom: &Dom<'_>, info: &[Info], candidates: &[u32], top: u32) -> u32 {
+    let top_score = info[top as usize].score;
+    let alternatives: Vec<u32> =
+        candidates.iter().skip(1).take(4).copied().filter(|&c| info[c as usize].score >= top_score * 0.75).collect();
+    let mut best = top;
+    if alternatives.len() >= 2 {
+        let mut anc = dom.nodes[top as usize].parent;
+        while anc != 0 && anc != u32::MAX {
+            let under = alternatives.iter().filter(|&&a| is_ancestor(dom, anc, a)).count();
+            if under + 1 >= 3 {
+                best = anc;
+                break;
+            }
+            anc = dom.nodes[anc as usize].parent;
+        }
+    }
+    // Climb while the parents keep a good share of the score; take a parent that scores higher.
+    let mut last = info[best as usize].score;
+    let threshold = last / 3.0;
+    let mut parent = dom.nodes[best as usize].parent;
+    while parent != 0 && parent != u32::MAX {
+        let pi = info[parent as usize];
+        if !pi.scored {
+            parent = dom.nodes[parent as usize].parent;
+            continue;
+        }
+        if pi.score < threshold {
+            break;
+        }
+        if pi.score > last {
+            best = parent;
+            break;
+        }
+        last = pi.score;
+        parent = dom.nodes[parent as usize].parent;
+    }
+    // An only child stands for its parent.
+    loop {
+        let parent = dom.nodes[best as usize].parent;
+        if parent == 0 || parent == u32::MAX {
+            break;
+        }
+        let element_children = dom.children(parent).filter(|&c| dom.tag(c).is_some()).count();
+        if element_children != 1 {
+            break;
+        }
+        best = parent;
+    }
+    best
+}
+
+fn ends_sentence(dom: &Dom<'_>, id: u32) -> bool {
+    let mut s = String::new();
+    dom.text_content(id, &mut s);
+    let t = s.trim_end();
+    t.ends_with('.') || t.ends_with('"') || t.ends_with('”')
+}
+
+fn initial_score(dom: &Dom<'_>, id: u32, opts: Options) -> f32 {
+    let mut s = match dom.tag(id) {
+        Some(Tag::Div | Tag::Article | Tag::Main) => 5.0,
+        Some(Tag::Pre | Tag::Td | Tag::Blockquote) => 3.0,
+        Some(Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form) => -3.0,
+        Some(Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::Th) => -5.0,
+        _ => 0.0,
+    };
+    if dom.tag(id) == Some(Tag::Article) {
+        s += 10.0;
+    }
+    if dom.attr_raw(id, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("articlebody")) {
+        s += 30.0;
+    }
+    if opts.class_rules {
+        match class_verdict(dom, id) {
+            Verdict::Positive => s += 25.0,
+            Verdict::Negative => s -= 25.0,
+            Verdict::Neutral => {}
+        }
+    }
+    s
+}
+
+/// Chooses, among the best candidates and their ancestors, the node whose words agree best with `hint`.
+fn best_by_hint(dom: &Dom<'_>, info: &[Info], candidates: &[u32], hint: &str) -> Option<u32> {
+    let want = bag(hint);
+    let want_total: usize = want.values().sum();
+    let mut pool: Vec<u32> = Vec::new();
+    for &c in candidates.iter().take(5) {
+        let mut a = c;
+        for _ in 0..4 {
+            if a == 0 || a == u32::MAX {
+                break;
+            }
+            if !pool.contains(&a) {
+                pool.push(a);
+            }
+            a = dom.nodes[a as usize].parent;
+        }
+    }
+    let mut best: Option<(f64, u32)> = None;
+    for &c in &pool {
+        let mut blocks = Vec::new();
+        flatten(dom, info, c, &mut blocks);
+        let mut text = String::new();
+        for b in &blocks {
+            text.push_str(&b.text);
+            text.push(' ');
+        }
+        let got = bag(&text);
+        let got_total: usize = got.values().sum();
+        if got_total == 0 {
+            continue;
+        }
+        let common: usize = got.iter().map(|(w, &k)| k.min(want.get(w).copied().unwrap_or(0))).sum();
+        let p = common as f64 / got_total as f64;
+        let r = common as f64 / want_total.max(1) as f64;
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        if best.is_none_or(|(bf, _)| f > bf + 1e-9) {
+            best = Some((f, c));
+        }
+    }
+    best.filter(|(f, _)| *f >= 0.5).map(|(_, c)| c)
+}
+
+fn bag(text: &str) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        *m.entry(w.to_lowercase()).or_default() += 1;
+    }
+    m
+}
+
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub text: String,
+    pub link: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem,
+    Quote,
+}
+
+/// Emits the text blocks below `root` in document order, skipping junk.
+fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
+    let mut cur = Current { raw: String::new(), link: 0, kind: BlockKind::Paragraph };
+    // (node, entering) pairs: an explicit stack keeps deep trees from overflowing the call stack.
+    let mut stack: Vec<(u32, bool, u32)> = vec![(root, true, 0)];
+    while let Some((id, entering, in_link)) = stack.pop() {
+        let node = &dom.nodes[id as usize];
+        if info[id as usize].junk {
+            continue;
+        }
+        match node.kind {
+            Kind::Text(refs) => {
+                let raw = dom.text_raw(id);
+                let before = cur.raw.len();
+                if refs {
+                    super::entities::decode_into(raw, &mut cur.raw);
+                } else {
+                    cur.raw.push_str(raw);
+                }
+                if in_link > 0 {
+                    cur.link += cur.raw[before..].chars().filter(|c| !c.is_whitespace()).count();
+                }
+            }
+            Kind::Element(tag) => {
+                let block = tag.is_block();
+                if entering {
+                    if tag == Tag::Br || block {
+                        cur.flush(out);
+                    }
+                    if block {
+                        cur.kind = match tag {
+                            Tag::H1 => BlockKind::Heading(1),
+                            Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => BlockKind::Heading(2),
+                            Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
+                            Tag::Blockquote => BlockKind::Quote,
+                            _ if cur.kind == BlockKind::Quote && tag == Tag::P => BlockKind::Quote,
+                            _ => BlockKind::Paragraph,
+                        };
+                        stack.push((id, false, in_link));
+                    }
+                    let link = in_link + u32::from(tag == Tag::A);
+                    let first = stack.len();
+                    stack.extend(dom.children(id).map(|c| (c, true, link)));
+                    stack[first..].reverse();
+                } else {
+                    cur.flush(out);
+                    cur.kind = BlockKind::Paragraph;
+                }
+            }
+            Kind::Root => {
+                let first = stack.len();
+                stack.extend(dom.children(id).map(|c| (c, true, in_link)));
+                stack[first..].reverse();
+            }
+        }
+    }
+    cur.flush(out);
+}
+
+struct Current {
+    raw: String,
+    link: usize,
+    kind: BlockKind,
+}
+
+impl Current {
+    fn flush(&mut self, out: &mut Vec<Block>) {
+        let text = super::dom::collapse_ws(&self.raw);
+        if !text.is_empty() {
+            out.push(Block { text, link: self.link, kind: self.kind });
+        }
+        self.raw.clear();
+        self.link = 0;
+    }
+}
+
+/// Drops link lists, label-only blocks ("Advertisement"), bylines and a repeated headline.
+fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
+    let title_key = title.map(normalize_key);
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+        let density = b.link as f64 / chars as f64;
+        if density > 0.5 {
+            continue;
+        }
+        if is_label(&b.text) || is_byline(&b.text) {
+            continue;
+        }
+        if matches!(b.kind, BlockKind::Heading(_)) && title_key.as_deref() == Some(&normalize_key(&b.text)) {
+            continue;
+        }
+        if b.kind == BlockKind::Heading(1) {
+            continue;
+        }
+        out.push(b.text);
+    }
+    // A trailing heading with nothing under it is a section label of what follows the article.
+    out
+}
+
+fn normalize_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Short blocks that are labels of page furniture rather than text.
+fn is_label(text: &str) -> bool {
+    if text.len() > 60 {
+        return false;
+    }
+    let key = normalize_key(text);
+    const LABELS: &[&str] = &[
+        "advertisement",
+        "ad",
+        "advert",
+        "sponsored",
+        "sponsoredcontent",
+        "continuereading",
+        "continuereadingthemainstory",
+        "storycontinuesbelow",
+        "storycontinuesbelowadvertisement",
+        "articlecontinuesbelow",
+        "articlecontinuesbelowadvertisement",
+        "readmore",
+        "readmorebelow",
+        "skipadvertisement",
+        "share",
+        "sharethis",
+        "sharethisarticle",
+        "shareonfacebook",
+        "shareontwitter",
+        "clickheretosubscribe",
+        "signupfornewsletter",
+        "related",
+        "relatedarticles",
+        "relatedstories",
+        "relatedcoverage",
+        "relatedcontent",
+        "recommended",
+        "supportedby",
+        "image",
+        "photo",
+        "video",
+        "close",
+        "loading",
+        "",
+    ];
+    LABELS.contains(&key.as_str())
+}
+
+/// "By Jane Doe", "By Jane Doe and John Roe, Reuters": short lines that only name authors.
+fn is_byline(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 9 {
+        return false;
+    }
+    let first = words[0].to_lowercase();
+    if first != "by" {
+        return false;
+    }
+    let capitalised = words[1..]
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(**w, "and" | "&" | "|"))
+        .count();
+    capitalised + 1 >= words.len() - 1 && !text.ends_with('.')
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Positive,
+    Negative,
+    Neutral,
+}
+
+fn is_junk(dom: &Dom<'_>, id: u32, tag: Tag, opts: Options) -> bool {
+    use Tag::*;
+    if matches!(
+        tag,
+        Script
+            | Style
+            | Noscript
+            | Template
+            | Svg
+            | Math
+            | Iframe
+            | Object
+            | Embed
+            | Canvas
+            | Video
+            | Audio
+            | Button
+            | Select
+            | Input
+            | Textarea
+            | Option
+            | Label
+            | Nav
+            | Aside
+            | Footer
+            | Figure
+            | Figcaption
+            | Picture
+            | Img
+            | Map
+            | Dialog
+            | Menu
+            | Title
+            | Head
+            | Meta
+            | Link
+            | Header
+            | Xmp
+            | Noembed
+            | Noframes
+            | Frameset
+    ) {
+        return true;
+    }
+    let node = &dom.nodes[id as usize];
+    if node.attr_start == node.attr_end {
+        return false;
+    }
+    if dom.has_attr(id, "hidden") {
+        return true;
+    }
+    if dom.attr_raw(id, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return true;
+    }
+    if let Some(style) = dom.attr_raw(id, "style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if let Some(role) = dom.attr_raw(id, "role") {
+        let r = role.trim().to_ascii_lowercase();
+        if matches!(
+            r.as_str(),
+            "navigation"
+                | "complementary"
+                | "contentinfo"
+                | "banner"
+                | "search"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "menubar"
+                | "toolbar"
+                | "tablist"
+        ) {
+            return true;
+        }
+    }
+    if opts.class_rules && class_verdict(dom, id) == Verdict::Negative {
+        // Inline elements and paragraphs rarely carry layout classes; only containers are dropped by name.
+        return !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
+    }
+    false
+}
+
+/// Splits a class or id name into lowercase tokens at punctuation and camelCase boundaries.
+fn tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+const NEGATIVE: &[&str] = &[
+    "share",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendations",
+    "recommendation",
+    "recirc",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "promos",
+    "promotion",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "sponsor",
+    "sponsored",
+    "banner",
+    "sidebar",
+    "rail",
+    "widget",
+    "widgets",
+    "footer",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "comment",
+    "comments",
+    "disqus",
+    "byline",
+    "bylines",
+    "author",
+    "authors",
+    "timestamp",
+    "dateline",
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "tags",
+    "tag",
+    "topics",
+    "keywords",
+    "toolbar",
+    "tools",
+    "print",
+    "popup",
+    "modal",
+    "overlay",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "login",
+    "signin",
+    "register",
+    "outbrain",
+    "taboola",
+    "trending",
+    "popular",
+    "mostread",
+    "readmore",
+    "pagination",
+    "pager",
+    "skip",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "video",
+    "photo",
+    "figure",
+    "teaser",
+    "teasers",
+    "follow",
+    "donate",
+    "donation",
+    "feedback",
+    "masthead",
+    "header",
+    "headline",
+    "headlines",
+    "meta",
+    "metadata",
+    "sr",
+    "offscreen",
+    "visuallyhidden",
+    "sronly",
+    "newsletterform",
+    "paywall",
+    "more",
+    "next",
+    "prev",
+    "previous",
+    "embed",
+];
+
+const POSITIVE: &[&str] =
+    &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody"];
+
+/// How the element's class and id names describe it. A name is negative when its first or last token is
+/// a boilerplate word (`share-tools`, `article-share`), positive when its last token is a body word
+/// (`article-body`, `story`); negative names win inside one name, a positive name wins for the element.
+fn class_verdict(dom: &Dom<'_>, id: u32) -> Verdict {
+    let mut neg = false;
+    let mut pos = false;
+    for attr in ["class", "id"] {
+        let Some(v) = dom.attr_raw(id, attr) else { continue };
+        for name in v.split_ascii_whitespace() {
+            let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
+            let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+            // State flags (`has-video`, `is-sticky`, `no-comments`) say nothing about what the element is.
+            if matches!(first.as_str(), "is" | "has" | "no" | "with" | "show" | "hide" | "without") {
+                continue;
+            }
+            let joined: String = toks.concat();
+            if NEGATIVE.contains(&first.as_str())
+                || NEGATIVE.contains(&last.as_str())
+                || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
+            {
+                neg = true;
+            } else if POSITIVE.contains(&last.as_str()) {
+                pos = true;
+            }
+        }
+    }
+    if pos {
+        Verdict::Positive
+    } else if neg {
+        Verdict::Negative
+    } else {
+        Verdict::Neutral
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tokens;
+
+    #[test]
+    fn class_tokens() {
+        assert_eq!(tokens("relatedArticles__item"), ["related", "articles", "item"]);
+        assert_eq!(tokens("c-share-bar"), ["c", "share", "bar"]);
+        assert_eq!(tokens("ArticleBody"), ["article", "body"]);
+    }
+}

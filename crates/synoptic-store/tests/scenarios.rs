@@ -1,0 +1,231 @@
+//! Data-driven tests: each `tests/fixtures/scenarios/NAME.jsonl` is a sequence of store operations; the
+//! results of all of them (ids redacted to `@source`) must equal `NAME.expected.json`.
+//!
+//! Refresh the expected files after an intended change with
+//! `UPDATE_EXPECT=1 cargo test -p synoptic-store --test scenarios`, then review the diff.
+
+mod common;
+
+use common::Scratch;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use synoptic_model::{Annotations, Article, Event, Story};
+use synoptic_store::{FeedState, Store};
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+enum Op {
+    Insert {
+        source: String,
+        title: Option<String>,
+        text: String,
+        #[serde(default)]
+        outlet: Option<String>,
+        #[serde(default)]
+        published: Option<String>,
+        #[serde(default)]
+        credits: Vec<String>,
+    },
+    Count,
+    Get {
+        article: String,
+    },
+    Articles,
+    After {
+        seq: u64,
+        limit: usize,
+    },
+    Place {
+        article: String,
+        copy_of: Option<String>,
+        event: String,
+    },
+    Event {
+        id: String,
+        story: String,
+        title: String,
+        articles: Vec<String>,
+        origins: usize,
+        first_seen: Option<String>,
+    },
+    DeleteEvent {
+        id: String,
+    },
+    Story {
+        id: String,
+        title: String,
+        events: Vec<String>,
+    },
+    Stories,
+    Members {
+        event: String,
+    },
+    Search {
+        query: String,
+        #[serde(default = "ten")]
+        limit: usize,
+    },
+    Document,
+    DocumentForEvent {
+        id: String,
+    },
+    DocumentForStory {
+        id: String,
+    },
+    PutState {
+        key: String,
+        value: String,
+    },
+    State {
+        key: String,
+    },
+    PutFeed(FeedState),
+    Feed {
+        url: String,
+    },
+    Feeds,
+    Reset,
+    Reopen,
+}
+
+fn ten() -> usize {
+    10
+}
+
+/// Run one scenario and compare (or, with `UPDATE_EXPECT=1`, rewrite) its expected results.
+fn check(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
+    let script = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+    let scratch = Scratch::new(&format!("scenario-{name}"));
+    let mut store = Store::open(scratch.path()).unwrap();
+    // Articles are named in scenarios by their source; ids are hashes, so results show `@source`.
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let id = |ids: &BTreeMap<String, String>, source: &str| ids.get(source).cloned().unwrap_or(source.to_string());
+    let mut results = Vec::new();
+    for (n, line) in script.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with("//")) {
+        let op: Op = serde_json::from_str(line).unwrap_or_else(|e| panic!("{name}.jsonl line {}: {e}", n + 1));
+        let result: Value = match op {
+            Op::Insert { source, title, text, outlet, published, credits } => {
+                let mut a = Article::new(source.clone(), title, text);
+                a.outlet = outlet;
+                a.published = published.map(|p| chrono::DateTime::parse_from_rfc3339(&p).unwrap());
+                a.credits = credits;
+                ids.entry(source).or_insert(a.id.clone());
+                json!(store.insert_article(&a, &Annotations::default()).unwrap())
+            }
+            Op::Count => json!(store.article_count().unwrap()),
+            Op::Get { article } => json!(store.article(&id(&ids, &article)).unwrap()),
+            Op::Articles => json!(store.articles().unwrap()),
+            Op::After { seq, limit } => {
+                json!(store.articles_after(seq, limit).unwrap().iter().map(|a| a.seq).collect::<Vec<_>>())
+            }
+            Op::Place { article, copy_of, event } => {
+                let copy_of = copy_of.map(|c| id(&ids, &c));
+                store.set_placement(&id(&ids, &article), copy_of.as_deref(), &event).unwrap();
+                Value::Null
+            }
+            Op::Event { id: eid, story, title, articles, origins, first_seen } => {
+                let e = Event {
+                    id: eid,
+                    story,
+                    title,
+                    articles: articles.iter().map(|a| id(&ids, a)).collect(),
+                    origins,
+                    first_seen: first_seen.map(|p| chrono::DateTime::parse_from_rfc3339(&p).unwrap()),
+                    ..Event::default()
+                };
+                store.put_event(&e).unwrap();
+                Value::Null
+            }
+            Op::DeleteEvent { id } => json!(store.delete_event(&id).unwrap()),
+            Op::Story { id, title, events } => {
+                store.put_story(&Story { id, title, events }).unwrap();
+                Value::Null
+            }
+            Op::Stories => json!(store.stories().unwrap()),
+            Op::Members { event } => {
+                json!(store.event_members(&event).unwrap().iter().map(|a| a.article.id.clone()).collect::<Vec<_>>())
+            }
+            Op::Search { query, limit } => {
+                let hits = store.search(&query, limit).unwrap();
+                let hits: Vec<Value> = hits
+                    .into_iter()
+                    .map(|h| {
+                        let mut v = json!(h);
+                        v["rank"] = json!((h.rank * 1000.0).round() / 1000.0);
+                        v
+                    })
+                    .collect();
+                json!(hits)
+            }
+            Op::Document => json!(store.document().unwrap()),
+            Op::DocumentForEvent { id } => json!(store.document_for_event(&id).unwrap()),
+            Op::DocumentForStory { id } => json!(store.document_for_story(&id).unwrap()),
+            Op::PutState { key, value } => {
+                store.put_state(&key, value.as_bytes()).unwrap();
+                Value::Null
+            }
+            Op::State { key } => json!(store.state(&key).unwrap().map(|b| String::from_utf8_lossy(&b).into_owned())),
+            Op::PutFeed(f) => {
+                store.put_feed_state(&f).unwrap();
+                Value::Null
+            }
+            Op::Feed { url } => json!(store.feed_state(&url).unwrap()),
+            Op::Feeds => json!(store.feed_states().unwrap()),
+            Op::Reset => {
+                store.reset_analysis().unwrap();
+                Value::Null
+            }
+            Op::Reopen => {
+                drop(store);
+                store = Store::open(scratch.path()).unwrap();
+                Value::Null
+            }
+        };
+        results.push(json!({ "line": n + 1, "op": serde_json::from_str::<Value>(line).unwrap(), "result": result }));
+    }
+    let mut actual = serde_json::to_string_pretty(&results).unwrap();
+    for (source, id) in &ids {
+        actual = actual.replace(id.as_str(), &format!("@{source}"));
+    }
+    actual.push('\n');
+    let expected_path = dir.join(format!("{name}.expected.json"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_EXPECT=1", expected_path.display()));
+    if expected != actual {
+        let first = expected.lines().zip(actual.lines()).position(|(e, a)| e != a).unwrap_or(0);
+        panic!(
+            "{name}: results differ from {} at line {}:\n  expected: {}\n  actual:   {}\n(UPDATE_EXPECT=1 to refresh)",
+            expected_path.display(),
+            first + 1,
+            expected.lines().nth(first).unwrap_or(""),
+            actual.lines().nth(first).unwrap_or("")
+        );
+    }
+}
+
+#[test]
+fn ingest() {
+    check("ingest");
+}
+
+#[test]
+fn events_and_stories() {
+    check("events");
+}
+
+#[test]
+fn search() {
+    check("search");
+}
+
+#[test]
+fn state_and_feeds() {
+    check("state");
+}

@@ -1,0 +1,456 @@
+//! The store's required properties: stable ids, versions and migration, WAL readers, crash safety,
+//! transactions, damaged files, and search that never fails on user input.
+
+mod common;
+
+use common::{Scratch, article};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use synoptic_model::{Annotations, Article, Event, Story};
+use synoptic_store::{Store, StoreError, schema};
+
+#[test]
+fn same_article_twice_is_stored_once() {
+    let store = Store::open_in_memory().unwrap();
+    let a = article(1);
+    assert!(store.insert_article(&a, &Annotations::default()).unwrap());
+    assert!(!store.insert_article(&a, &Annotations::default()).unwrap());
+    // The same content from another input, with curly quotes and other spacing, has the same id.
+    let mut again = Article::new("elsewhere.html", a.title.clone(), a.text.replace("\n\n", "\n\n\n"));
+    again.outlet = Some("Another outlet".into());
+    assert_eq!(again.id, a.id);
+    assert!(!store.insert_article(&again, &Annotations::default()).unwrap());
+    assert_eq!(store.article_count().unwrap(), 1);
+    let stored = store.article(&a.id).unwrap().unwrap();
+    assert_eq!(stored.article, a, "the first copy is kept unchanged");
+    assert_eq!(stored.seq, 1);
+}
+
+#[test]
+fn open_creates_a_current_store_in_wal_mode() {
+    let dir = Scratch::new("open");
+    let store = Store::open(&dir.path().join("nested/store")).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
+    assert!(dir.path().join("nested/store/synoptic.db").is_file());
+    let conn = rusqlite::Connection::open(dir.path().join("nested/store/synoptic.db")).unwrap();
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    drop(store);
+    // Reopening does nothing to a current store.
+    let store = Store::open(&dir.path().join("nested/store")).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
+}
+
+/// A store written by schema v1 (built from the committed script) opens as the current version, with
+/// every row intact and the v2 additions filled in from the old data.
+#[test]
+fn v1_store_migrates_with_data_intact() {
+    let dir = Scratch::new("v1");
+    let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.sql")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        conn.execute_batch(&script).unwrap();
+        let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, 1);
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+
+    // Articles, with annotations, placement, credits and extra fields.
+    assert_eq!(store.article_count().unwrap(), 4);
+    let a = store.article("a1b2c3d4e5f60001").unwrap().unwrap();
+    assert_eq!(a.article.title.as_deref(), Some("Harbour bridge reopens after repairs"));
+    assert_eq!(a.article.credits, ["Associated Press"]);
+    assert_eq!(a.article.event.as_deref(), Some("ev-bridge"));
+    assert!(a.article.extra.modified.is_some());
+    assert_eq!(a.annotations.entities.len(), 1);
+    let copy = store.article("a1b2c3d4e5f60002").unwrap().unwrap();
+    assert_eq!(copy.article.copy_of.as_deref(), Some("a1b2c3d4e5f60001"));
+    assert_eq!(store.event_members("ev-bridge").unwrap().len(), 2);
+
+    // Events, stories and state.
+    let e = store.event("ev-bridge").unwrap().unwrap();
+    assert_eq!(e.summary.len(), 1);
+    assert_eq!(store.story("st-transport").unwrap().unwrap().events, ["ev-bridge", "ev-tram"]);
+    assert_eq!(store.state("engine").unwrap().unwrap(), [0, 1, 2, 3]);
+
+    // v2: search covers the old articles; the story list has the outlets and times backfilled.
+    let hits = store.search("bridge", 10).unwrap();
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let list = store.stories().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].events, 2);
+    assert_eq!(list[0].articles, 3);
+    assert_eq!(list[0].origins, 2);
+    assert_eq!(list[0].outlets, ["Northport Gazette", "Coastal Wire", "Valmont Herald"]);
+    assert_eq!(list[0].last_seen.map(|t| t.to_rfc3339()).as_deref(), Some("2024-04-11T18:00:00+02:00"));
+    assert_eq!(list[0].first_seen.map(|t| t.to_rfc3339()).as_deref(), Some("2024-03-04T09:00:00+01:00"));
+    assert!(store.feed_states().unwrap().is_empty());
+
+    // New writes work, and the migrated schema is exactly a fresh store's.
+    assert!(store.insert_article(&article(9), &Annotations::default()).unwrap());
+    assert_eq!(store.article("a1b2c3d4e5f60001").unwrap().unwrap().seq, 1);
+    assert_eq!(store.articles_after(4, 10).unwrap()[0].seq, 5);
+    let fresh = Store::open_in_memory().unwrap();
+    assert_eq!(store.schema_dump().unwrap(), fresh.schema_dump().unwrap());
+    store.check_integrity().unwrap();
+}
+
+#[test]
+fn newer_store_is_refused_untouched() {
+    let dir = Scratch::new("newer");
+    drop(Store::open(dir.path()).unwrap());
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let err = Store::open(dir.path()).err().expect("a newer store must be refused");
+    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 2, .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("synoptic.db") && msg.contains("99"), "{msg}");
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, 99, "the newer store is left as it was");
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let dir = Scratch::new("foreign");
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        conn.execute_batch("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT);").unwrap();
+    }
+    let err = Store::open(dir.path()).err().expect("a foreign database must be refused");
+    assert!(matches!(&err, StoreError::Foreign { path } if path.ends_with("synoptic.db")), "{err:?}");
+}
+
+#[test]
+fn garbage_file_is_a_typed_error_naming_the_path() {
+    let dir = Scratch::new("garbage");
+    let junk: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(dir.db(), junk).unwrap();
+    let err = Store::open(dir.path()).err().expect("garbage must not open");
+    assert!(matches!(&err, StoreError::Corrupt { path, .. } if path == &dir.db()), "{err:?}");
+    assert!(err.to_string().contains(&dir.db().display().to_string()));
+}
+
+#[test]
+fn a_directory_in_place_of_the_file_is_a_typed_error() {
+    let dir = Scratch::new("dirdb");
+    std::fs::create_dir_all(dir.db()).unwrap();
+    let err = Store::open(dir.path()).err().expect("must not open");
+    assert!(matches!(&err, StoreError::Unreadable { path, .. } if path == &dir.db()), "{err:?}");
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let err = Store::open(&file).err().expect("must not open");
+    assert!(matches!(&err, StoreError::Io { path, .. } if path == &file), "{err:?}");
+}
+
+/// Damage inside a real store is found by a read or by the integrity check, as `Corrupt` naming the
+/// file: never a panic, never a silent success.
+#[test]
+fn damaged_store_reports_corruption() {
+    for (name, damage) in [("truncated", Damage::Truncate), ("scribbled", Damage::Scribble)] {
+        let dir = Scratch::new(name);
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            store
+                .transaction(|tx| {
+                    for n in 0..3000 {
+                        tx.insert_article(&article(n), &Annotations::default())?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let len = std::fs::metadata(dir.db()).unwrap().len();
+        assert!(len > 100_000, "the store is big enough to damage: {len}");
+        match damage {
+            Damage::Truncate => {
+                let f = std::fs::OpenOptions::new().write(true).open(dir.db()).unwrap();
+                f.set_len(len / 3).unwrap();
+            }
+            Damage::Scribble => {
+                let mut bytes = std::fs::read(dir.db()).unwrap();
+                let mid = bytes.len() / 2;
+                for (i, b) in bytes[mid..mid + 30_000].iter_mut().enumerate() {
+                    *b = (i * 37 % 251) as u8;
+                }
+                std::fs::write(dir.db(), bytes).unwrap();
+            }
+        }
+        let found = match Store::open(dir.path()) {
+            Err(e) => Some(e),
+            Ok(store) => store
+                .articles()
+                .err()
+                .or_else(|| store.search("ferry", 5).err())
+                .or_else(|| store.check_integrity().err()),
+        };
+        let err = found.unwrap_or_else(|| panic!("{name}: damage went unnoticed"));
+        assert!(matches!(&err, StoreError::Corrupt { path, .. } if path == &dir.db()), "{name}: {err:?}");
+    }
+}
+
+enum Damage {
+    Truncate,
+    Scribble,
+}
+
+/// Two handles on one directory: a reader's snapshot is not blocked by a writer's commit (WAL), sees
+/// the old state until it ends, and the new state afterwards.
+#[test]
+fn readers_read_while_a_writer_writes() {
+    let dir = Scratch::new("wal");
+    let mut writer = Store::open(dir.path()).unwrap();
+    let mut reader = Store::open(dir.path()).unwrap();
+    writer.insert_article(&article(0), &Annotations::default()).unwrap();
+
+    reader
+        .read(|snapshot| {
+            assert_eq!(snapshot.article_count()?, 1);
+            // The writer commits while the reader holds its snapshot open.
+            writer.transaction(|tx| {
+                for n in 1..=50 {
+                    tx.insert_article(&article(n), &Annotations::default())?;
+                }
+                // Uncommitted writes are invisible to the reader.
+                Ok(())
+            })?;
+            assert_eq!(snapshot.article_count()?, 1, "a snapshot does not change under the reader");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(reader.article_count().unwrap(), 51);
+
+    // And a reader can read in the middle of an open write transaction.
+    writer
+        .transaction(|tx| {
+            tx.insert_article(&article(100), &Annotations::default())?;
+            assert_eq!(reader.article_count()?, 51);
+            assert!(!reader.contains_article(&article(100).id)?);
+            Ok(())
+        })
+        .unwrap();
+    assert!(reader.contains_article(&article(100).id).unwrap());
+}
+
+#[test]
+fn failed_transaction_writes_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    let result: Result<(), StoreError> = store.transaction(|tx| {
+        for n in 0..10 {
+            tx.insert_article(&article(n), &Annotations::default())?;
+        }
+        tx.put_event(&Event { id: "e".into(), story: "s".into(), ..Event::default() })?;
+        Err(StoreError::Invalid { what: "test".into(), reason: "abort".into() })
+    });
+    assert!(result.is_err());
+    assert_eq!(store.article_count().unwrap(), 0);
+    assert!(store.event("e").unwrap().is_none());
+    let n = store
+        .transaction(|tx| {
+            let mut added = 0;
+            for n in 0..10 {
+                added += usize::from(tx.insert_article(&article(n % 5), &Annotations::default())?);
+            }
+            Ok(added)
+        })
+        .unwrap();
+    assert_eq!(n, 5);
+    assert_eq!(store.article_count().unwrap(), 5);
+}
+
+#[test]
+fn story_list_is_newest_first_and_follows_updates() {
+    let store = Store::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for (n, date) in [(1, "2024-01-01T00:00:00Z"), (2, "2024-02-01T00:00:00Z"), (3, "2024-03-01T00:00:00Z")] {
+        let mut a = article(n);
+        a.published = chrono::DateTime::parse_from_rfc3339(date).ok();
+        store.insert_article(&a, &Annotations::default()).unwrap();
+        ids.push(a.id);
+    }
+    for (e, s, members) in [("e1", "old", &ids[0..1]), ("e2", "new", &ids[1..2]), ("e3", "undated", &[][..])] {
+        let event = Event { id: e.into(), story: s.into(), articles: members.to_vec(), ..Event::default() };
+        store.put_event(&event).unwrap();
+        store.put_story(&Story { id: s.into(), title: s.into(), events: vec![e.into()] }).unwrap();
+    }
+    let order = |store: &Store| store.stories().unwrap().into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(order(&store), ["new", "old", "undated"]);
+    // The old story gains the newest article: it moves to the top.
+    let grown = Event {
+        id: "e1".into(),
+        story: "old".into(),
+        articles: vec![ids[0].clone(), ids[2].clone()],
+        ..Event::default()
+    };
+    store.put_event(&grown).unwrap();
+    assert_eq!(order(&store), ["old", "new", "undated"]);
+    assert_eq!(store.stories().unwrap()[0].articles, 2);
+    assert!(store.delete_story("new").unwrap());
+    assert_eq!(order(&store), ["old", "undated"]);
+}
+
+/// Whatever a user types, search answers (possibly with nothing) and never errors.
+#[test]
+fn search_never_fails_on_user_input() {
+    let store = Store::open_in_memory().unwrap();
+    let mut a =
+        Article::new("x", Some("F-16 jets: \"delivery\" (delayed)".into()), "Price: $5* per unit — NEAR the OR gate.");
+    a.outlet = Some("Test".into());
+    store.insert_article(&a, &Annotations::default()).unwrap();
+    let nasty = [
+        "",
+        " ",
+        "\"",
+        "\"\"",
+        "\"unbalanced phrase",
+        "(",
+        ")",
+        "(()",
+        "a)",
+        "*",
+        "**",
+        "-",
+        "--x",
+        "-jets",
+        ":",
+        "title:",
+        "title:jets",
+        "text : jets",
+        "NEAR(",
+        "NEAR(a b, 2)",
+        "AND",
+        "OR",
+        "NOT",
+        "jets AND",
+        "OR jets",
+        "jets NOT",
+        "^jets",
+        "+jets",
+        "{title text}: jets",
+        "jets\0",
+        "\u{301}",
+        "\u{301}\u{302}*",
+        "'",
+        "''",
+        "`",
+        "\\",
+        "F-16",
+        "f-16*",
+        "$5*",
+        "—",
+        "…",
+        "'jets'",
+        "jets\"delivery",
+        "\"jets\"*",
+        "\"a\" \"b\" \"",
+        "%",
+        "_",
+        "[jets]",
+        ";DROP TABLE articles;--",
+        "🙂",
+        "ünïcödé*",
+        "日本",
+    ];
+    for q in nasty {
+        let hits = store.search(q, 10);
+        assert!(hits.is_ok(), "query {q:?} failed: {hits:?}");
+    }
+    // Generated queries over the FTS5 syntax characters.
+    let alphabet: Vec<char> = "\"*-:()^+{},. aAjetsORNEAR\u{301}".chars().collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..2000 {
+        let len = (state % 12) as usize;
+        let mut q = String::new();
+        for _ in 0..len {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            q.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+        }
+        state = state.wrapping_add(1);
+        let hits = store.search(&q, 5);
+        assert!(hits.is_ok(), "query {q:?} failed: {hits:?}");
+    }
+    assert_eq!(store.search("F-16", 5).unwrap().len(), 1);
+    assert_eq!(store.search("-jets", 5).unwrap().len(), 1, "a leading minus is text, not negation");
+    assert_eq!(store.search("title:jets", 5).unwrap().len(), 0, "no column filters: title:jets is one word pair");
+    assert_eq!(store.search("jet*", 5).unwrap().len(), 1);
+    assert_eq!(store.search("jet", 5).unwrap().len(), 0, "words match whole");
+}
+
+/// Crash safety: a writer process is killed (`kill -9`) in the middle of ingesting; every article whose
+/// transaction had returned is in the store, the store opens clean, and it accepts the rest.
+#[test]
+fn committed_articles_survive_kill_9() {
+    let dir = Scratch::new("kill9");
+    let exe = std::env::current_exe().unwrap();
+    let mut child = Command::new(exe)
+        .args(["crash_writer_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("SYNOPTIC_STORE_CRASH_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reported = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(ids) = line.strip_prefix("committed ") {
+            reported.extend(ids.split(' ').map(str::to_string));
+            if reported.len() >= 400 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix: no destructors, no clean close.
+    let _ = child.wait();
+    assert!(reported.len() >= 400, "the writer reported {} articles", reported.len());
+
+    let mut store = Store::open(dir.path()).unwrap();
+    store.check_integrity().unwrap();
+    for id in &reported {
+        assert!(store.contains_article(id).unwrap(), "reported article {id} was lost");
+    }
+    let before = store.article_count().unwrap();
+    assert!(before >= reported.len());
+    let added = store
+        .transaction(|tx| {
+            let mut added = 0;
+            for n in 0..2000 {
+                added += usize::from(tx.insert_article(&article(n), &Annotations::default())?);
+            }
+            Ok(added)
+        })
+        .unwrap();
+    assert_eq!(store.article_count().unwrap(), before + added);
+    assert_eq!(store.article_count().unwrap(), 2000.max(before));
+}
+
+/// The writer of [`committed_articles_survive_kill_9`], run as a child process.
+#[test]
+#[ignore = "child process of committed_articles_survive_kill_9"]
+fn crash_writer_child() {
+    let Some(dir) = std::env::var_os("SYNOPTIC_STORE_CRASH_DIR") else {
+        println!("skipped: crash_writer_child runs only as the child of committed_articles_survive_kill_9");
+        return;
+    };
+    let mut store = Store::open(std::path::Path::new(&dir)).unwrap();
+    let mut out = std::io::stdout();
+    for batch in 0..1_000_000usize {
+        let ids = store
+            .transaction(|tx| {
+                let mut ids = Vec::new();
+                for n in batch * 10..batch * 10 + 10 {
+                    let a = article(n);
+                    tx.insert_article(&a, &Annotations::default())?;
+                    ids.push(a.id);
+                }
+                Ok(ids)
+            })
+            .unwrap();
+        // Reported only after the commit returned.
+        writeln!(out, "committed {}", ids.join(" ")).unwrap();
+        out.flush().unwrap();
+    }
+}

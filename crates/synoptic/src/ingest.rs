@@ -1,0 +1,141 @@
+//! `synoptic ingest` (inputs into the store, in committed batches) and `synoptic recluster`.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use synoptic_analyze::cluster::{Engine, EngineConfig, processing_order, recluster as recluster_all};
+use synoptic_ingest::pipeline::{ENGINE_STATE, EXPLAIN_PREFIX, refresh_event, refresh_story};
+use synoptic_ingest::{IngestOptions, IngestReport, StageTimings, ingest_articles_with};
+use synoptic_model::{Annotations, Article};
+use synoptic_store::Store;
+
+use crate::cli::IngestArgs;
+use crate::reading::read_inputs;
+use crate::ui::{self, Ui};
+
+/// Articles gathered from inputs before they go through the pipeline (bounds memory on large runs).
+const CHUNK: usize = 5_000;
+
+pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
+    let mut store = crate::open_store(store_dir)?;
+    let opts = IngestOptions { batch_size: args.batch_size.max(1), ..IngestOptions::default() };
+    let mut report = IngestReport::default();
+    let mut pending: Vec<Article> = Vec::new();
+    let progress_lines = args.progress_lines;
+
+    let mut flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
+        let before = report.ingested;
+        let batch = ingest_articles_with(store, std::mem::take(pending), &opts, &mut |done| {
+            if progress_lines {
+                let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
+            }
+        })
+        .with_context(|| format!("ingest into {}", store_dir.display()))?;
+        for w in &batch.warnings {
+            ui.problem(w);
+        }
+        report.merge(batch);
+        Ok(())
+    };
+
+    let summary = read_inputs(&args.input.paths, args.input.max_bytes, ui, |articles| {
+        pending.extend(articles);
+        if pending.len() >= CHUNK {
+            flush(&mut store, &mut pending, &mut report)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut store, &mut pending, &mut report)?;
+    report.timings.read = summary.read_time;
+    report.timings.extract = summary.extract_time;
+
+    let mut out = ui::stdout();
+    writeln!(
+        out,
+        "ingested {} new article{} ({} already stored): {} cop{}, {} new event{}, {} new stor{}; {} articles in the store",
+        report.ingested,
+        if report.ingested == 1 { "" } else { "s" },
+        report.duplicates,
+        report.copies,
+        if report.copies == 1 { "y" } else { "ies" },
+        report.new_events,
+        if report.new_events == 1 { "" } else { "s" },
+        report.new_stories,
+        if report.new_stories == 1 { "y" } else { "ies" },
+        store.article_count()?,
+    )?;
+    if args.stats {
+        write_stats(&mut out, &report.timings, report.ingested)?;
+    }
+    out.flush()?;
+    ui.note(summary.line());
+    Ok(summary.exit_code())
+}
+
+/// The stage table of `--stats`.
+pub fn write_stats(out: &mut impl Write, t: &StageTimings, articles: usize) -> anyhow::Result<()> {
+    let total = t.total().as_secs_f64();
+    writeln!(out, "{:<16} {:>10} {:>7}", "stage", "seconds", "share")?;
+    for (name, d) in t.stages() {
+        let s = d.as_secs_f64();
+        let share = if total > 0.0 { 100.0 * s / total } else { 0.0 };
+        writeln!(out, "{name:<16} {s:>10.3} {share:>6.1}%")?;
+    }
+    let rate = if total > 0.0 { articles as f64 / total } else { 0.0 };
+    writeln!(out, "{:<16} {total:>10.3} {:>7}  ({rate:.0} articles/s)", "total", "")?;
+    Ok(())
+}
+
+/// Re-place every stored article with document frequencies known for the whole collection, then rebuild
+/// every event and story, in one transaction.
+pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let mut store = crate::open_store(store_dir)?;
+    let mut items: Vec<(Article, Annotations)> = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.articles_after(after, 5_000)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        items.extend(page.into_iter().map(|s| (s.article, s.annotations)));
+    }
+    let cfg = EngineConfig::default();
+    let placements = recluster_all(&items, &cfg);
+    // The online engine continues from the same collection: replayed in processing order.
+    let articles: Vec<Article> = items.iter().map(|(a, _)| a.clone()).collect();
+    let mut engine = Engine::new(cfg);
+    for i in processing_order(&articles) {
+        if let Some((a, ann)) = items.get(i) {
+            engine.add(a, ann);
+        }
+    }
+    let opts = IngestOptions::default();
+    let (events, stories) = store.transaction(|tx| {
+        tx.reset_analysis()?;
+        let mut events = std::collections::BTreeMap::new();
+        for ((article, _), p) in items.iter().zip(&placements) {
+            tx.set_placement(&article.id, p.copy_of.as_deref(), &p.event)?;
+            let why = serde_json::to_vec(&p.explanation).unwrap_or_default();
+            tx.put_state(&format!("{EXPLAIN_PREFIX}{}", article.id), &why)?;
+            events.insert(p.event.clone(), (p.story.clone(), p.story_title.clone()));
+        }
+        let mut stories = std::collections::BTreeMap::new();
+        for (event, (story, title)) in &events {
+            refresh_event(tx, event, story, &opts.synopsis)?;
+            stories.entry(story.clone()).or_insert_with(|| (title.clone(), Vec::new())).1.push(event.clone());
+        }
+        for (story, (title, evs)) in &stories {
+            let refs: Vec<&String> = evs.iter().collect();
+            refresh_story(tx, story, title, &refs)?;
+        }
+        tx.put_state(ENGINE_STATE, &engine.snapshot())?;
+        Ok((events.len(), stories.len()))
+    })?;
+    let mut out = ui::stdout();
+    writeln!(out, "reclustered {} articles into {events} events and {stories} stories", items.len())?;
+    out.flush()?;
+    ui.note(format_args!("recluster took {:.2} s", started.elapsed().as_secs_f64()));
+    Ok(0)
+}
