@@ -41,12 +41,14 @@ impl Interner {
 fn main() {
     let mut sizes = Vec::new();
     let mut seed = 1u64;
+    let mut dates = true;
     let mut cfg = EngineConfig::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
         match a.as_str() {
             "--seed" => seed = val() as u64,
+            "--no-dates" => dates = false,
             "--threshold" => cfg.event_threshold = val(),
             "--story-threshold" => cfg.story_threshold = val(),
             "--w-entities" => cfg.w_entities = val(),
@@ -72,7 +74,10 @@ fn main() {
         let wall = Instant::now();
         let mut items = stream(&synth).peekable();
         while items.peek().is_some() {
-            let batch: Vec<_> = items.by_ref().take(1000).collect();
+            let mut batch: Vec<_> = items.by_ref().take(1000).collect();
+            if !dates {
+                batch.iter_mut().for_each(|x| x.article.published = None);
+            }
             let (t, c) = (Instant::now(), cpu_seconds());
             let placed: Vec<_> = batch.iter().map(|item| engine.add(&item.article, &Annotations::default())).collect();
             engine_time += t.elapsed().as_secs_f64();

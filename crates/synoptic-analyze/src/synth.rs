@@ -265,8 +265,14 @@ impl Generator {
         let more = st.events_left > 0;
         let id = self.next_id;
         self.next_id += 1;
-        let names: Vec<String> = (0..2 + self.rng.below(2)).map(|_| self.fresh_name()).collect();
-        let words = self.fresh_words(30);
+        let names: Vec<String> = (0..1 + self.rng.below(2)).map(|_| self.fresh_name()).collect();
+        // An event's own words: a few new ones (its places, specifics) and some of its story's.
+        let mut words = self.fresh_words(12);
+        if let Some(st) = self.stories.get(&story) {
+            for _ in 0..8 {
+                words.push(st.words[self.rng.below(st.words.len())]);
+            }
+        }
         let quotes = (0..2)
             .map(|_| {
                 let n = 8 + self.rng.below(6);
@@ -297,7 +303,8 @@ impl Generator {
             self.push(t + delay as i64, Pending::Article(id));
         }
         if more {
-            let gap = (3.0 + self.rng.exp(8.0)) * 86_400.0;
+            // The next event of the story: sometimes the next day, usually days or weeks later.
+            let gap = (0.5 + self.rng.exp(7.0)) * 86_400.0;
             self.push(t + gap as i64, Pending::NewEvent(story));
         }
     }
@@ -317,11 +324,11 @@ impl Generator {
                 if r2 < 0.25 {
                     let pool = &self.topics[st.topic];
                     word(pool[k % pool.len()])
-                } else if r2 < 0.45 {
+                } else if r2 < 0.55 {
                     word(st.words[k % st.words.len()])
-                } else if r2 < 0.80 {
+                } else if r2 < 0.78 {
                     word(e.words[k % e.words.len()])
-                } else if r2 < 0.90 {
+                } else if r2 < 0.92 {
                     st.names[k % st.names.len()].clone()
                 } else {
                     e.names[k % e.names.len()].clone()

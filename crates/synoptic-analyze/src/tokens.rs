@@ -30,7 +30,17 @@ const STOPWORDS: &[&str] = &[
 
 /// Whether a lowercased word is a function word (see the list above).
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    if word.len() > 10 {
+        return false;
+    }
+    let hashes = HASHES.get_or_init(|| {
+        let mut v: Vec<u64> = STOPWORDS.iter().map(|w| hash_bytes(w.as_bytes(), 0x570)).collect();
+        v.sort_unstable();
+        v
+    });
+    // A hash hit is confirmed on the list, so a collision can never make a content word a stopword.
+    hashes.binary_search(&hash_bytes(word.as_bytes(), 0x570)).is_ok() && STOPWORDS.binary_search(&word).is_ok()
 }
 
 /// Light stemming: strip English plural endings so "visits" and "visit" meet. Never shortens a word below
@@ -89,8 +99,13 @@ pub fn scan(text: &str, mut f: impl FnMut(Token<'_>)) {
     let mut emit = |from: usize, to: usize, sentence_start: &mut bool, lower: &mut String| {
         let original = &text[from..to];
         lower.clear();
-        for c in original.chars() {
-            lower.extend(c.to_lowercase());
+        if original.is_ascii() {
+            lower.push_str(original);
+            lower.make_ascii_lowercase();
+        } else {
+            for c in original.chars() {
+                lower.extend(c.to_lowercase());
+            }
         }
         f(Token { original, lower, sentence_start: *sentence_start });
         *sentence_start = false;

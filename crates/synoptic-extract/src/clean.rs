@@ -90,11 +90,11 @@ pub fn clean_paragraphs(paragraphs: Vec<String>, title: Option<&str>) -> Cleaned
             out.dropped.push((p, "repeated paragraph"));
             continue;
         }
-        if let Some(cap) = &last_caption {
-            if is_caption_translation(cap, &p) {
-                out.dropped.push((p, "caption in a second language"));
-                continue;
-            }
+        if let Some(cap) = &last_caption
+            && is_caption_translation(cap, &p)
+        {
+            out.dropped.push((p, "caption in a second language"));
+            continue;
         }
         last_caption = None;
         match judge(&p) {
@@ -151,7 +151,25 @@ pub fn judge(p: &str) -> Verdict {
     if is_promo(p) {
         return Verdict::Drop("promo");
     }
+    if date_line(p).is_some() {
+        return Verdict::Drop("date line");
+    }
     Verdict::Keep
+}
+
+/// A paragraph that is only a date or time ("March 3, 2024", "Updated: 2024-03-03 10:00 GMT"): the date.
+pub fn date_line(p: &str) -> Option<synoptic_model::Timestamp> {
+    if p.len() > 70 {
+        return None;
+    }
+    let lower = p.trim().to_lowercase();
+    let mut rest = lower.as_str();
+    for prefix in ["published", "updated", "last updated", "posted", "first published", "date", "on"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r.trim_start_matches([':', ' ', '-', '\u{2013}', '\u{2014}']);
+        }
+    }
+    crate::dates::parse(rest)
 }
 
 /// Words in a paragraph (the `\w+` of the metrics).
@@ -236,11 +254,11 @@ static TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 /// "with agencies") gives `(agency, None)`; a dateline ("KYIV (Reuters) - ...") or a trailing credit ("...
 /// he said. — AFP") gives `(agency, Some(text without the credit))`.
 pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
-    if p.len() <= 300 {
-        if let Some(c) = CONTRIBUTED.captures(p.trim()) {
-            let name = (1..=9).find_map(|i| c.name(&format!("a{i}"))).map(|m| m.as_str())?;
-            return agency(name).map(|a| (a.to_string(), None));
-        }
+    if p.len() <= 300
+        && let Some(c) = CONTRIBUTED.captures(p.trim())
+    {
+        let name = (1..=9).find_map(|i| c.name(&format!("a{i}"))).map(|m| m.as_str())?;
+        return agency(name).map(|a| (a.to_string(), None));
     }
     if let Some(c) = DATELINE.captures(p) {
         let a = agency(c.name("agency").map_or("", |m| m.as_str()))?;

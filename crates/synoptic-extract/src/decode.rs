@@ -74,7 +74,7 @@ pub fn charset_from_content_type(content_type: &str) -> Option<&'static Encoding
     let pos = lower.find("charset=")?;
     let value = lower[pos + 8..].trim_start_matches(['"', '\'', ' ']);
     let end = value.find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace()).unwrap_or(value.len());
-    Encoding::for_label(value[..end].as_bytes())
+    Encoding::for_label(&value.as_bytes()[..end])
 }
 
 /// The encoding declared inside the document: `<meta charset>`, `<meta http-equiv=content-type>` or the XML
@@ -93,15 +93,11 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
         let start = from + rel;
         let end = memchr::memchr(b'>', &lower[start..]).map_or(lower.len(), |e| start + e);
         let tag = &lower[start..end];
-        if let Some(enc) = attribute_after(tag, b"charset") {
-            if let Some(e) = Encoding::for_label(enc) {
-                // A page cannot really declare UTF-16 in an ASCII-compatible prescan (HTML rule).
-                return Some(if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
-                    encoding_rs::UTF_8
-                } else {
-                    e
-                });
-            }
+        if let Some(enc) = attribute_after(tag, b"charset")
+            && let Some(e) = Encoding::for_label(enc)
+        {
+            // A page cannot really declare UTF-16 in an ASCII-compatible prescan (HTML rule).
+            return Some(if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { e });
         }
         from = end.max(start + 5);
         if from >= lower.len() {

@@ -172,10 +172,10 @@ pub fn read_xml(text: &str, source: &str) -> Results {
         });
         out.push((name, r.and_then(finish)));
     }
-    if let Some(e) = error {
-        if items.iter().all(|i| i.closed) {
-            out.push((source.to_string(), Err(e)));
-        }
+    if let Some(e) = error
+        && items.iter().all(|i| i.closed)
+    {
+        out.push((source.to_string(), Err(e)));
     }
     if items.is_empty() && out.is_empty() {
         out.push((source.to_string(), Err("feed has no items".into())));
@@ -220,10 +220,11 @@ fn permalink_guid(item: &Node) -> Option<String> {
 /// RSS `author` is often "email (Name)": keep the name.
 fn email_name(a: &str) -> String {
     let a = plain(a);
-    if let (Some(open), Some(close)) = (a.find('('), a.rfind(')')) {
-        if open < close && a[..open].contains('@') {
-            return a[open + 1..close].trim().to_string();
-        }
+    if let (Some(open), Some(close)) = (a.find('('), a.rfind(')'))
+        && open < close
+        && a[..open].contains('@')
+    {
+        return a[open + 1..close].trim().to_string();
     }
     a
 }

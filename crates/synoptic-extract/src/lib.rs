@@ -163,6 +163,7 @@ fn read_plain_text(text: &str, source: &str) -> Result<Article, String> {
         title: parsed.title,
         paragraphs: parsed.paragraphs,
         description: parsed.description,
+        published: parsed.published,
         ..Draft::default()
     })
 }

@@ -12,6 +12,8 @@ pub struct PlainText {
     pub title: Option<String>,
     /// A standfirst found among the heading lines.
     pub description: Option<String>,
+    /// A date line among the heading lines.
+    pub published: Option<synoptic_model::Timestamp>,
     pub paragraphs: Vec<String>,
 }
 
@@ -34,7 +36,8 @@ pub fn parse(text: &str) -> PlainText {
         }
     }
     let (headings, body_start) = heading_lines(&paras);
-    let mut out = PlainText::default();
+    let mut out =
+        PlainText { published: paras.iter().take(6).find_map(|p| clean::date_line(&p.text)), ..PlainText::default() };
     if !headings.is_empty() {
         let title = headings
             .iter()
@@ -99,6 +102,11 @@ fn heading_lines(paras: &[Para]) -> (Vec<String>, usize) {
     while i < paras.len() && headings.len() < 3 {
         let p = &paras[i];
         let doubled = paras.get(i + 1).is_some_and(|n| same(&n.text, &p.text));
+        // A date line among the headings is skipped here (cleaning drops it; `parse` keeps the date).
+        if clean::date_line(&p.text).is_some() {
+            i += 1;
+            continue;
+        }
         if !(p.alone || doubled) || !is_heading_like(&p.text) {
             break;
         }
@@ -193,6 +201,19 @@ mod tests {
             &["This paragraph was typed with hard line breaks at a fixed width so it reads as one paragraph."],
         );
         check("Only a line without end", None, None, &["Only a line without end"]);
+        check(
+            "Rain floods the valley\n\nMarch 3, 2024\n\nIt rained.",
+            Some("Rain floods the valley"),
+            None,
+            &["It rained."],
+        );
+        assert_eq!(
+            parse("Title words here\n\nUpdated: 2024-03-03 10:00\n\nBody.")
+                .published
+                .map(|t| t.to_rfc3339())
+                .as_deref(),
+            Some("2024-03-03T10:00:00+00:00")
+        );
         check("", None, None, &[]);
     }
 }

@@ -14,10 +14,11 @@ pub fn read_json_lines(text: &str, source: &str) -> Results {
     let text = text.trim_start_matches('\u{FEFF}');
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let first_ok = lines.first().is_some_and(|l| serde_json::from_str::<Value>(l).is_ok());
-    if !first_ok && lines.len() > 1 {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            return from_value(v, source);
-        }
+    if !first_ok
+        && lines.len() > 1
+        && let Ok(v) = serde_json::from_str::<Value>(text)
+    {
+        return from_value(v, source);
     }
     let mut out = Results::new();
     for (i, line) in lines.iter().enumerate() {

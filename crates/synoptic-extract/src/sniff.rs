@@ -49,8 +49,8 @@ pub fn sniff(bytes: &[u8], source: &str) -> Format {
         }
         return Format::Text;
     }
-    if body.starts_with('[') {
-        let inner = body[1..].trim_start();
+    if let Some(inner) = body.strip_prefix('[') {
+        let inner = inner.trim_start();
         if inner.starts_with('{') || inner.starts_with(']') || matches!(ext.as_str(), "json" | "jsonl" | "ndjson") {
             return Format::JsonArray;
         }

@@ -35,7 +35,8 @@ fn extraction_f1_on_benchmark() {
         if let Err(e) = read {
             panic!("{}: {e}", path.display());
         }
-        let html = String::from_utf8_lossy(&bytes);
+        // Charset decoding as the readers do it (declared or detected encoding).
+        let html = synoptic_extract::decode::to_text(&bytes, None);
         let got = synoptic_extract::html::extract(&html, None);
         let text = got.paragraphs.join("\n\n");
         if std::env::var("SYNOPTIC_BENCH_DUMP").is_ok_and(|d| !d.is_empty() && id.starts_with(&d)) {

@@ -155,3 +155,30 @@ fn same_content_same_id_across_formats() {
     assert_eq!(txt.articles[0].id, jsonl.articles[0].id);
     assert_eq!(jsonl.articles[0].source, "b.jsonl#1");
 }
+
+#[test]
+fn clean_article_cleans_records_from_elsewhere() {
+    let mut a = synoptic_extract::Article::new(
+        "api",
+        Some("  Flood warning issued  ".into()),
+        "Flood warning issued\n\nThe river rose by a metre overnight.\n\nPhoto: Getty Images\n\nBy Ana Ruiz\n\nReuters contributed to this report.",
+    );
+    let old_id = a.id.clone();
+    synoptic_extract::clean_article(&mut a);
+    assert_eq!(a.title.as_deref(), Some("Flood warning issued"));
+    assert_eq!(a.text, "The river rose by a metre overnight.");
+    assert_eq!(a.author.as_deref(), Some("Ana Ruiz"));
+    assert_eq!(a.credits, ["Reuters"]);
+    assert_eq!(a.language.as_deref(), Some("en"));
+    assert_ne!(a.id, old_id);
+    assert_eq!(a.id, synoptic_model::ids::article_id(a.title.as_deref(), &a.text));
+}
+
+#[test]
+fn read_html_one_page() {
+    let page = b"<html><head><meta charset=windows-1252><title>Caf\xe9 rules</title></head><body><article><p>The caf\xe9 owners said the new \x93terrace rules\x94 would cost them dearly this summer, and they asked the council to think again before June.</p></article></body></html>";
+    let a = synoptic_extract::read_html(page, "page.html", Some("https://x.example/a")).expect("an article");
+    assert!(a.text.contains("café owners said the new \u{201C}terrace rules\u{201D}"), "{}", a.text);
+    assert_eq!(a.url.as_deref(), Some("https://x.example/a"));
+    assert_eq!(synoptic_extract::read_html(b"<html><body><nav>Home</nav></body></html>", "p", None), None);
+}

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use synoptic_model::{Document, Event, SCHEMA_VERSION, Story, Timestamp};
 
-use crate::{StoreError, StorySummary, articles, atomically, parse_ts, ts_secs, ts_text};
+use crate::{EventSummary, StoreError, StorySummary, articles, atomically, parse_ts, ts_secs, ts_text};
 
 /// How far an event reaches: its latest report and its outlets.
 pub(crate) struct Reach {
@@ -93,6 +93,33 @@ pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|(id, body)| decode("event", id, body)).collect()
+}
+
+pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, StoreError> {
+    let mut st = c.prepare_cached(
+        "SELECT id, story, title, articles, origins, outlets, first_seen, last_seen FROM events \
+         ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC",
+    )?;
+    type Raw = (String, String, String, i64, i64, String, Option<String>, Option<String>);
+    let rows = st.query_map([], |r| -> rusqlite::Result<Raw> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+    })?;
+    let rows = rows.collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, story, title, articles, origins, outlets, first_seen, last_seen)| {
+            let what = format!("times of event {id}");
+            Ok(EventSummary {
+                outlets: decode("outlets of event", &id, &outlets)?,
+                first_seen: parse_ts(&what, first_seen)?,
+                last_seen: parse_ts(&what, last_seen)?,
+                articles: usize::try_from(articles).unwrap_or(0),
+                origins: usize::try_from(origins).unwrap_or(0),
+                id,
+                story,
+                title,
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<bool, StoreError> {
@@ -246,6 +273,17 @@ pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), S
 
 pub(crate) fn state(c: &Connection, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(c.prepare_cached("SELECT value FROM state WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn state_keys(c: &Connection, prefix: &str) -> Result<Vec<String>, StoreError> {
+    // Compared as text, not with LIKE, so `%` and `_` in the prefix mean themselves.
+    let mut st = c.prepare_cached("SELECT key FROM state WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key")?;
+    let keys = st.query_map([prefix], |r| r.get(0))?;
+    Ok(keys.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn delete_state(c: &Connection, key: &str) -> Result<bool, StoreError> {
+    Ok(c.prepare_cached("DELETE FROM state WHERE key = ?1")?.execute([key])? > 0)
 }
 
 pub(crate) fn document(c: &Connection) -> Result<Document, StoreError> {

@@ -68,6 +68,22 @@ pub struct StorySummary {
     pub last_seen: Option<Timestamp>,
 }
 
+/// One line of an event list (and one entry of the Atom feed of events).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSummary {
+    pub id: String,
+    pub story: String,
+    pub title: String,
+    pub articles: usize,
+    pub origins: usize,
+    /// Distinct outlets of its articles, first seen first.
+    pub outlets: Vec<String>,
+    pub first_seen: Option<Timestamp>,
+    /// Latest publication time of its articles (or `first_seen` when no article is dated): when the
+    /// event was last updated by a new report.
+    pub last_seen: Option<Timestamp>,
+}
+
 /// One full-text search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
@@ -95,12 +111,14 @@ pub struct FeedState {
 }
 
 /// A handle on a store: one database connection. See the crate documentation.
+#[derive(Debug)]
 pub struct Store {
     db: Db,
 }
 
 /// The read and write methods, shared by [`Store`] (each write commits on its own) and [`Tx`] (writes
 /// commit together when the transaction closure returns `Ok`).
+#[derive(Debug)]
 pub struct Db {
     conn: Connection,
     /// The database file; `None` in memory.
@@ -108,6 +126,7 @@ pub struct Db {
 }
 
 /// An open transaction; dereferences to [`Db`] for every read and write method.
+#[derive(Debug)]
 pub struct Tx<'s> {
     db: &'s Db,
 }
@@ -136,7 +155,9 @@ impl Store {
             return Err(StoreError::Unreadable { path, reason: "it is a directory".into() });
         }
         let conn = Connection::open(&path).map_err(|e| StoreError::from(e).at(Some(&path)))?;
-        let setup = schema::configure(&conn, true).and_then(|()| schema::migrate(&conn, &path));
+        let setup = schema::precheck(&conn, &path)
+            .and_then(|()| schema::configure(&conn, true))
+            .and_then(|()| schema::migrate(&conn, &path));
         setup.map_err(|e| e.at(Some(&path)))?;
         Ok(Store { db: Db { conn, path: Some(path) } })
     }
@@ -269,6 +290,11 @@ impl Db {
         self.run(analysis::events)
     }
 
+    /// Every event as a list line, newest first (by last seen; undated last).
+    pub fn event_summaries(&self) -> Result<Vec<EventSummary>, StoreError> {
+        self.run(analysis::event_summaries)
+    }
+
     /// The articles placed in an event (by [`Db::set_placement`]), in ingest order.
     pub fn event_members(&self, id: &str) -> Result<Vec<StoredArticle>, StoreError> {
         self.run(|c| articles::members(c, id))
@@ -312,6 +338,16 @@ impl Db {
 
     pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.run(|c| analysis::state(c, key))
+    }
+
+    /// Keys of stored state starting with `prefix`, in order: state too big for one blob can be kept
+    /// in parts (`index/0001`, `index/0002`, ...) and only the changed parts rewritten.
+    pub fn state_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.run(|c| analysis::state_keys(c, prefix))
+    }
+
+    pub fn delete_state(&self, key: &str) -> Result<bool, StoreError> {
+        self.run(|c| analysis::delete_state(c, key))
     }
 
     // ---- search ----

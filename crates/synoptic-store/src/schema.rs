@@ -10,7 +10,7 @@
 //!   feed-watching state, per-event summary columns (last seen, outlets) and the story → events link
 //!   table, both filled in from the stored JSON.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
 
 use crate::StoreError;
@@ -126,23 +126,31 @@ pub(crate) fn version(conn: &Connection) -> Result<u32, StoreError> {
     u32::try_from(v).map_err(|_| StoreError::invalid("schema version", v.to_string()))
 }
 
+/// Refuse a file that is not ours or is newer before changing anything in it (not even its journal mode).
+pub(crate) fn precheck(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let found = version(conn)?;
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if app == APPLICATION_ID && found > CURRENT {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: CURRENT });
+    }
+    if app != APPLICATION_ID {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if app != 0 || found != 0 || tables != 0 {
+            return Err(StoreError::Foreign { path: path.to_path_buf() });
+        }
+    }
+    Ok(())
+}
+
 /// Bring the database to [`CURRENT`], refusing files that are not ours or are newer.
 pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     loop {
         let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        // Checked again inside the transaction: another process may have migrated meanwhile.
+        precheck(&tx, path)?;
         let found = version(&tx)?;
-        let app: i64 = tx.pragma_query_value(None, "application_id", |r| r.get(0))?;
-        if found > CURRENT {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: CURRENT });
-        }
-        if found == CURRENT && app == APPLICATION_ID {
+        if found == CURRENT {
             return Ok(());
-        }
-        if app != APPLICATION_ID {
-            let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-            if app != 0 || found != 0 || tables != 0 {
-                return Err(StoreError::Foreign { path: path.to_path_buf() });
-            }
         }
         match found {
             0 => {
@@ -193,13 +201,4 @@ pub(crate) fn dump(conn: &Connection) -> Result<Vec<String>, StoreError> {
         Ok(format!("{t} {n}: {}", s.split_whitespace().collect::<Vec<_>>().join(" ")))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A table's presence, for tests of the migration.
-#[allow(dead_code)]
-pub(crate) fn has_table(conn: &Connection, name: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |_| Ok(()))
-        .optional()?
-        .is_some())
 }

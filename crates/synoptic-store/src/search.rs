@@ -66,3 +66,33 @@ pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<Se
     })?;
     Ok(hits.collect::<Result<_, _>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_queries_become_safe_fts_queries() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("ferry", Some(r#""ferry""#)),
+            ("  ferry   strike ", Some(r#""ferry" "strike""#)),
+            (r#""night trains" return"#, Some(r#""night trains" "return""#)),
+            (r#""night tra"*"#, Some(r#""night tra"*"#)),
+            ("tra*", Some(r#""tra"*"#)),
+            ("tra**", Some(r#""tra"*"#)),
+            ("F-16", Some(r#""F-16""#)),
+            ("-jets", Some(r#""-jets""#)),
+            ("title:jets", Some(r#""title:jets""#)),
+            (r#"say"hi"#, Some(r#""say" "hi""#)),
+            (r#""unbalanced phrase"#, Some(r#""unbalanced phrase""#)),
+            ("NEAR(a b)", Some(r#""NEAR(a" "b)""#)),
+            ("OR", Some(r#""OR""#)),
+            ("a\0b\tc", Some(r#""a" "b" "c""#)),
+            ("", None),
+            ("  * - : ( ) \"\" ", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fts_query(input).as_deref(), *want, "query {input:?}");
+        }
+    }
+}

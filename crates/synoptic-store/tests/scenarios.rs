@@ -59,6 +59,7 @@ enum Op {
         events: Vec<String>,
     },
     Stories,
+    EventSummaries,
     Members {
         event: String,
     },
@@ -79,6 +80,12 @@ enum Op {
         value: String,
     },
     State {
+        key: String,
+    },
+    StateKeys {
+        prefix: String,
+    },
+    DeleteState {
         key: String,
     },
     PutFeed(FeedState),
@@ -145,6 +152,7 @@ fn check(name: &str) {
                 Value::Null
             }
             Op::Stories => json!(store.stories().unwrap()),
+            Op::EventSummaries => json!(store.event_summaries().unwrap()),
             Op::Members { event } => {
                 json!(store.event_members(&event).unwrap().iter().map(|a| a.article.id.clone()).collect::<Vec<_>>())
             }
@@ -168,6 +176,8 @@ fn check(name: &str) {
                 Value::Null
             }
             Op::State { key } => json!(store.state(&key).unwrap().map(|b| String::from_utf8_lossy(&b).into_owned())),
+            Op::StateKeys { prefix } => json!(store.state_keys(&prefix).unwrap()),
+            Op::DeleteState { key } => json!(store.delete_state(&key).unwrap()),
             Op::PutFeed(f) => {
                 store.put_feed_state(&f).unwrap();
                 Value::Null

@@ -454,3 +454,40 @@ fn crash_writer_child() {
         out.flush().unwrap();
     }
 }
+
+/// Two writers on one directory (two handles, two threads) take turns: every article of both lands.
+#[test]
+fn two_writers_take_turns() {
+    let dir = Scratch::new("writers");
+    drop(Store::open(dir.path()).unwrap());
+    let workers: Vec<_> = (0..2)
+        .map(|w| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                for batch in 0..20 {
+                    store
+                        .transaction(|tx| {
+                            for n in 0..25 {
+                                tx.insert_article(&article(w * 10_000 + batch * 25 + n), &Annotations::default())?;
+                            }
+                            Ok(())
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert_eq!(Store::open(dir.path()).unwrap().article_count().unwrap(), 1000);
+}
+
+/// A store handle can move to another thread (a server keeps one per worker or behind a lock).
+#[test]
+fn store_is_send() {
+    fn send<T: Send>() {}
+    send::<Store>();
+    send::<StoreError>();
+}

@@ -973,9 +973,11 @@ fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
                     .collect();
                 return initials == e.canonical;
             }
-            let prominent = gazetteer::lookup(&e.key).is_some_and(|k| k.prominent);
+            // A small place that shares its name with the organisation's first word ("Arcadia"), never a
+            // well-known one ("Kyiv" in "Kyiv Independent").
+            let minor = gazetteer::lookup(&e.key).is_none_or(|k| !k.prominent && k.population < 100_000);
             o.kind == EntityKind::Organization
-                && !prominent
+                && minor
                 && matches!(e.kind, EntityKind::Other | EntityKind::Place)
                 && o.name_words.first() == e.name_words.first()
         });

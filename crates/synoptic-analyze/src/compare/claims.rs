@@ -16,6 +16,8 @@ use crate::EventMember;
 
 /// Similarity at or above which two statements are taken to say the same thing.
 pub(crate) const SAME: f64 = 0.42;
+/// Sentences of one article taken into comparison (news puts what matters first; this bounds the work).
+const MAX_SENTENCES: usize = 80;
 /// Weight factor of name terms: names anchor a statement but two statements naming the same people need
 /// more than the names in common to say the same thing.
 const NAME_FACTOR: f64 = 0.6;
@@ -48,6 +50,8 @@ pub(crate) struct Units {
     vocab: HashMap<String, u32>,
     /// Units of each member, as index ranges into `units`.
     pub by_member: Vec<std::ops::Range<usize>>,
+    /// `best[u][m]`: the best similarity of unit u to any unit of member m (1 for its own member).
+    best: Vec<Vec<f64>>,
 }
 
 /// Words that open a subordinate or coordinate clause after a comma or semicolon.
@@ -119,7 +123,7 @@ impl Units {
         for (m, member) in members.iter().enumerate() {
             let body = &member.article.text;
             let begin = raw.len();
-            for (si, span) in text::sentence_spans(body).into_iter().enumerate() {
+            for (si, span) in text::sentence_spans(body).into_iter().take(MAX_SENTENCES).enumerate() {
                 let shown = synoptic_model::text::matching_form(text::strip_dateline(span.slice(body)));
                 let terms = span_terms(member, &facts[m], span, &shown);
                 let mut plain: Vec<&str> =
@@ -183,7 +187,9 @@ impl Units {
         for u in &mut units {
             u.weight = u.terms.iter().map(|&t| idf[t as usize]).sum();
         }
-        Units { units, idf, named, figure, vocab, by_member }
+        let mut all = Units { units, idf, named, figure, vocab, by_member, best: Vec::new() };
+        all.fill_best();
+        all
     }
 
     /// Weighted overlap of two statements in [0, 1]: the larger of the Dice overlap and (for statements of
@@ -232,14 +238,34 @@ impl Units {
     }
 
     /// For unit `u`, the best similarity to any unit of each member (the unit's own member gets 1).
-    pub(crate) fn best_per_member(&self, u: usize) -> Vec<f64> {
-        self.by_member
-            .iter()
-            .enumerate()
-            .map(|(m, range)| {
-                if m == self.units[u].member { 1.0 } else { range.clone().map(|v| self.sim(u, v)).fold(0.0, f64::max) }
-            })
-            .collect()
+    pub(crate) fn best_per_member(&self, u: usize) -> &[f64] {
+        self.best.get(u).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Fill [`Units::best`]: every pair of statements of different members compared once.
+    fn fill_best(&mut self) {
+        let members = self.by_member.len();
+        let mut best = vec![vec![0.0f64; members]; self.units.len()];
+        for (u, row) in best.iter_mut().enumerate() {
+            row[self.units[u].member] = 1.0;
+        }
+        for u in 0..self.units.len() {
+            let mu = self.units[u].member;
+            for v in u + 1..self.units.len() {
+                let mv = self.units[v].member;
+                if mu == mv {
+                    continue;
+                }
+                let s = self.sim(u, v);
+                if s > best[u][mv] {
+                    best[u][mv] = s;
+                }
+                if s > best[v][mu] {
+                    best[v][mu] = s;
+                }
+            }
+        }
+        self.best = best;
     }
 
     /// Members whose articles say what unit `u` says (its own member included), in event order.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use synoptic_model::{Claim, Disagreement, EntityKind, FigureMention, Span};
+use synoptic_model::{Claim, Disagreement, Entity, EntityKind, FigureMention, Span};
 
 use super::claims::{SAME, Units};
 use super::facts::{self, Facts};
@@ -293,28 +293,29 @@ static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
 /// Date conflicts: two strongly aligned sentences of different origins that each name exactly one weekday,
 /// or one month-and-day, and name different ones.
 fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]) -> Vec<Disagreement> {
-    let dates = |u: usize| -> (Vec<String>, Vec<String>) {
-        let t = &units.units[u].text;
-        let wd: Vec<String> = WEEKDAY.find_iter(t).map(|m| m.as_str().to_string()).collect();
-        let md: Vec<String> = MONTH_DAY.find_iter(t).map(|m| m.as_str().to_string()).collect();
-        (wd, md)
+    let dates: Vec<(Vec<String>, Vec<String>)> = units
+        .units
+        .iter()
+        .map(|u| {
+            let wd: Vec<String> = WEEKDAY.find_iter(&u.text).map(|m| m.as_str().to_string()).collect();
+            let md: Vec<String> = MONTH_DAY.find_iter(&u.text).map(|m| m.as_str().to_string()).collect();
+            (wd, md)
+        })
+        .collect();
+    let one = |a: usize| {
+        let (w, d) = &dates[a];
+        w.len() <= 1 && d.len() <= 1 && !(w.is_empty() && d.is_empty())
     };
+    let dated: Vec<usize> = (0..units.units.len()).filter(|&a| one(a)).collect();
     let mut out: Vec<Disagreement> = Vec::new();
-    let n = units.units.len();
-    for a in 0..n {
-        let (wa, da) = dates(a);
-        if wa.len() > 1 || da.len() > 1 || (wa.is_empty() && da.is_empty()) {
-            continue;
-        }
-        for b in a + 1..n {
+    for (i, &a) in dated.iter().enumerate() {
+        let (wa, da) = &dates[a];
+        for &b in &dated[i + 1..] {
             let (ma, mb) = (units.units[a].member, units.units[b].member);
             if origins[ma] == origins[mb] || units.sim(a, b) < SAME {
                 continue;
             }
-            let (wb, db) = dates(b);
-            if wb.len() > 1 || db.len() > 1 {
-                continue;
-            }
+            let (wb, db) = &dates[b];
             let about = if wa.len() == 1 && wb.len() == 1 && wa != wb {
                 Some(format!("day of the week ({} vs {})", wa[0], wb[0]))
             } else if da.len() == 1 && db.len() == 1 && da != db {
@@ -337,9 +338,42 @@ fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize])
     out
 }
 
+/// Edit distance between two short strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Whether two names are spellings of one name: the same entity for alignment, the same folded key, one
+/// inside the other, or a few letters apart.
+pub(crate) fn spelling_variants(a: &str, b: &str, entities: &[Entity]) -> bool {
+    if entities.iter().any(|e| e.aliases.iter().any(|x| x == a) && e.aliases.iter().any(|x| x == b)) {
+        return true;
+    }
+    let (ka, kb) = (crate::annotate::entity_key(a), crate::annotate::entity_key(b));
+    if ka == kb || ka.contains(&kb) || kb.contains(&ka) {
+        return true;
+    }
+    let longest = ka.chars().count().max(kb.chars().count());
+    edit_distance(&ka, &kb) <= (longest / 4).max(1)
+}
+
 /// Place conflicts (needs entity annotations): two strongly aligned sentences of different origins that
 /// each name exactly one place, different places, where neither article names the other's place at all.
-fn place_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]) -> Vec<Disagreement> {
+fn place_conflicts(
+    units: &Units,
+    members: &[EventMember<'_>],
+    origins: &[usize],
+    entities: &[Entity],
+) -> Vec<Disagreement> {
     let places_in = |m: usize, span: Option<Span>| -> Vec<String> {
         let mut p: Vec<String> = members[m]
             .annotations
@@ -354,29 +388,25 @@ fn place_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]
         p.dedup();
         p
     };
+    let in_member: Vec<Vec<String>> = (0..members.len()).map(|m| places_in(m, None)).collect();
+    let in_unit: Vec<Vec<String>> = units.units.iter().map(|u| places_in(u.member, Some(u.span))).collect();
+    let single: Vec<usize> = (0..units.units.len()).filter(|&u| in_unit[u].len() == 1).collect();
     let mut out = Vec::new();
-    let n = units.units.len();
-    for a in 0..n {
+    for (i, &a) in single.iter().enumerate() {
         let ma = units.units[a].member;
-        let pa = places_in(ma, Some(units.units[a].span));
-        if pa.len() != 1 {
-            continue;
-        }
-        for b in a + 1..n {
+        let pa = &in_unit[a][0];
+        for &b in &single[i + 1..] {
             let mb = units.units[b].member;
-            if origins[ma] == origins[mb] || units.sim(a, b) < SAME {
+            let pb = &in_unit[b][0];
+            if origins[ma] == origins[mb] || pa == pb || units.sim(a, b) < SAME {
                 continue;
             }
-            let pb = places_in(mb, Some(units.units[b].span));
-            if pb.len() != 1 || pa == pb {
-                continue;
-            }
-            if places_in(ma, None).contains(&pb[0]) || places_in(mb, None).contains(&pa[0]) {
+            if spelling_variants(pa, pb, entities) || in_member[ma].contains(pb) || in_member[mb].contains(pa) {
                 continue;
             }
             out.push(Disagreement {
                 kind: "place".to_string(),
-                about: format!("place ({} vs {})", pa[0], pb[0]),
+                about: format!("place ({pa} vs {pb})"),
                 claims: vec![
                     Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
                     Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
@@ -399,8 +429,9 @@ fn overlaps(a: &str, b: &str) -> bool {
 /// Whether `found` says what `known` already says: same kind, and each of its articles' passages overlaps
 /// the known passage of that article.
 fn already_known(found: &Disagreement, known: &[Disagreement]) -> bool {
+    let family = |kind: &str| if kind == "count" { "figure".to_string() } else { kind.to_string() };
     known.iter().any(|k| {
-        k.kind == found.kind
+        family(&k.kind) == family(&found.kind)
             && found
                 .claims
                 .iter()
@@ -411,6 +442,7 @@ fn already_known(found: &Disagreement, known: &[Disagreement]) -> bool {
 /// Every disagreement of an event: alignment's first, then those comparison finds that alignment did not.
 pub(crate) fn disagreements(
     aligned: Vec<Disagreement>,
+    entities: &[Entity],
     sentences: &Units,
     members: &[EventMember<'_>],
     origins: &[usize],
@@ -421,7 +453,7 @@ pub(crate) fn disagreements(
         .into_iter()
         .chain(quote_conflicts(members, origins, facts))
         .chain(date_conflicts(sentences, members, origins))
-        .chain(place_conflicts(sentences, members, origins));
+        .chain(place_conflicts(sentences, members, origins, entities));
     for d in found {
         if !already_known(&d, &out) {
             out.push(d);
@@ -436,6 +468,14 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         text::plain_words(s)
+    }
+
+    #[test]
+    fn spelling_variants_are_close_names() {
+        assert!(spelling_variants("Ravensby", "Ravensbye", &[]));
+        assert!(spelling_variants("Dravnik", "Dravnyk", &[]));
+        assert!(!spelling_variants("Selmo", "Korvana", &[]));
+        assert!(!spelling_variants("Paris", "Perth", &[]));
     }
 
     #[test]

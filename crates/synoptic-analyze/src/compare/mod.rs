@@ -66,7 +66,8 @@ pub fn build_event(id: &str, story: &str, members: &[EventMember<'_>], opts: &Sy
     let sentences = claims::Units::build(&members, &facts);
     let aligned = crate::align::align(&members);
     let (agreements, single_source) = agree::agreements_and_details(&sentences, &members, &facts, &origins);
-    let disagreements = conflict::disagreements(aligned.disagreements, &sentences, &members, &origins, &facts);
+    let disagreements =
+        conflict::disagreements(aligned.disagreements, &aligned.entities, &sentences, &members, &origins, &facts);
     let summary = summary::summarize(&sentences, &ids, &origins, origin_ids.len(), opts.summary_sentences);
 
     Event {

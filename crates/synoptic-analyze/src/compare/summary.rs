@@ -87,6 +87,8 @@ pub(crate) fn summarize(
             None => break,
         }
     }
+    // Leads first: chosen sentences in the order of their place in their articles (stable otherwise).
+    chosen.sort_by_key(|&u| units.units[u].sentence);
     chosen
         .into_iter()
         .map(|u| SummarySentence {

@@ -33,6 +33,8 @@ struct Info {
     has_block: bool,
     score: f32,
     scored: bool,
+    /// Text of paragraph-like blocks with few links below this node.
+    ptext: u32,
 }
 
 pub(crate) struct Found {
@@ -122,6 +124,13 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
             }
             Kind::Root => continue,
         };
+        if i.link * 2 < i.text {
+            let mut a = start;
+            while a != u32::MAX {
+                info[a as usize].ptext += i.text;
+                a = dom.nodes[a as usize].parent;
+            }
+        }
         let content = 1.0 + i.commas as f32 + (i.text as f32 / 100.0).min(3.0);
         let mut anc = start;
         let mut level = 0;
@@ -152,33 +161,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
         best = best_by_hint(dom, &info, &candidates, hint).unwrap_or(best);
     }
 
-    // Merge siblings that look like article text.
-    let best_score = info[best as usize].score;
-    let threshold = (best_score * 0.2).max(10.0);
-    let parent = dom.nodes[best as usize].parent;
-    let mut roots = Vec::new();
-    if parent == u32::MAX || parent == 0 {
-        roots.push(best);
-    } else {
-        for sib in dom.children(parent) {
-            let si = info[sib as usize];
-            if sib == best {
-                roots.push(sib);
-                continue;
-            }
-            if si.junk || si.text == 0 {
-                continue;
-            }
-            let density = si.link as f32 / si.text.max(1) as f32;
-            let keep = (si.scored && si.score >= threshold)
-                || (dom.tag(sib) == Some(Tag::P) && si.text > 80 && density < 0.25)
-                || (dom.tag(sib) == Some(Tag::P) && density == 0.0 && ends_sentence(dom, sib));
-            if keep {
-                roots.push(sib);
-            }
-        }
-    }
-
+    let roots = merge_siblings(dom, &info, best);
     let mut blocks = Vec::new();
     for r in roots {
         flatten(dom, &info, r, &mut blocks);
@@ -257,6 +240,69 @@ fn promote(dom: &Dom<'_>, info: &[Info], candidates: &[u32], top: u32) -> u32 {
         best = parent;
     }
     best
+}
+
+/// The winner plus siblings that look like article text. When the winner (or one of its close ancestors)
+/// is one of several same-class siblings full of paragraphs — an article split into chunks around ads —
+/// all those chunks are taken.
+fn merge_siblings(dom: &Dom<'_>, info: &[Info], best: u32) -> Vec<u32> {
+    let good_chunk = |id: u32| {
+        let i = info[id as usize];
+        !i.junk && i.ptext >= 150 && i.ptext * 2 >= i.text && i.link * 10 < i.text * 3
+    };
+    let mut a = best;
+    for _ in 0..4 {
+        let parent = dom.nodes[a as usize].parent;
+        if parent == u32::MAX || parent == 0 {
+            break;
+        }
+        let class = dom.attr_raw(a, "class").map(str::trim).filter(|c| !c.is_empty());
+        if let Some(class) = class {
+            let same: Vec<u32> = dom
+                .children(parent)
+                .filter(|&c| {
+                    c == a
+                        || (dom.tag(c) == dom.tag(a)
+                            && dom.attr_raw(c, "class").map(str::trim) == Some(class)
+                            && good_chunk(c))
+                })
+                .collect();
+            if same.len() > 1 {
+                return same;
+            }
+        }
+        a = parent;
+    }
+
+    let best_score = info[best as usize].score;
+    let threshold = (best_score * 0.2).max(10.0);
+    let parent = dom.nodes[best as usize].parent;
+    if parent == u32::MAX || parent == 0 {
+        return vec![best];
+    }
+    let mut roots = Vec::new();
+    for sib in dom.children(parent) {
+        let si = info[sib as usize];
+        if sib == best {
+            roots.push(sib);
+            continue;
+        }
+        if si.junk || si.text == 0 || dom.tag(sib).is_none() {
+            continue;
+        }
+        let density = si.link as f32 / si.text.max(1) as f32;
+        let element_children: Vec<u32> = dom.children(sib).filter(|&c| dom.tag(c).is_some()).collect();
+        let paragraph_like = !si.has_block
+            || (element_children.len() == 1 && dom.tag(element_children[0]) == Some(Tag::P))
+            || dom.tag(sib) == Some(Tag::P);
+        let keep = (si.scored && si.score >= threshold)
+            || (paragraph_like && si.text > 80 && density < 0.25)
+            || (paragraph_like && density == 0.0 && si.text > 10 && ends_sentence(dom, sib));
+        if keep {
+            roots.push(sib);
+        }
+    }
+    roots
 }
 
 fn ends_sentence(dom: &Dom<'_>, id: u32) -> bool {
@@ -344,6 +390,8 @@ fn bag(text: &str) -> HashMap<String, usize> {
 pub(crate) struct Block {
     pub text: String,
     pub link: usize,
+    /// Non-whitespace characters inside `<time>` elements.
+    pub time: usize,
     pub kind: BlockKind,
 }
 
@@ -357,10 +405,11 @@ pub(crate) enum BlockKind {
 
 /// Emits the text blocks below `root` in document order, skipping junk.
 fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
-    let mut cur = Current { raw: String::new(), link: 0, kind: BlockKind::Paragraph };
-    // (node, entering) pairs: an explicit stack keeps deep trees from overflowing the call stack.
-    let mut stack: Vec<(u32, bool, u32)> = vec![(root, true, 0)];
-    while let Some((id, entering, in_link)) = stack.pop() {
+    let mut cur = Current { raw: String::new(), link: 0, time: 0, kind: BlockKind::Paragraph };
+    // (node, entering, inside a link, inside a time) tuples: an explicit stack keeps deep trees from
+    // overflowing the call stack.
+    let mut stack: Vec<(u32, bool, bool, bool)> = vec![(root, true, false, false)];
+    while let Some((id, entering, in_link, in_time)) = stack.pop() {
         let node = &dom.nodes[id as usize];
         if info[id as usize].junk {
             continue;
@@ -374,8 +423,14 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
                 } else {
                     cur.raw.push_str(raw);
                 }
-                if in_link > 0 {
-                    cur.link += cur.raw[before..].chars().filter(|c| !c.is_whitespace()).count();
+                if in_link || in_time {
+                    let added = cur.raw[before..].chars().filter(|c| !c.is_whitespace()).count();
+                    if in_link {
+                        cur.link += added;
+                    }
+                    if in_time {
+                        cur.time += added;
+                    }
                 }
             }
             Kind::Element(tag) => {
@@ -393,11 +448,12 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
                             _ if cur.kind == BlockKind::Quote && tag == Tag::P => BlockKind::Quote,
                             _ => BlockKind::Paragraph,
                         };
-                        stack.push((id, false, in_link));
+                        stack.push((id, false, in_link, in_time));
                     }
-                    let link = in_link + u32::from(tag == Tag::A);
+                    let link = in_link || tag == Tag::A;
+                    let time = in_time || tag == Tag::Time;
                     let first = stack.len();
-                    stack.extend(dom.children(id).map(|c| (c, true, link)));
+                    stack.extend(dom.children(id).map(|c| (c, true, link, time)));
                     stack[first..].reverse();
                 } else {
                     cur.flush(out);
@@ -406,7 +462,7 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
             }
             Kind::Root => {
                 let first = stack.len();
-                stack.extend(dom.children(id).map(|c| (c, true, in_link)));
+                stack.extend(dom.children(id).map(|c| (c, true, in_link, in_time)));
                 stack[first..].reverse();
             }
         }
@@ -417,6 +473,7 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
 struct Current {
     raw: String,
     link: usize,
+    time: usize,
     kind: BlockKind,
 }
 
@@ -424,10 +481,11 @@ impl Current {
     fn flush(&mut self, out: &mut Vec<Block>) {
         let text = super::dom::collapse_ws(&self.raw);
         if !text.is_empty() {
-            out.push(Block { text, link: self.link, kind: self.kind });
+            out.push(Block { text, link: self.link, time: self.time, kind: self.kind });
         }
         self.raw.clear();
         self.link = 0;
+        self.time = 0;
     }
 }
 
@@ -438,10 +496,14 @@ fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let density = b.link as f64 / chars as f64;
-        if density > 0.5 {
+        // Short link-heavy blocks are navigation; long paragraphs may link most of their words.
+        let limit = if chars >= 100 { 0.8 } else { 0.5 };
+        if density > limit {
             continue;
         }
-        if is_label(&b.text) || is_byline(&b.text) {
+        // A block that is only a `<time>` is a dateline, not text.
+        let dateline = b.time * 10 >= chars * 8;
+        if dateline || is_label(&b.text) || is_byline(&b.text) {
             continue;
         }
         if matches!(b.kind, BlockKind::Heading(_)) && title_key.as_deref() == Some(&normalize_key(&b.text)) {
@@ -500,6 +562,9 @@ fn is_label(text: &str) -> bool {
         "video",
         "close",
         "loading",
+        "comments",
+        "comment",
+        "thisslideshowrequiresjavascript",
         "",
     ];
     LABELS.contains(&key.as_str())
@@ -724,7 +789,6 @@ const NEGATIVE: &[&str] = &[
     "gallery",
     "slideshow",
     "carousel",
-    "video",
     "photo",
     "figure",
     "teaser",
@@ -744,7 +808,6 @@ const NEGATIVE: &[&str] = &[
     "visuallyhidden",
     "sronly",
     "newsletterform",
-    "paywall",
     "more",
     "next",
     "prev",
@@ -753,7 +816,7 @@ const NEGATIVE: &[&str] = &[
 ];
 
 const POSITIVE: &[&str] =
-    &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody"];
+    &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody", "tweet"];
 
 /// How the element's class and id names describe it. A name is negative when its first or last token is
 /// a boilerplate word (`share-tools`, `article-share`), positive when its last token is a body word
