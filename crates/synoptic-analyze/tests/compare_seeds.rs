@@ -46,8 +46,9 @@ fn event(articles: &[Article], annotations: &[Annotations], pick: &[usize], id: 
     build_event(id, "s1", &members, &SynopsisOptions::default())
 }
 
-/// Independent check of a citation: the cited article has a sentence sharing at least 40% of its terms with the summary
-/// sentence's content terms; an article not cited has no sentence carrying 70% or more.
+/// Independent check of a citation (with the shared tokenizer, not comparison's own): a cited article has a
+/// sentence sharing at least 40% of the terms of the summary sentence or of itself (`both_ways`); an article
+/// not cited has no sentence carrying 70% or more of the summary sentence's terms.
 fn carried(sentence: &str, article: &Article, both_ways: bool) -> f64 {
     let want: std::collections::HashSet<String> =
         synoptic_analyze::tokens::content_terms(sentence).into_iter().collect();

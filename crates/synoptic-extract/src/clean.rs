@@ -404,6 +404,13 @@ static TRAILING_PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+static GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:[.!?](?:{IMAGE_SOURCES})|\((?i:credit|credits|image|photo|picture)s?:[^()]{{1,80}}\))\.?$"
+    ))
+    .expect("static regex")
+});
+
 static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^(?:(?:©|\((?i:c)\)|(?i:copyright))\s*.{{0,80}}|[\p{{L}} .'’\-]{{0,50}}\s*(?:/|\bvia\b)\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,40}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,50}})?)\.?$"
@@ -421,6 +428,9 @@ pub fn is_caption(p: &str) -> bool {
         return true;
     }
     if PHOTO_LABEL.is_match(p) && word_count(p) <= 60 {
+        return true;
+    }
+    if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(p)) && word_count(p) <= 60 {
         return true;
     }
     TRAILING_PHOTO_CREDIT.is_match(p) && word_count(p) <= 80 && !ends_in_quote_credit(p)
@@ -465,7 +475,7 @@ pub fn is_caption_translation(caption: &str, p: &str) -> bool {
 // Promos and navigation
 
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)\b|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))\b|continue reading\b|story continues\b|article continues\b|(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletters?|updates|alerts|briefing|inbox)\b|(?:get|receive)\b.{0,60}\b(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here\b|tap here\b|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us\b|like us on facebook|join (?:us|our)\b.{0,40}\b(?:channel|community|whatsapp|telegram)|download (?:the|our)\b.{0,40}\bapp\b|share (?:this|on|via)\b|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)\b|originally (?:published|appeared) (?:on|in|at)\b|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)\b|(?:have|got) a (?:news )?tip\b|send (?:us )?your (?:news )?tips|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by\b|editing by\b.{2,80}$)")
+    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)\b|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))\b|continue reading\b|story continues\b|article continues\b|(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletters?|updates|alerts|briefing|inbox)\b|(?:get|receive)\b.{0,60}\b(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here\b|tap here\b|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us\b|like us on facebook|join (?:us|our)\b.{0,40}\b(?:channel|community|forums?|whatsapp|telegram|discord)|download (?:the|our)\b.{0,40}\bapp\b|share (?:this|on|via)\b|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)\b|originally (?:published|appeared) (?:on|in|at)\b|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)\b|(?:have|got) a (?:news )?tip\b|send (?:us )?your (?:news )?tips|\(?(?:additional )?reporting by .{2,240}\b(?:editing|edited) by .{2,120}$|[^.]{2,120}\bcontributed (?:reporting|research|to this (?:report|story|article))\b.{0,80}$|follow\b[^.]{0,80}(?:twitter|facebook|instagram|@\w|https?://)|(?:e-?mail|contact|reach)\b[^.]{0,80}@\w|[^.]{0,60}\bmay be reached at\b|.{0,120}\b(?:in|to) your inbox\b|like this (?:story|article|post)\?|if you (?:enjoyed|liked) this (?:article|story|post)|more [\w'’ ]{1,30}:\s*https?://|posted (?:on|by)\b[^.]{0,60}$|(?:note: )?.{0,60}\bcomments? (?:are|is|will be) (?:moderated|reviewed|closed)|(?:note: )?we are (?:temporarily )?moderating (?:all )?comments|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by\b|editing by\b.{2,80}$)")
         .expect("static regex")
 });
 

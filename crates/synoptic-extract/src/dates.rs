@@ -22,6 +22,12 @@ pub fn parse(s: &str) -> Option<Timestamp> {
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Some(t);
     }
+    // Unix time in seconds or milliseconds (JSON exports).
+    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 10 || s.len() == 13) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if s.len() == 13 { n / 1000 } else { n };
+        return DateTime::from_timestamp(secs, 0).map(|t| t.fixed_offset());
+    }
     loose(s)
 }
 
@@ -186,6 +192,8 @@ mod tests {
             ("20 September 2023", "2023-09-20T00:00:00+00:00"),
             ("Sept. 28, 2023", "2023-09-28T00:00:00+00:00"),
             ("28 Sept 2023 18:00", "2023-09-28T18:00:00+00:00"),
+            ("1700000000", "2023-11-14T22:13:20+00:00"),
+            ("1700000000000", "2023-11-14T22:13:20+00:00"),
         ] {
             let got = parse(input).map(|t| t.to_rfc3339());
             assert_eq!(got.as_deref(), Some(want), "{input}");

@@ -112,7 +112,8 @@ pub fn read(input: &Input, opts: &ReadOptions) -> ReadOutcome {
     if looks_undecodable(&text) {
         return ReadOutcome::problem(source, "binary file");
     }
-    let format = sniff(bytes, source);
+    // Sniffed on the decoded text, so UTF-16 input is recognised too.
+    let format = sniff(text.as_bytes(), source);
     let results: Vec<(String, Result<Article, String>)> = match format {
         Format::Text => vec![(source.to_string(), read_plain_text(&text, source))],
         Format::Html => vec![(source.to_string(), page::read(&text, source, input.url))],

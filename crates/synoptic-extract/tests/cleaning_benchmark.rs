@@ -2,7 +2,8 @@
 //! (`page::read`, what users get) against the raw extractor output, on the same decoded pages.
 //!
 //! `cargo test -p synoptic-extract --test cleaning_benchmark -- --nocapture` prints both; set
-//! `SYNOPTIC_CLEAN_DIFF=1` to list, per page whose score changed, the paragraphs cleaning dropped.
+//! `SYNOPTIC_CLEAN_DIFF=1` to list, per page whose score changed, the paragraphs cleaning dropped, and
+//! `SYNOPTIC_CLEAN_FP=1` to list the paragraphs still kept that are mostly absent from the gold body.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ fn cleaning_does_not_lower_f1() {
                 println!("    dropped ({why}): {}", p.chars().take(140).collect::<String>());
             }
         }
+        if std::env::var_os("SYNOPTIC_CLEAN_FP").is_some() {
+            print_unmatched(id, &cleaned, body);
+        }
         raw_scores.push(r);
         clean_scores.push(c);
     }
@@ -56,4 +60,18 @@ fn cleaning_does_not_lower_f1() {
         raw.precision, raw.recall, raw.f1, cleaned.precision, cleaned.recall, cleaned.f1, raw.pages
     );
     assert!(cleaned.f1 + 1e-9 >= raw.f1, "cleaning lowered F1 from {:.4} to {:.4}", raw.f1, cleaned.f1);
+}
+
+/// Paragraphs of `predicted` that mostly do not occur in `gold` (the false positives cleaning could target).
+fn print_unmatched(id: &str, predicted: &str, gold: &str) {
+    let gold_words: Vec<String> = synoptic_model::text::words(gold).map(str::to_lowercase).collect();
+    let gold_shingles: std::collections::HashSet<&[String]> = gold_words.windows(4).collect();
+    for p in predicted.split("\n\n") {
+        let words: Vec<String> = synoptic_model::text::words(p).map(str::to_lowercase).collect();
+        let shingles: Vec<&[String]> = words.windows(4).collect();
+        let missing = shingles.iter().filter(|s| !gold_shingles.contains(*s)).count();
+        if (shingles.is_empty() && !words.is_empty()) || missing * 2 > shingles.len() {
+            println!("fp {}: {}", &id[..8], p.chars().take(160).collect::<String>());
+        }
+    }
 }

@@ -22,7 +22,7 @@ pub const CURRENT: u32 = 2;
 pub const APPLICATION_ID: i64 = 0x5379_6E6F;
 
 /// Schema v1, exactly as version 1 wrote it (`tests/fixtures/v1.sql` repeats it; a test keeps them equal).
-pub const V1: &str = "
+pub(crate) const V1: &str = "
 CREATE TABLE articles (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     id           TEXT NOT NULL UNIQUE,
@@ -67,7 +67,7 @@ CREATE TABLE state (
 ";
 
 /// Schema v2 additions; the data-dependent part of the step is in [`migrate_v2`].
-pub const V2: &str = "
+pub(crate) const V2: &str = "
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
 );

@@ -25,7 +25,7 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut pending: Vec<Article> = Vec::new();
     let progress_lines = args.progress_lines;
 
-    let mut flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
+    let flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
         let before = report.ingested;
         let batch = ingest_articles_with(store, std::mem::take(pending), &opts, &mut |done| {
             if progress_lines {

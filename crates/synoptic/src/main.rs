@@ -41,7 +41,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
     let store = cli.store;
-    let store_dir = move || store_dir(store);
+    let store_dir = || store_dir(store.clone());
     match cli.command {
         Command::Extract(args) => extract::run(&args, ui),
         Command::Ingest(args) => ingest::run(&args, &store_dir()?, ui),

@@ -10,14 +10,18 @@ use crate::cli::Format;
 use crate::ui;
 
 pub fn write_document(out: &mut impl Write, doc: &Document, format: Format) -> anyhow::Result<()> {
-    match format {
-        Format::Json => ui::write_json(out, doc, true)?,
+    let mut text = match format {
+        Format::Json => return ui::write_json(out, doc, true),
         Format::Text => {
             let opts = RenderOptions { width: ui::width(), color: ui::colour_stdout() };
-            out.write_all(synoptic_render::terminal(doc, &opts).as_bytes())?;
+            synoptic_render::terminal(doc, &opts)
         }
-        Format::Markdown => out.write_all(synoptic_render::markdown(doc).as_bytes())?,
-        Format::Html => out.write_all(synoptic_render::html(doc).as_bytes())?,
+        Format::Markdown => synoptic_render::markdown(doc),
+        Format::Html => synoptic_render::html(doc),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
     }
+    out.write_all(text.as_bytes())?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! one thing ("NATO Secretary General Jane Roe", "Ms. Roe", "Roe's", "the NATO chief") names one entity.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use synoptic_model::{EntityKind, Span};
 
@@ -185,8 +186,31 @@ fn lower(w: &str) -> String {
     w.trim_end_matches('.').to_lowercase()
 }
 
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+/// Membership in a word list, through its hash set (built once).
+fn in_list(set: &HashSet<&'static str>, w: &str) -> bool {
+    set.contains(w)
+}
+
+macro_rules! word_sets {
+    ($($set:ident = $list:ident;)*) => {
+        $(static $set: LazyLock<HashSet<&'static str>> = LazyLock::new(|| $list.iter().copied().collect());)*
+    };
+}
+
+word_sets! {
+    TITLES_SET = TITLES;
+    ROLE_WORDS_SET = ROLE_WORDS;
+    ORG_WORDS_SET = ORG_WORDS;
+    PLACE_WORDS_SET = PLACE_WORDS;
+    PLACE_PREFIXES_SET = PLACE_PREFIXES;
+    OTHER_WORDS_SET = OTHER_WORDS;
+    FUNCTION_SET = FUNCTION;
+    WEEKDAYS_MONTHS_SET = WEEKDAYS_MONTHS;
+    SPEECH_AFTER_SET = SPEECH_AFTER;
+    CONNECTORS_SET = CONNECTORS;
+    STANDALONE_SKIP_SET = STANDALONE_SKIP;
+    ORG_NOUNS_BEFORE_SET = ORG_NOUNS_BEFORE;
+    ROLE_NOUNS_SET = ROLE_NOUNS;
 }
 
 fn honorific(w: &str) -> Option<Option<Gender>> {
@@ -194,7 +218,7 @@ fn honorific(w: &str) -> Option<Option<Gender>> {
 }
 
 fn is_title(w: &str) -> bool {
-    in_list(TITLES, w) || honorific(w).is_some()
+    in_list(&TITLES_SET, w) || honorific(w).is_some()
 }
 
 fn is_demonym(folded: &str) -> bool {
@@ -224,7 +248,7 @@ fn plain_gap(text: &str, a: &Tok, b: &Tok) -> bool {
         // "Mr. Smith", "St. Louis", "J. Smith": a dot only after an abbreviation or initial
         let w = lower(a.text(text));
         let initial = a.end - a.start == 1;
-        if !(initial || honorific(&w).is_some() || is_title(&w) || in_list(PLACE_PREFIXES, &w)) {
+        if !(initial || honorific(&w).is_some() || is_title(&w) || in_list(&PLACE_PREFIXES_SET, &w)) {
             return false;
         }
     }
@@ -270,7 +294,7 @@ fn candidates(text: &str, toks: &[Tok]) -> Vec<Cand> {
             // "St. Mary's Square": a possessive continues a name only into a place or organisation word.
             if prev.possessive {
                 let w = lower(next.text(text));
-                let tail_word = in_list(PLACE_WORDS, &w) || in_list(ORG_WORDS, &w);
+                let tail_word = in_list(&PLACE_WORDS_SET, &w) || in_list(&ORG_WORDS_SET, &w);
                 if !(next.cap && tail_word && plain_gap(text, prev, next)) {
                     break;
                 }
@@ -284,7 +308,7 @@ fn candidates(text: &str, toks: &[Tok]) -> Vec<Cand> {
             }
             // Connector followed by a capitalised word: "Bank of England".
             let w = next.text(text);
-            if in_list(CONNECTORS, w)
+            if in_list(&CONNECTORS_SET, w)
                 && end + 1 < toks.len()
                 && toks[end + 1].cap
                 && !is_break_token(text, &toks[end + 1])
@@ -304,8 +328,7 @@ fn candidates(text: &str, toks: &[Tok]) -> Vec<Cand> {
 /// Tokens that never belong to a name: dates, hyphenated adjectives ("Moscow-annexed"), hashtags' digits.
 fn is_break_token(text: &str, t: &Tok) -> bool {
     let w = t.text(text);
-    let l = w.to_lowercase();
-    if in_list(WEEKDAYS_MONTHS, &l) {
+    if w.len() <= 9 && in_list(&WEEKDAYS_MONTHS_SET, &w.to_ascii_lowercase()) {
         return true;
     }
     if let Some((_, tail)) = w.split_once('-')
@@ -321,16 +344,16 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
     // Trim function words and connectors at both ends.
     let mut a = 0;
     let mut b = words.len();
-    while a < b && (in_list(FUNCTION, &words[a]) || in_list(CONNECTORS, &words[a])) {
+    while a < b && (in_list(&FUNCTION_SET, &words[a]) || in_list(&CONNECTORS_SET, &words[a])) {
         a += 1;
     }
-    while b > a && (in_list(FUNCTION, &words[b - 1]) || in_list(CONNECTORS, &words[b - 1])) {
+    while b > a && (in_list(&FUNCTION_SET, &words[b - 1]) || in_list(&CONNECTORS_SET, &words[b - 1])) {
         b -= 1;
     }
     if a >= b {
         return;
     }
-    let any_org = words[a..b].iter().any(|w| in_list(ORG_WORDS, w));
+    let any_org = words[a..b].iter().any(|w| in_list(&ORG_WORDS_SET, w));
     // Titles: first title word F, contiguous titles to L, name after.
     let first_title = (a..b).find(|&k| is_title(&words[k]));
     if let Some(f) = first_title {
@@ -338,8 +361,8 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
         while l + 1 < b && is_title(&words[l + 1]) {
             l += 1;
         }
-        let name_has_org = words[l + 1..b].iter().any(|w| in_list(ORG_WORDS, w) || in_list(OTHER_WORDS, w));
-        let last_is_org = in_list(ORG_WORDS, &words[b - 1]);
+        let name_has_org = words[l + 1..b].iter().any(|w| in_list(&ORG_WORDS_SET, w) || in_list(&OTHER_WORDS_SET, w));
+        let last_is_org = in_list(&ORG_WORDS_SET, &words[b - 1]);
         if !name_has_org && !last_is_org {
             let mut gender = None;
             let mut title_words = Vec::new();
@@ -394,7 +417,7 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
 /// A run without titles: strip leading adjectives ("Iranian drones", "Ukrainian") and emit the name.
 fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<Cand>) {
     let last = lower(toks[b - 1].text(text));
-    let org_tail = in_list(ORG_WORDS, &last);
+    let org_tail = in_list(&ORG_WORDS_SET, &last);
     while a < b && !org_tail && is_demonym(&fold(toks[a].text(text))) && !toks[a].possessive {
         a += 1;
     }
@@ -404,14 +427,14 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     // Only adjectives ("Eastern European"): not a name.
     if (a..b).all(|k| {
         let l = lower(toks[k].text(text));
-        in_list(STANDALONE_SKIP, &l) || is_demonym(&fold(&l))
+        in_list(&STANDALONE_SKIP_SET, &l) || is_demonym(&fold(&l))
     }) {
         return;
     }
     if b - a == 1 {
         let w = toks[a].text(text);
         let l = lower(w);
-        if in_list(FUNCTION, &l) || in_list(STANDALONE_SKIP, &l) {
+        if in_list(&FUNCTION_SET, &l) || in_list(&STANDALONE_SKIP_SET, &l) {
             return;
         }
         // Two-letter words that are not acronyms ("El", "Le") are not names on their own.
@@ -426,7 +449,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     if a > 0 {
         let prev = &toks[a - 1];
         let w = lower(prev.text(text));
-        if !prev.cap && in_list(ROLE_WORDS, &w) && prev.sent == toks[a].sent && plain_gap(text, prev, &toks[a]) {
+        if !prev.cap && in_list(&ROLE_WORDS_SET, &w) && prev.sent == toks[a].sent && plain_gap(text, prev, &toks[a]) {
             let mut qs = a - 1;
             while qs > 0
                 && toks[qs - 1].cap
@@ -442,7 +465,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
                 && toks[qs - 1].sent_start
                 && toks[qs - 1].sent == prev.sent
                 && plain_gap(text, &toks[qs - 1], &toks[qs])
-                && !in_list(FUNCTION, &lower(toks[qs - 1].text(text)))
+                && !in_list(&FUNCTION_SET, &lower(toks[qs - 1].text(text)))
             {
                 qs -= 1;
             }
@@ -457,7 +480,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     // "shipping group X", "drugmaker X": an organisation.
     if kind.is_none() && a >= 1 && !toks[a - 1].cap && plain_gap(text, &toks[a - 1], &toks[a]) {
         let w = lower(toks[a - 1].text(text));
-        if in_list(ORG_NOUNS_BEFORE, &w) {
+        if in_list(&ORG_NOUNS_BEFORE_SET, &w) {
             kind = Some(EntityKind::Organization);
         }
     }
@@ -487,13 +510,13 @@ fn classify(words: &[String], folded: &str, raw: &[&str]) -> (EntityKind, Option
         return (k.kind, Some(k.canonical));
     }
     let last = words.last().map(String::as_str).unwrap_or("");
-    if words.iter().any(|w| in_list(ORG_WORDS, w)) && !in_list(PLACE_WORDS, last) {
+    if words.iter().any(|w| in_list(&ORG_WORDS_SET, w)) && !in_list(&PLACE_WORDS_SET, last) {
         return (EntityKind::Organization, None);
     }
-    if in_list(PLACE_WORDS, last) || words.first().is_some_and(|w| in_list(PLACE_PREFIXES, w)) && words.len() > 1 {
+    if in_list(&PLACE_WORDS_SET, last) || words.first().is_some_and(|w| in_list(&PLACE_PREFIXES_SET, w)) && words.len() > 1 {
         return (EntityKind::Place, None);
     }
-    if words.iter().any(|w| in_list(OTHER_WORDS, w)) {
+    if words.iter().any(|w| in_list(&OTHER_WORDS_SET, w)) {
         return (EntityKind::Other, None);
     }
     let acronym = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '&');
@@ -508,7 +531,7 @@ fn classify(words: &[String], folded: &str, raw: &[&str]) -> (EntityKind, Option
         // "FNV Havens", "UN Women": an acronym first makes an organisation.
         return (EntityKind::Organization, None);
     }
-    let name_words: Vec<&&str> = raw.iter().filter(|w| !CONNECTORS.contains(&w.to_lowercase().as_str())).collect();
+    let name_words: Vec<&&str> = raw.iter().filter(|w| !CONNECTORS_SET.contains(w.to_lowercase().as_str())).collect();
     if (2..=4).contains(&name_words.len())
         && name_words.iter().all(|w| name_like(w))
         && !name_words.iter().all(|w| acronym(w))
@@ -710,7 +733,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                 let next = toks.get(e).map(|t| t.text(text)).unwrap_or("");
                 let after_prep = a > 0
                     && matches!(lower(toks[a - 1].text(text)).as_str(), "at" | "of" | "from" | "for" | "by" | "with" | "to");
-                if in_list(SPEECH_AFTER, next)
+                if in_list(&SPEECH_AFTER_SET, next)
                     && !after_prep
                     && toks.get(e).is_some_and(|t| t.sent == toks[a].sent && plain_gap(text, &toks[e - 1], t))
                 {
@@ -868,7 +891,7 @@ fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize,
         let mut qual = Vec::new();
         while j < toks.len() && j <= i + 3 && toks[j].cap && toks[j].sent == toks[i].sent {
             let w = lower(toks[j].text(text));
-            if in_list(ROLE_NOUNS, &w) || w == "capital" {
+            if in_list(&ROLE_NOUNS_SET, &w) || w == "capital" {
                 break;
             }
             qual.push(j);
@@ -894,14 +917,14 @@ fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize,
             }
             continue;
         }
-        if !in_list(ROLE_NOUNS, &noun) || qual.is_empty() && !noun.starts_with("spokes") {
+        if !in_list(&ROLE_NOUNS_SET, &noun) || qual.is_empty() && !noun.starts_with("spokes") {
             continue;
         }
         // "the NATO secretary general": take a second title word.
         let mut end = j + 1;
         if let Some(n2) = toks.get(j + 1)
             && n2.sent == t.sent
-            && in_list(ROLE_NOUNS, &lower(n2.text(text)))
+            && in_list(&ROLE_NOUNS_SET, &lower(n2.text(text)))
         {
             end += 1;
         }

@@ -16,67 +16,67 @@ const CUR_WORDS: &str = r"(?:(?:us|u\.s\.|american|canadian|australian|hong kong
 
 static MONEY_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<sym>US\$|U\.S\.\$|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₽|₴|₩|₪|₺)\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"
+        r"(?P<sym>US\$|U\.S\.\$|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₽|₴|₩|₪|₺)\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b))?"
     ))
     .expect("constant regex compiles")
 });
 static MONEY_CODE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<code>[A-Z]{{3}})\s(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"))
+    Regex::new(&format!(r"(?-u:\b)(?P<code>[A-Z]{{3}})\s(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b))?"))
         .expect("constant regex compiles")
 });
 static MONEY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?\s?(?P<word>{CUR_WORDS}\b|(?-i:[A-Z]{{3}})\b)"
+        r"(?i)(?-u:\b)(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b))?\s?(?P<word>{CUR_WORDS}(?-u:\b)|(?-i:[A-Z]{{3}})(?-u:\b))"
     ))
     .expect("constant regex compiles")
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?P<num>{NUM})\s?(?:%|percent\b|per cent\b|percentage points?\b)"))
+    Regex::new(&format!(r"(?i)(?-u:\b)(?P<num>{NUM})\s?(?:%|percent(?-u:\b)|per cent(?-u:\b)|percentage points?(?-u:\b))"))
         .expect("constant regex compiles")
 });
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<num>{NUM}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:\s(?P<mult>million|billion|thousand)\b)?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
+        r"(?i)(?-u:\b)(?P<num>{NUM}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:\s(?P<mult>million|billion|thousand)(?-u:\b))?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
     ))
     .expect("constant regex compiles")
 });
 const MONTHS: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?";
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"))
+    Regex::new(&format!(r"(?-u:\b)(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"))
         .expect("constant regex compiles")
 });
 static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}})\b)?"))
+    Regex::new(&format!(r"(?-u:\b)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"))
         .expect("constant regex compiles")
 });
 static DATE_MY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<month>{MONTHS})\s+(?P<year>\d{{4}})\b")).expect("constant regex compiles")
+    Regex::new(&format!(r"(?-u:\b)(?P<month>{MONTHS})\s+(?P<year>\d{{4}})(?-u:\b)")).expect("constant regex compiles")
 });
 static DATE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-|[Ll]ast|[Nn]ext|[Tt]his)\s?(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+        r"(?-u:\b)(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-|[Ll]ast|[Nn]ext|[Tt]his)\s?(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b)"
     ))
     .expect("constant regex compiles")
 });
 static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b").expect("constant regex compiles")
+    Regex::new(r"(?-u:\b)(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?-u:\b)").expect("constant regex compiles")
 });
 static DATE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Ss]ince early|[Ss]ince late)\s(?P<year>(?:19|20)\d{2})\b")
+    Regex::new(r"(?-u:\b)(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Ss]ince early|[Ss]ince late)\s(?P<year>(?:19|20)\d{2})(?-u:\b)")
         .expect("constant regex compiles")
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<pre>(?:[Ll]ast|[Nn]ext|[Tt]his)\s)?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+    Regex::new(r"(?-u:\b)(?P<pre>(?:[Ll]ast|[Nn]ext|[Tt]his)\s)?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)")
         .expect("constant regex compiles")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<phrase>today|tonight|yesterday|tomorrow|last night|the night before|the day before|(?:a|one|two|three|\d+) days? (?:after|before|later|earlier|ago)|(?:a|one|two|three|\d+) weeks? (?:after|before|later|earlier|ago)|last (?:week|month|year)|next (?:week|month|year)|this (?:week|month|year)|earlier this (?:week|month|year))\b",
+        r"(?i)(?-u:\b)(?P<phrase>today|tonight|yesterday|tomorrow|last night|the night before|the day before|(?:a|one|two|three|\d+) days? (?:after|before|later|earlier|ago)|(?:a|one|two|three|\d+) weeks? (?:after|before|later|earlier|ago)|last (?:week|month|year)|next (?:week|month|year)|this (?:week|month|year)|earlier this (?:week|month|year))(?-u:\b)",
     )
     .expect("constant regex compiles")
 });
 static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<q>more than|over|about|around|nearly|almost|at least|up to|some|roughly|approximately|less than|fewer than|under|as much as|as many as|close to|an estimated|just over|just under|exceeding|upwards of|at most)\s+$")
+    Regex::new(r"(?i)(?-u:\b)(?P<q>more than|over|about|around|nearly|almost|at least|up to|some|roughly|approximately|less than|fewer than|under|as much as|as many as|close to|an estimated|just over|just under|exceeding|upwards of|at most)\s+$")
         .expect("constant regex compiles")
 });
 

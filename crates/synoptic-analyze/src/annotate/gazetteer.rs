@@ -42,6 +42,7 @@ struct Tables {
     names: HashMap<String, Known>,
     countries: Vec<Country>,
     country_by_iso2: HashMap<&'static str, usize>,
+    country_by_name: HashMap<String, usize>,
     demonyms: HashMap<String, usize>,
     currency_words: HashMap<String, &'static str>,
     currency_codes: HashMap<&'static str, &'static str>,
@@ -79,12 +80,14 @@ fn build() -> Tables {
     }
     let mut countries = Vec::new();
     let mut country_by_iso2 = HashMap::new();
+    let mut country_by_name = HashMap::new();
     for r in rows(COUNTRIES) {
         if r.len() < 6 {
             continue;
         }
         let c = Country { iso2: r[0], name: r[2], capital: r[4] };
         country_by_iso2.insert(r[0], countries.len());
+        country_by_name.insert(fold(r[2]), countries.len());
         countries.push(c);
         let population = r[5].trim().parse().unwrap_or(0);
         let known = Known { canonical: r[2], kind: EntityKind::Place, population, prominent: true };
@@ -132,7 +135,7 @@ fn build() -> Tables {
             currency_words.insert(r[0].to_lowercase(), r[1]);
         }
     }
-    Tables { names, countries, country_by_iso2, demonyms, currency_words, currency_codes }
+    Tables { names, countries, country_by_iso2, country_by_name, demonyms, currency_words, currency_codes }
 }
 
 /// The known entry for a folded name.
@@ -148,8 +151,11 @@ pub fn country_of_demonym(folded: &str) -> Option<Country> {
 /// The country a folded name refers to ("ukraine", "united states", "us").
 pub fn country_named(folded: &str) -> Option<Country> {
     let known = lookup(folded)?;
+    if known.kind != EntityKind::Place || !known.prominent {
+        return None;
+    }
     let key = fold(known.canonical);
-    TABLES.countries.iter().find(|c| fold(c.name) == key).copied()
+    TABLES.country_by_name.get(&key).map(|&i| TABLES.countries[i])
 }
 
 /// The country by ISO 3166-1 alpha-2 code.

@@ -2,6 +2,9 @@
 //! quotes; the speaker from "X said", "said X", "according to X", pronouns and roles resolved to a person of
 //! the article, or `None` when the text does not tell.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use synoptic_model::{EntityKind, QuoteMention, Span};
 
 use super::entities::{Entities, Gender};
@@ -145,6 +148,9 @@ const VERBS: &[&str] = &[
     "dismissed", "accused", "hailed", "promises", "pledges", "predicted", "predicts", "thanked", "expressed",
     "maintained", "maintains", "believes", "believed", "estimated", "mused", "joked", "boasted", "blasted",
 ];
+
+static VERB_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| VERBS.iter().copied().collect());
+static PARTICIPLE_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| PARTICIPLES.iter().copied().collect());
 
 /// Participles: the speaker is the nearest person before them in the sentence.
 const PARTICIPLES: &[&str] = &[
@@ -330,15 +336,18 @@ impl Ctx<'_> {
             }
             return None;
         }
-        if PARTICIPLES.contains(&w.as_str()) {
+        if PARTICIPLE_SET.contains(w.as_str()) {
             return self.nearest_person(v);
         }
         self.before(v, floor).or_else(|| self.after(v))
     }
 
     fn is_verb(&self, t: usize) -> bool {
-        let w = self.word(t);
-        VERBS.contains(&w.as_str()) || PARTICIPLES.contains(&w.as_str()) || w == "according"
+        let w = self.toks[t].text(self.text);
+        if w.len() > 15 || w.starts_with(|c: char| c.is_uppercase()) {
+            return false;
+        }
+        VERB_SET.contains(w) || PARTICIPLE_SET.contains(w) || w == "according"
     }
 }
 

@@ -50,7 +50,9 @@ pub(crate) fn summarize(
     for u in 0..n {
         let unit = &units.units[u];
         let words = synoptic_model::text::words(&unit.text).count();
-        if !(MIN_WORDS..=MAX_WORDS).contains(&words) || unit.text.ends_with('?') || unit.words < 3 {
+        // A sentence cut out of a longer quotation (an odd number of quote marks) does not stand alone.
+        let broken_quote = unit.text.matches('"').count() % 2 == 1;
+        if !(MIN_WORDS..=MAX_WORDS).contains(&words) || unit.text.ends_with('?') || unit.words < 3 || broken_quote {
             continue;
         }
         let best = units.best_per_member(u);

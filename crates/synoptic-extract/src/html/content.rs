@@ -35,6 +35,8 @@ struct Info {
     scored: bool,
     /// Text of paragraph-like blocks with few links below this node.
     ptext: u32,
+    /// What the class and id names say.
+    verdict: Verdict,
 }
 
 pub(crate) struct Found {
@@ -46,15 +48,20 @@ pub(crate) struct Found {
 pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, opts: Options) -> Found {
     let n = dom.nodes.len();
     let mut info = vec![Info::default(); n];
-    // Forward pass: junk is inherited from ancestors.
+    // Forward pass: junk is inherited from ancestors. Class names repeat a lot within a page, so their
+    // verdicts are cached.
+    let mut cache: HashMap<&str, (bool, bool)> = HashMap::new();
     for id in 1..n {
         let node = &dom.nodes[id];
-        let parent_junk = info[node.parent as usize].junk;
-        info[id].junk = parent_junk
-            || match node.kind {
-                Kind::Element(tag) => is_junk(dom, id as u32, tag, opts),
-                _ => false,
-            };
+        if info[node.parent as usize].junk {
+            info[id].junk = true;
+            continue;
+        }
+        if let Kind::Element(tag) = node.kind {
+            let (junk, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
+            info[id].junk = junk;
+            info[id].verdict = verdict;
+        }
     }
     // Reverse pass: text and link lengths, commas, block structure.
     for id in (1..n).rev() {
@@ -173,7 +180,7 @@ fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id
     let i = &mut info[id as usize];
     if !i.scored {
         i.scored = true;
-        i.score = initial_score(dom, id, opts);
+        i.score = initial_score(dom, id, i.verdict, opts);
         candidates.push(id);
     }
 }
@@ -312,7 +319,7 @@ fn ends_sentence(dom: &Dom<'_>, id: u32) -> bool {
     t.ends_with('.') || t.ends_with('"') || t.ends_with('”')
 }
 
-fn initial_score(dom: &Dom<'_>, id: u32, opts: Options) -> f32 {
+fn initial_score(dom: &Dom<'_>, id: u32, verdict: Verdict, opts: Options) -> f32 {
     let mut s = match dom.tag(id) {
         Some(Tag::Div | Tag::Article | Tag::Main) => 5.0,
         Some(Tag::Pre | Tag::Td | Tag::Blockquote) => 3.0,
@@ -327,7 +334,7 @@ fn initial_score(dom: &Dom<'_>, id: u32, opts: Options) -> f32 {
         s += 30.0;
     }
     if opts.class_rules {
-        match class_verdict(dom, id) {
+        match verdict {
             Verdict::Positive => s += 25.0,
             Verdict::Negative => s -= 25.0,
             Verdict::Neutral => {}
@@ -340,6 +347,7 @@ fn initial_score(dom: &Dom<'_>, id: u32, opts: Options) -> f32 {
 fn best_by_hint(dom: &Dom<'_>, info: &[Info], candidates: &[u32], hint: &str) -> Option<u32> {
     let want = bag(hint);
     let want_total: usize = want.values().sum();
+    let hint_size = hint.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u64;
     let mut pool: Vec<u32> = Vec::new();
     for &c in candidates.iter().take(5) {
         let mut a = c;
@@ -355,6 +363,11 @@ fn best_by_hint(dom: &Dom<'_>, info: &[Info], candidates: &[u32], hint: &str) ->
     }
     let mut best: Option<(f64, u32)> = None;
     for &c in &pool {
+        // Nodes far smaller or larger than the hint cannot agree with it well; skip the work.
+        let size = u64::from(info[c as usize].text);
+        if size * 4 < hint_size || size > hint_size * 6 {
+            continue;
+        }
         let mut blocks = Vec::new();
         flatten(dom, info, c, &mut blocks);
         let mut text = String::new();
@@ -378,10 +391,25 @@ fn best_by_hint(dom: &Dom<'_>, info: &[Info], candidates: &[u32], hint: &str) ->
     best.filter(|(f, _)| *f >= 0.5).map(|(_, c)| c)
 }
 
-fn bag(text: &str) -> HashMap<String, usize> {
+/// Word counts, words identified by a hash of their lowercase form (FNV-1a).
+fn bag(text: &str) -> HashMap<u64, usize> {
     let mut m = HashMap::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        *m.entry(w.to_lowercase()).or_default() += 1;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                h = (h ^ u64::from(u32::from(l))).wrapping_mul(0x0100_0000_01b3);
+            }
+            in_word = true;
+        } else if in_word {
+            *m.entry(h).or_default() += 1;
+            h = 0xcbf2_9ce4_8422_2325;
+            in_word = false;
+        }
+    }
+    if in_word {
+        *m.entry(h).or_default() += 1;
     }
     m
 }
@@ -492,7 +520,7 @@ impl Current {
 /// Drops link lists, label-only blocks ("Advertisement"), bylines and a repeated headline.
 fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
     let title_key = title.map(normalize_key);
-    let mut out = Vec::with_capacity(blocks.len());
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(blocks.len());
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let density = b.link as f64 / chars as f64;
@@ -512,10 +540,13 @@ fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
         if b.kind == BlockKind::Heading(1) {
             continue;
         }
-        out.push(b.text);
+        out.push((b.text, matches!(b.kind, BlockKind::Heading(_))));
     }
     // A trailing heading with nothing under it is a section label of what follows the article.
-    out
+    while out.last().is_some_and(|(_, heading)| *heading) {
+        out.pop();
+    }
+    out.into_iter().map(|(t, _)| t).collect()
 }
 
 fn normalize_key(s: &str) -> String {
@@ -528,6 +559,9 @@ fn is_label(text: &str) -> bool {
         return false;
     }
     let key = normalize_key(text);
+    if is_counter(&key) {
+        return true;
+    }
     const LABELS: &[&str] = &[
         "advertisement",
         "ad",
@@ -570,6 +604,18 @@ fn is_label(text: &str) -> bool {
     LABELS.contains(&key.as_str())
 }
 
+/// Gallery counters: "Image 3 of 12", "Photo 1/5", "Slide 2 of 9" (key already normalised).
+fn is_counter(key: &str) -> bool {
+    let rest = ["image", "photo", "picture", "slide", "video"].iter().find_map(|w| key.strip_prefix(w));
+    let Some(rest) = rest else { return false };
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() == rest.len() {
+        return false;
+    }
+    let tail = digits.strip_prefix("of").unwrap_or(digits);
+    !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit())
+}
+
 /// "By Jane Doe", "By Jane Doe and John Roe, Reuters": short lines that only name authors.
 fn is_byline(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -587,14 +633,22 @@ fn is_byline(text: &str) -> bool {
     capitalised + 1 >= words.len() - 1 && !text.ends_with('.')
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Verdict {
     Positive,
     Negative,
+    #[default]
     Neutral,
 }
 
-fn is_junk(dom: &Dom<'_>, id: u32, tag: Tag, opts: Options) -> bool {
+/// Whether an element is boilerplate by its tag or attributes, and what its class/id names say.
+fn judge<'a>(
+    dom: &Dom<'a>,
+    id: u32,
+    tag: Tag,
+    opts: Options,
+    cache: &mut HashMap<&'a str, (bool, bool)>,
+) -> (bool, Verdict) {
     use Tag::*;
     if matches!(
         tag,
@@ -636,25 +690,32 @@ fn is_junk(dom: &Dom<'_>, id: u32, tag: Tag, opts: Options) -> bool {
             | Noframes
             | Frameset
     ) {
-        return true;
+        return (true, Verdict::Neutral);
     }
     let node = &dom.nodes[id as usize];
-    if node.attr_start == node.attr_end {
-        return false;
-    }
-    if dom.has_attr(id, "hidden") {
-        return true;
-    }
-    if dom.attr_raw(id, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
-        return true;
-    }
-    if let Some(style) = dom.attr_raw(id, "style") {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
+    let (mut class, mut idv, mut role, mut style) = (None, None, None, None);
+    for a in &dom.attrs[node.attr_start as usize..node.attr_end as usize] {
+        let name = dom.src.get(a.name.0 as usize..a.name.1 as usize).unwrap_or("");
+        let value = dom.src.get(a.value.0 as usize..a.value.1 as usize).unwrap_or("");
+        match name.len() {
+            2 if name.eq_ignore_ascii_case("id") => idv = idv.or(Some(value)),
+            4 if name.eq_ignore_ascii_case("role") => role = role.or(Some(value)),
+            5 if name.eq_ignore_ascii_case("class") => class = class.or(Some(value)),
+            5 if name.eq_ignore_ascii_case("style") => style = style.or(Some(value)),
+            6 if name.eq_ignore_ascii_case("hidden") => return (true, Verdict::Neutral),
+            11 if name.eq_ignore_ascii_case("aria-hidden") && value.trim().eq_ignore_ascii_case("true") => {
+                return (true, Verdict::Neutral);
+            }
+            _ => {}
         }
     }
-    if let Some(role) = dom.attr_raw(id, "role") {
+    if let Some(style) = style {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return (true, Verdict::Neutral);
+        }
+    }
+    if let Some(role) = role {
         let r = role.trim().to_ascii_lowercase();
         if matches!(
             r.as_str(),
@@ -670,14 +731,32 @@ fn is_junk(dom: &Dom<'_>, id: u32, tag: Tag, opts: Options) -> bool {
                 | "toolbar"
                 | "tablist"
         ) {
-            return true;
+            return (true, Verdict::Neutral);
         }
     }
-    if opts.class_rules && class_verdict(dom, id) == Verdict::Negative {
-        // Inline elements and paragraphs rarely carry layout classes; only containers are dropped by name.
-        return !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
+    let (mut neg, mut pos) = (false, false);
+    if let Some(c) = class {
+        let (n, p) = *cache.entry(c).or_insert_with(|| name_flags(c));
+        neg |= n;
+        pos |= p;
     }
-    false
+    if let Some(i) = idv {
+        let (n, p) = name_flags(i);
+        neg |= n;
+        pos |= p;
+    }
+    let verdict = if pos {
+        Verdict::Positive
+    } else if neg {
+        Verdict::Negative
+    } else {
+        Verdict::Neutral
+    };
+    // Inline elements and paragraphs rarely carry layout classes; only containers are dropped by name.
+    let junk = opts.class_rules
+        && verdict == Verdict::Negative
+        && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
+    (junk, verdict)
 }
 
 /// Splits a class or id name into lowercase tokens at punctuation and camelCase boundaries.
@@ -818,39 +897,30 @@ const NEGATIVE: &[&str] = &[
 const POSITIVE: &[&str] =
     &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody", "tweet"];
 
-/// How the element's class and id names describe it. A name is negative when its first or last token is
-/// a boilerplate word (`share-tools`, `article-share`), positive when its last token is a body word
-/// (`article-body`, `story`); negative names win inside one name, a positive name wins for the element.
-fn class_verdict(dom: &Dom<'_>, id: u32) -> Verdict {
+/// What a class or id attribute value says: (negative, positive). A name is negative when its first or
+/// last token is a boilerplate word (`share-tools`, `article-share`), positive when its last token is a
+/// body word (`article-body`, `story`); negative wins inside one name, a positive name wins for the element.
+fn name_flags(value: &str) -> (bool, bool) {
     let mut neg = false;
     let mut pos = false;
-    for attr in ["class", "id"] {
-        let Some(v) = dom.attr_raw(id, attr) else { continue };
-        for name in v.split_ascii_whitespace() {
-            let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
-            let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
-            // State flags (`has-video`, `is-sticky`, `no-comments`) say nothing about what the element is.
-            if matches!(first.as_str(), "is" | "has" | "no" | "with" | "show" | "hide" | "without") {
-                continue;
-            }
-            let joined: String = toks.concat();
-            if NEGATIVE.contains(&first.as_str())
-                || NEGATIVE.contains(&last.as_str())
-                || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
-            {
-                neg = true;
-            } else if POSITIVE.contains(&last.as_str()) {
-                pos = true;
-            }
+    for name in value.split_ascii_whitespace() {
+        let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+        // State flags (`has-video`, `is-sticky`, `no-comments`) say nothing about what the element is.
+        if matches!(first.as_str(), "is" | "has" | "no" | "with" | "show" | "hide" | "without") {
+            continue;
+        }
+        let joined: String = toks.concat();
+        if NEGATIVE.contains(&first.as_str())
+            || NEGATIVE.contains(&last.as_str())
+            || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
+        {
+            neg = true;
+        } else if POSITIVE.contains(&last.as_str()) {
+            pos = true;
         }
     }
-    if pos {
-        Verdict::Positive
-    } else if neg {
-        Verdict::Negative
-    } else {
-        Verdict::Neutral
-    }
+    (neg, pos)
 }
 
 #[cfg(test)]

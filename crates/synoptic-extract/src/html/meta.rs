@@ -54,6 +54,7 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
     let mut modified_meta = Vec::new();
     let mut author_meta = Vec::new();
     let mut author_page = Vec::new();
+    let mut author_tagged = Vec::new();
     let mut lang_html = Vec::new();
     let mut lang_meta = Vec::new();
     let mut url_link = Vec::new();
@@ -70,19 +71,15 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
                     push(&mut lang_html, l);
                 }
             }
-            Tag::Title => {
-                if m.title_tag.is_none() && !in_svg(dom, id) {
-                    let mut t = String::new();
-                    dom.text_content(id, &mut t);
-                    set(&mut m.title_tag, t);
-                }
+            Tag::Title if m.title_tag.is_none() && !in_svg(dom, id) => {
+                let mut t = String::new();
+                dom.text_content(id, &mut t);
+                set(&mut m.title_tag, t);
             }
-            Tag::H1 => {
-                if m.h1.is_none() {
-                    let mut t = String::new();
-                    dom.text_content(id, &mut t);
-                    set(&mut m.h1, t);
-                }
+            Tag::H1 if m.h1.is_none() => {
+                let mut t = String::new();
+                dom.text_content(id, &mut t);
+                set(&mut m.h1, t);
             }
             Tag::Meta => {
                 let key = dom
@@ -124,11 +121,11 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
                     | "dcterms.modified"
                     | "article.updated" => push(&mut modified_meta, &content),
                     "author" | "dc.creator" | "sailthru.author" | "parsely-author" | "byl" | "article:author"
-                    | "twitter:creator" => {
-                        // article:author is often a profile URL; only names are kept.
-                        if !content.contains("://") && !content.starts_with('@') {
-                            push(&mut author_meta, strip_by(&content))
-                        }
+                    // article:author is often a profile URL; only names are kept.
+                    | "twitter:creator"
+                        if !content.contains("://") && !content.starts_with('@') =>
+                    {
+                        push(&mut author_meta, strip_by(&content))
                     }
                     "og:locale" | "content-language" | "language" | "dc.language" | "inlanguage" => {
                         push(&mut lang_meta, &content)
@@ -141,10 +138,8 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
             }
             Tag::Link => {
                 let rel = dom.attr(id, "rel").map(|r| r.to_ascii_lowercase()).unwrap_or_default();
-                if rel.split_whitespace().any(|r| r == "canonical") {
-                    if let Some(h) = dom.attr(id, "href") {
-                        push(&mut url_link, h);
-                    }
+                if let Some(h) = dom.attr(id, "href").filter(|_| rel.split_whitespace().any(|r| r == "canonical")) {
+                    push(&mut url_link, h);
                 }
             }
             Tag::Time => {
@@ -165,7 +160,7 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
                     }
                 }
             }
-            Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Other => {
+            Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Address | Tag::Other => {
                 let rel_author = dom.attr_raw(id, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
                 let itemprop_author = dom.attr_raw(id, "itemprop").is_some_and(|r| r.eq_ignore_ascii_case("author"));
                 let class_byline = dom.attr_raw(id, "class").is_some_and(|c| {
@@ -175,9 +170,16 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
                 if rel_author || itemprop_author || class_byline {
                     let mut t = String::new();
                     dom.text_content(id, &mut t);
-                    let t = collapse_ws(&t);
-                    if !t.is_empty() && t.split_whitespace().count() <= 12 {
-                        push(&mut author_page, strip_by(&t));
+                    let t = strip_by(&t);
+                    // Byline boxes often hold the date and share links too; only short, name-like text is kept.
+                    let words = t.split_whitespace().count();
+                    let name_like = words > 0 && words <= 8 && !t.chars().any(|c| c.is_ascii_digit());
+                    if name_like {
+                        if rel_author || itemprop_author {
+                            push(&mut author_tagged, t);
+                        } else {
+                            push(&mut author_page, t);
+                        }
                     }
                 }
             }
@@ -187,14 +189,36 @@ pub(crate) fn collect(dom: &Dom<'_>) -> Meta {
 
     set(&mut m.ld_headline, ld.headline.as_deref().unwrap_or(""));
     m.article_body = ld.article_body.filter(|b| !b.trim().is_empty());
-    m.site = [site_meta, ld.publisher.into_iter().collect(), ld.site_name.into_iter().collect()].concat();
+    m.site = [site_meta, ld.publisher.into_iter().collect(), ld.site_name.into_iter().collect()]
+        .concat()
+        .into_iter()
+        .filter(|s| !s.contains("://") && !s.starts_with('@'))
+        .collect();
     m.url = [url_link, url_og, ld.url.into_iter().collect()].concat();
-    m.published = [published_meta, ld.published.into_iter().collect(), published_other, published_time].concat();
-    m.modified = [modified_meta, ld.modified.into_iter().collect()].concat();
-    m.author = [ld.author.into_iter().collect(), author_meta, author_page].concat();
+    m.published = [published_meta, ld.published.into_iter().collect(), published_other, published_time]
+        .concat()
+        .into_iter()
+        .filter(|d| plausible_date(d))
+        .collect();
+    m.modified =
+        [modified_meta, ld.modified.into_iter().collect()].concat().into_iter().filter(|d| plausible_date(d)).collect();
+    m.author = [ld.author.into_iter().collect(), author_meta, author_tagged, author_page]
+        .concat()
+        .into_iter()
+        .map(|a| strip_by(&a))
+        .filter(|a| !a.is_empty())
+        .collect();
     m.language = [lang_html, ld.language.into_iter().collect(), lang_meta].concat();
     m.description = [desc_meta, ld.description.into_iter().collect()].concat();
     m
+}
+
+/// Rejects placeholder dates such as `0001-01-01T00:00:00Z` (a leading year before 1900).
+fn plausible_date(d: &str) -> bool {
+    match d.get(..4).and_then(|y| y.parse::<u32>().ok()) {
+        Some(year) => year >= 1900,
+        None => true,
+    }
 }
 
 fn in_svg(dom: &Dom<'_>, id: u32) -> bool {

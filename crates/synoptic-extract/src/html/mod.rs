@@ -67,9 +67,19 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
             found = relaxed;
         }
     }
+    // Pages rendered by scripts carry the article only in JSON-LD: when the page text holds far less than
+    // the publisher's own `articleBody`, that body is the better answer.
+    let mut paragraphs = found.paragraphs;
+    if let Some(hint) = hint.as_deref() {
+        let hint_words = hint.split_whitespace().count();
+        let found_words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
+        if hint_words >= 50 && found_words * 10 < hint_words * 3 {
+            paragraphs = hint.split('\n').map(dom::collapse_ws).filter(|p| !p.is_empty()).collect();
+        }
+    }
     Extracted {
         title,
-        paragraphs: found.paragraphs,
+        paragraphs,
         canonical_url: m.url.first().map(|u| meta::resolve_url(u, page_url)),
         site_name,
         published: m.published.first().cloned(),

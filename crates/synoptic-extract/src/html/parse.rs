@@ -88,12 +88,14 @@ impl<'a> Builder<'a> {
         let last = self.dom.nodes[parent as usize].last_child;
         if last != NONE {
             let n = &mut self.dom.nodes[last as usize];
-            if let Kind::Text(r) = n.kind {
-                if n.end as usize == start {
+            let adjacent = n.end as usize == start;
+            match n.kind {
+                Kind::Text(r) if adjacent => {
                     n.end = end as u32;
                     n.kind = Kind::Text(r || refs);
                     return;
                 }
+                _ => {}
             }
         }
         self.dom.append(parent, leaf(Kind::Text(refs), start, end));
@@ -245,15 +247,11 @@ impl<'a> Builder<'a> {
         match tag {
             Tag::Li => self.close_list_item(&[Tag::Li]),
             Tag::Dt | Tag::Dd => self.close_list_item(&[Tag::Dt, Tag::Dd]),
-            t if t.is_heading() => {
-                if self.dom.tag(self.current()).is_some_and(Tag::is_heading) {
-                    self.stack.pop();
-                }
+            t if t.is_heading() && self.dom.tag(self.current()).is_some_and(Tag::is_heading) => {
+                self.stack.pop();
             }
-            Tag::Option | Tag::Optgroup => {
-                if self.dom.tag(self.current()) == Some(Tag::Option) {
-                    self.stack.pop();
-                }
+            Tag::Option | Tag::Optgroup if self.dom.tag(self.current()) == Some(Tag::Option) => {
+                self.stack.pop();
             }
             Tag::Td | Tag::Th => {
                 self.close_in_table(&[Tag::Td, Tag::Th], &[Tag::Tr, Tag::Tbody, Tag::Thead, Tag::Tfoot])
