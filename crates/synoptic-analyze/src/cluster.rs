@@ -37,6 +37,8 @@ pub struct EngineConfig {
     pub event_threshold: f64,
     /// A new event joins the best story when its score reaches this, else it starts a story.
     pub story_threshold: f64,
+    /// Add adjacent-term bigrams to the content terms.
+    pub bigrams: bool,
     /// Weight of the content-term cosine.
     pub w_text: f64,
     /// Weight of the named-things cosine (entity annotations, else capitalised words).
@@ -76,11 +78,12 @@ pub struct EngineConfig {
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
-            event_threshold: 0.30,
-            story_threshold: 0.20,
+            event_threshold: 0.20,
+            story_threshold: 0.15,
+            bigrams: false,
             w_text: 1.0,
-            w_entities: 1.0,
-            w_title: 0.5,
+            w_entities: 0.5,
+            w_title: 0.25,
             w_facts: 0.5,
             event_grace_days: 1.0,
             event_decay_days: 2.0,
@@ -154,23 +157,18 @@ pub enum SnapshotError {
 
 const SNAPSHOT_VERSION: u32 = 1;
 
-/// Indices of `articles` in processing order: by published time when known (ties: the longer text first,
-/// so the most complete copy becomes the origin), undated articles right after the dated one before them in
-/// the input, else in input order.
+/// Indices of `articles` in processing order: dated articles by published time (ties: the longer text
+/// first, so the most complete copy becomes the origin), then undated ones in input order (they have no
+/// time to sort by, and join the events the dated ones formed). Without any dates: input order.
 pub fn processing_order(articles: &[Article]) -> Vec<usize> {
-    let mut last: Option<i64> = None;
-    let mut keys: Vec<(Option<i64>, u8, std::cmp::Reverse<usize>, usize)> = Vec::with_capacity(articles.len());
-    for (i, a) in articles.iter().enumerate() {
-        match a.published {
-            Some(p) => {
-                let t = p.timestamp();
-                last = Some(t);
-                keys.push((Some(t), 0, std::cmp::Reverse(a.text.len()), i));
-            }
-            None => keys.push((last, 1, std::cmp::Reverse(0), i)),
-        }
-    }
-    // Undated articles before the first dated one keep their place at the front.
+    let mut keys: Vec<(u8, i64, std::cmp::Reverse<usize>, usize)> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a.published {
+            Some(p) => (0, p.timestamp(), std::cmp::Reverse(a.text.len()), i),
+            None => (1, 0, std::cmp::Reverse(0), i),
+        })
+        .collect();
     keys.sort();
     keys.into_iter().map(|k| k.3).collect()
 }
@@ -188,7 +186,7 @@ pub fn recluster(items: &[(Article, Annotations)], cfg: &EngineConfig) -> Vec<Pl
         if !sig.is_empty() && !seen.insert((sig.exact, sig.shingles)) {
             continue;
         }
-        let f = Features::of(a, ann);
+        let f = Features::of(a, ann, cfg.bigrams);
         engine.state.count_df(&f, usize::MAX);
     }
     engine.state.frozen_df = true;
@@ -227,9 +225,9 @@ fn tf(mut hashes: Vec<u64>) -> Vec<(u64, f64)> {
     out
 }
 
-/// A named thing's matching key: lowercase alphanumeric words.
+/// A named thing's matching key (spelling variants folded), from the annotation stage.
 fn entity_key(name: &str) -> String {
-    crate::tokens::words(name).collect::<Vec<_>>().join(" ")
+    crate::annotate::entity_key(name)
 }
 
 const SALT_ENTITY: u64 = 0xE1;
@@ -255,7 +253,7 @@ fn each_term(text: &str, mut f: impl FnMut(&str, bool)) {
 }
 
 impl Features {
-    fn of(a: &Article, ann: &Annotations) -> Features {
+    fn of(a: &Article, ann: &Annotations, bigrams: bool) -> Features {
         let title = a.title.as_deref().unwrap_or("");
         let mut terms = Vec::with_capacity(a.text.len() / 4);
         let mut caps = Vec::new();
@@ -265,7 +263,7 @@ impl Features {
             each_term(part, |w, named| {
                 let h = term_hash(w);
                 terms.push(h);
-                if let Some(p) = prev {
+                if let (Some(p), true) = (prev, bigrams) {
                     terms.push(bigram(p, h));
                 }
                 prev = Some(h);
@@ -336,23 +334,54 @@ fn names_of(a: &Article, ann: &Annotations, wanted: &HashSet<u64>) -> HashMap<u6
     out
 }
 
-/// A weighted bag of term hashes (a centroid), capped in size.
+/// A weighted bag of term hashes (a centroid), sorted by hash, capped in size. A sorted list rather than a
+/// map so sums over it run in one order everywhere (a restored snapshot gives bit-identical scores).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Bag {
-    w: HashMap<u64, f32, PassBuild>,
+    w: Vec<(u64, f32)>,
 }
 
 impl Bag {
+    fn get(&self, h: u64) -> Option<f32> {
+        self.w.binary_search_by_key(&h, |x| x.0).ok().map(|i| self.w[i].1)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.w.is_empty()
+    }
+
+    /// Add a vector sorted by hash.
     fn add(&mut self, v: &[(u64, f64)], cap: usize) {
-        for &(h, x) in v {
-            *self.w.entry(h).or_insert(0.0) += x as f32;
+        let mut out = Vec::with_capacity(self.w.len() + v.len());
+        let (mut i, mut j) = (0, 0);
+        while i < self.w.len() || j < v.len() {
+            match (self.w.get(i), v.get(j)) {
+                (Some(a), Some(b)) if a.0 == b.0 => {
+                    out.push((a.0, a.1 + b.1 as f32));
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a.0 < b.0 => {
+                    out.push(*a);
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    out.push(*a);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    out.push((b.0, b.1 as f32));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
         }
-        if self.w.len() > cap + cap / 2 {
-            let mut all: Vec<(u64, f32)> = self.w.iter().map(|(&h, &x)| (h, x)).collect();
-            all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            all.truncate(cap);
-            self.w = all.into_iter().collect();
+        if out.len() > cap + cap / 2 {
+            out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            out.truncate(cap);
+            out.sort_unstable_by_key(|x| x.0);
         }
+        self.w = out;
     }
 }
 
@@ -491,7 +520,7 @@ impl Engine {
             return p;
         }
         let cfg = self.cfg.clone();
-        let f = Features::of(article, ann);
+        let f = Features::of(article, ann, cfg.bigrams);
         let sig = signature(&article.text);
         self.state.seq += 1;
         let seq = self.state.seq;
@@ -789,7 +818,7 @@ impl Engine {
         for (s, _) in cands {
             let Some(story) = st.stories.get(&s) else { continue };
             let text = cosine(qvec, &story.terms, st.bag_norm(&story.terms), st);
-            let ent = if evec.is_empty() || story.ents.w.is_empty() {
+            let ent = if evec.is_empty() || story.ents.is_empty() {
                 None
             } else {
                 Some(cosine(evec, &story.ents, st.bag_norm(&story.ents), st))
@@ -916,11 +945,16 @@ impl State {
     /// IDF-weighted vector, cut to its `keep` heaviest terms.
     fn weighted(&self, v: &[(u64, f64)], keep: usize) -> Vec<(u64, f64)> {
         let w: Vec<(u64, f64)> = v.iter().map(|&(h, x)| (h, x * self.idf(h, IDF_PRIOR))).collect();
-        if w.len() > keep { top_terms(&w, keep) } else { w }
+        if w.len() <= keep {
+            return w;
+        }
+        let mut t = top_terms(&w, keep);
+        t.sort_unstable_by_key(|x| x.0);
+        t
     }
 
     fn bag_norm(&self, b: &Bag) -> f64 {
-        b.w.iter().map(|(&h, &x)| (f64::from(x) * self.idf(h, IDF_PRIOR)).powi(2)).sum::<f64>().sqrt()
+        b.w.iter().map(|&(h, x)| (f64::from(x) * self.idf(h, IDF_PRIOR)).powi(2)).sum::<f64>().sqrt()
     }
 }
 
@@ -954,7 +988,7 @@ fn cosine(v: &[(u64, f64)], bag: &Bag, bag_norm: f64, st: &State) -> f64 {
     }
     let dot: f64 = v
         .iter()
-        .filter_map(|(h, x)| bag.w.get(h).map(|&y| x * f64::from(y) * st.idf(*h, IDF_PRIOR)))
+        .filter_map(|(h, x)| bag.get(*h).map(|y| x * f64::from(y) * st.idf(*h, IDF_PRIOR)))
         .sum();
     (dot / (n * bag_norm)).clamp(0.0, 1.0)
 }
@@ -969,8 +1003,8 @@ fn score_event(
     f: &Features,
 ) -> Scored {
     let text = cosine(qvec, &ev.terms, ev.norms[0], st);
-    let entities = (!evec.is_empty() && !ev.ents.w.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1], st));
-    let title = (!tvec.is_empty() && !ev.title.w.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2], st));
+    let entities = (!evec.is_empty() && !ev.ents.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1], st));
+    let title = (!tvec.is_empty() && !ev.title.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2], st));
     let facts = (!f.facts.is_empty() && !ev.facts.is_empty()).then(|| {
         let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
         (shared as f64 / f.facts.len().min(4) as f64).min(1.0)
@@ -997,7 +1031,7 @@ fn score_event(
 
 fn shared(v: &[(u64, f64)], bag: &Bag, k: usize) -> Vec<u64> {
     let mut s: Vec<(u64, f64)> =
-        v.iter().filter_map(|(h, x)| bag.w.get(h).map(|&y| (*h, x * f64::from(y)))).collect();
+        v.iter().filter_map(|(h, x)| bag.get(*h).map(|y| (*h, x * f64::from(y)))).collect();
     s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     s.into_iter().take(k).map(|(h, _)| h).collect()
 }

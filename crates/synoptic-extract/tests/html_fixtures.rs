@@ -118,6 +118,19 @@ fn never_panics_on_garbage() {
     }
 }
 
+/// Every prefix of a fixture page (a truncated download) still extracts without panicking.
+#[test]
+fn truncated_pages() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html");
+    for name in ["opengraph_jsonld.html", "malformed.html", "script_rendered.html"] {
+        let html = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for cut in (0..html.len()).step_by(7).filter(|&c| html.is_char_boundary(c)) {
+            let got = extract(&html[..cut], None);
+            assert!(got.paragraphs.iter().all(|p| !p.is_empty()), "{name} cut at {cut}");
+        }
+    }
+}
+
 /// Huge flat and deeply nested pages stay fast enough to finish (no quadratic blow-up) and keep their text.
 #[test]
 fn large_and_deep_pages() {

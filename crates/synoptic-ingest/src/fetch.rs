@@ -157,9 +157,8 @@ impl Fetcher {
         if !(200..300).contains(&status) {
             return Err(FetchError::Status(status));
         }
-        let header = |name: &str| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string())
-        };
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string());
         let content_type = header("content-type");
         let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
         if let Some(len) = header("content-length").and_then(|v| v.parse::<u64>().ok()) {
@@ -168,13 +167,18 @@ impl Fetcher {
             }
         }
         let final_url = response.get_uri().to_string();
-        let bytes = response.body_mut().with_config().limit(self.options.max_bytes).read_to_vec().map_err(
-            |e| match e {
+        let bytes =
+            response.body_mut().with_config().limit(self.options.max_bytes).read_to_vec().map_err(|e| match e {
                 ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(self.options.max_bytes),
                 e => FetchError::from(e),
-            },
-        )?;
-        Ok(FetchOutcome::Fetched(Fetched { requested: url.to_string(), url: final_url, bytes, content_type, validators }))
+            })?;
+        Ok(FetchOutcome::Fetched(Fetched {
+            requested: url.to_string(),
+            url: final_url,
+            bytes,
+            content_type,
+            validators,
+        }))
     }
 }
 

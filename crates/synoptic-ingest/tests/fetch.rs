@@ -50,7 +50,9 @@ fn serve(count: usize) -> (String, mpsc::Receiver<(String, Vec<(String, String)>
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
             let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
             match path.as_str() {
-                "/page" => respond(&mut stream, "200 OK", &[("Content-Type", "text/html; charset=utf-8")], b"<p>hi</p>"),
+                "/page" => {
+                    respond(&mut stream, "200 OK", &[("Content-Type", "text/html; charset=utf-8")], b"<p>hi</p>")
+                }
                 "/moved" => respond(&mut stream, "301 Moved Permanently", &[("Location", "/page")], b""),
                 "/loop" => respond(&mut stream, "302 Found", &[("Location", "/loop")], b""),
                 "/big" => respond(&mut stream, "200 OK", &[], &vec![b'x'; 4096]),
@@ -58,7 +60,12 @@ fn serve(count: usize) -> (String, mpsc::Receiver<(String, Vec<(String, String)>
                     if header("if-none-match").as_deref() == Some("\"v1\"") {
                         respond(&mut stream, "304 Not Modified", &[("ETag", "\"v1\"")], b"");
                     } else {
-                        respond(&mut stream, "200 OK", &[("ETag", "\"v1\""), ("Last-Modified", "Sat, 01 Jan 2000 00:00:00 GMT")], b"<rss/>");
+                        respond(
+                            &mut stream,
+                            "200 OK",
+                            &[("ETag", "\"v1\""), ("Last-Modified", "Sat, 01 Jan 2000 00:00:00 GMT")],
+                            b"<rss/>",
+                        );
                     }
                 }
                 "/silent" => {

@@ -82,6 +82,12 @@ fn ingest(store: &mut Store, articles: &[Article], batch: usize) -> Result<(usiz
     Ok((added, start.elapsed().as_secs_f64(), cpu))
 }
 
+/// Print a line; a closed pipe (`| head`) is not an error worth a panic.
+fn say(line: String) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
 fn main() -> Result<(), StoreError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let count: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -103,24 +109,27 @@ fn main() -> Result<(), StoreError> {
     let (added, secs, cpu) = ingest(&mut store, &articles, batch)?;
     let per_cpu =
         cpu.map(|c| format!(", {:.0} inserts per CPU-second ({c:.2} s CPU)", added as f64 / c)).unwrap_or_default();
-    println!(
+    say(format!(
         "inserted {added} articles (avg {} bytes) in {secs:.2} s, batches of {batch}: {:.0} inserts/s{per_cpu}",
         bytes / count.max(1),
         added as f64 / secs
-    );
+    ));
     let (again, secs, _) = ingest(&mut store, &articles, batch)?;
-    println!("re-inserted the same {count} (added {again}) in {secs:.2} s: {:.0} checks/s", count as f64 / secs);
+    say(format!("re-inserted the same {count} (added {again}) in {secs:.2} s: {:.0} checks/s", count as f64 / secs));
+    let start = Instant::now();
+    store.optimize()?;
+    say(format!("optimize (merge the search index, checkpoint) in {:.2} s", start.elapsed().as_secs_f64()));
     let start = Instant::now();
     let hits = store.search(&format!("{} {}", word(2000), word(3000)), 10)?;
-    println!(
+    say(format!(
         "search over {} articles: {} hits in {:.1} ms",
         store.article_count()?,
         hits.len(),
         start.elapsed().as_secs_f64() * 1e3
-    );
+    ));
     let size = std::fs::metadata(dir.join(synoptic_store::DB_FILE)).map(|m| m.len()).unwrap_or(0);
-    println!("database size: {:.1} MB", size as f64 / 1e6);
-    drop(store);
+    say(format!("database size: {:.1} MB", size as f64 / 1e6));
+    store.close()?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -14,6 +14,9 @@
 //!   process being killed (`kill -9`); a power cut may lose the last commits but never corrupts the file.
 //! - **Ids.** Articles are keyed by their content id ([`synoptic_model::ids::article_id`]): inserting the
 //!   same article twice stores it once. Each article also gets `seq`, its ingest order.
+//! - **Membership.** [`Db::set_placement`] records an article's event and origin (what
+//!   [`Db::event_members`] reads); [`Db::put_event`] stores the computed [`Event`] whole (what documents
+//!   and lists use, its `articles` included). The engine keeps the two in step.
 //! - **Versions.** The schema version lives in the file; opening migrates older stores step by step and
 //!   refuses newer ones ([`StoreError::TooNew`]). See [`schema`].
 //! - **Bad files.** A file that is not a database or is damaged gives [`StoreError::Corrupt`] naming the
@@ -45,7 +48,7 @@ pub const DB_FILE: &str = "synoptic.db";
 pub struct StoredArticle {
     pub article: Article,
     pub annotations: Annotations,
-    /// Ingest order: strictly increasing, never reused.
+    /// Ingest order: strictly increasing, never reused (gaps are possible).
     pub seq: u64,
 }
 
@@ -181,14 +184,30 @@ impl Store {
         Ok(out)
     }
 
-    /// Run `f` on one consistent snapshot of the store (reads only; nothing is written).
+    /// Close the handle, reporting any error (dropping a `Store` closes it too, silently). When it is the
+    /// last handle, the write-ahead log is folded into the database file.
+    pub fn close(self) -> Result<(), StoreError> {
+        let path = self.db.path;
+        self.db.conn.close().map_err(|(_, e)| StoreError::from(e).at(path.as_deref()))
+    }
+
+    /// Run `f` on one consistent snapshot of the store: every read inside sees the same state, whatever
+    /// other handles commit meanwhile. Writes inside fail (the snapshot is read-only).
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let at = self.db.path.clone();
-        let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Deferred)
-            .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
-        let out = f(&Tx { db: &self.db });
-        tx.rollback().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
-        out
+        let conn = &self.db.conn;
+        conn.pragma_update(None, "query_only", true).map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        let out = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred)
+            .map_err(StoreError::from)
+            .and_then(|tx| {
+                let out = f(&Tx { db: &self.db });
+                tx.rollback()?;
+                out
+            });
+        let reset = conn.pragma_update(None, "query_only", false);
+        let out = out.map_err(|e| e.at(at.as_deref()))?;
+        reset.map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        Ok(out)
     }
 }
 
@@ -210,6 +229,18 @@ impl Db {
     /// The schema as the database reports it (one line per table, index and trigger), for diagnostics.
     pub fn schema_dump(&self) -> Result<Vec<String>, StoreError> {
         self.run(schema::dump)
+    }
+
+    /// Tidy up after a large ingest: merge the full-text index into one segment (faster searches),
+    /// refresh the query planner's statistics and fold the write-ahead log into the database file.
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        self.run(|c| {
+            c.execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('optimize'); PRAGMA optimize;")?;
+            if self.path.is_some() {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            Ok(())
+        })
     }
 
     /// A full check of the file; [`StoreError::Corrupt`] when it finds damage.

@@ -144,6 +144,12 @@ pub(crate) fn precheck(conn: &Connection, path: &Path) -> Result<(), StoreError>
 
 /// Bring the database to [`CURRENT`], refusing files that are not ours or are newer.
 pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    // The common case takes no lock, so opening a reader never waits for a writer.
+    precheck(conn, path)?;
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if app == APPLICATION_ID && version(conn)? == CURRENT {
+        return Ok(());
+    }
     loop {
         let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         // Checked again inside the transaction: another process may have migrated meanwhile.

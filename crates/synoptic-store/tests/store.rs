@@ -104,7 +104,7 @@ fn newer_store_is_refused_untouched() {
         let conn = rusqlite::Connection::open(dir.db()).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
-    let err = Store::open(dir.path()).err().expect("a newer store must be refused");
+    let err = Store::open(dir.path()).expect_err("a newer store must be refused");
     assert!(matches!(err, StoreError::TooNew { found: 99, supported: 2, .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("synoptic.db") && msg.contains("99"), "{msg}");
@@ -120,7 +120,7 @@ fn another_programs_database_is_refused() {
         let conn = rusqlite::Connection::open(dir.db()).unwrap();
         conn.execute_batch("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT);").unwrap();
     }
-    let err = Store::open(dir.path()).err().expect("a foreign database must be refused");
+    let err = Store::open(dir.path()).expect_err("a foreign database must be refused");
     assert!(matches!(&err, StoreError::Foreign { path } if path.ends_with("synoptic.db")), "{err:?}");
 }
 
@@ -129,7 +129,7 @@ fn garbage_file_is_a_typed_error_naming_the_path() {
     let dir = Scratch::new("garbage");
     let junk: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     std::fs::write(dir.db(), junk).unwrap();
-    let err = Store::open(dir.path()).err().expect("garbage must not open");
+    let err = Store::open(dir.path()).expect_err("garbage must not open");
     assert!(matches!(&err, StoreError::Corrupt { path, .. } if path == &dir.db()), "{err:?}");
     assert!(err.to_string().contains(&dir.db().display().to_string()));
 }
@@ -138,11 +138,11 @@ fn garbage_file_is_a_typed_error_naming_the_path() {
 fn a_directory_in_place_of_the_file_is_a_typed_error() {
     let dir = Scratch::new("dirdb");
     std::fs::create_dir_all(dir.db()).unwrap();
-    let err = Store::open(dir.path()).err().expect("must not open");
+    let err = Store::open(dir.path()).expect_err("must not open");
     assert!(matches!(&err, StoreError::Unreadable { path, .. } if path == &dir.db()), "{err:?}");
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "x").unwrap();
-    let err = Store::open(&file).err().expect("must not open");
+    let err = Store::open(&file).expect_err("must not open");
     assert!(matches!(&err, StoreError::Io { path, .. } if path == &file), "{err:?}");
 }
 
@@ -223,12 +223,19 @@ fn readers_read_while_a_writer_writes() {
         .unwrap();
     assert_eq!(reader.article_count().unwrap(), 51);
 
+    // A snapshot is read-only; the handle writes again afterwards.
+    let write_in_snapshot = reader.read(|snapshot| snapshot.insert_article(&article(200), &Annotations::default()));
+    assert!(write_in_snapshot.is_err());
+    assert!(reader.insert_article(&article(201), &Annotations::default()).unwrap());
+    assert_eq!(writer.article_count().unwrap(), 52);
+
     // And a reader can read in the middle of an open write transaction.
     writer
         .transaction(|tx| {
             tx.insert_article(&article(100), &Annotations::default())?;
-            assert_eq!(reader.article_count()?, 51);
+            assert_eq!(reader.article_count()?, 52);
             assert!(!reader.contains_article(&article(100).id)?);
+            assert!(reader.contains_article(&article(201).id)?);
             Ok(())
         })
         .unwrap();
@@ -490,4 +497,67 @@ fn store_is_send() {
     fn send<T: Send>() {}
     send::<Store>();
     send::<StoreError>();
+}
+
+/// A migration that meets damaged data fails as a whole: the error names what is damaged, and the store
+/// stays at its old version, untouched, for the user to repair or restore.
+#[test]
+fn failed_migration_leaves_the_old_version() {
+    let dir = Scratch::new("v1-damaged");
+    let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.sql")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        conn.execute_batch(&script).unwrap();
+        conn.execute("UPDATE events SET body = '{\"id\": \"ev-tram\", broken' WHERE id = 'ev-tram'", []).unwrap();
+    }
+    let err = Store::open(dir.path()).expect_err("damaged data must stop the migration");
+    assert!(matches!(&err, StoreError::Json { what, .. } if what.contains("ev-tram")), "{err:?}");
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, 1);
+    let fts: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'articles_fts'", [], |r| r.get(0)).unwrap();
+    assert_eq!(fts, 0, "no part of v2 was left behind");
+}
+
+/// Opening another handle (a server reader) does not wait for a writer in the middle of a transaction.
+#[test]
+fn opening_a_reader_does_not_wait_for_the_writer() {
+    let dir = Scratch::new("open-during-write");
+    let mut writer = Store::open(dir.path()).unwrap();
+    writer
+        .transaction(|tx| {
+            tx.insert_article(&article(1), &Annotations::default())?;
+            let reader = Store::open(dir.path())?;
+            assert_eq!(reader.schema_version()?, schema::CURRENT);
+            assert_eq!(reader.article_count()?, 0);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(Store::open(dir.path()).unwrap().article_count().unwrap(), 1);
+}
+
+#[test]
+fn optimize_and_close_keep_everything() {
+    let dir = Scratch::new("optimize");
+    let mut store = Store::open(dir.path()).unwrap();
+    for batch in 0..5 {
+        store
+            .transaction(|tx| {
+                for n in 0..100 {
+                    tx.insert_article(&article(batch * 100 + n), &Annotations::default())?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    let before = store.search("ferry timetable", 1000).unwrap().len();
+    store.optimize().unwrap();
+    assert_eq!(store.search("ferry timetable", 1000).unwrap().len(), before);
+    assert_eq!(before, 500);
+    store.close().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.article_count().unwrap(), 500);
+    store.check_integrity().unwrap();
+    Store::open_in_memory().unwrap().optimize().unwrap();
 }

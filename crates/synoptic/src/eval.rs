@@ -61,7 +61,11 @@ fn extract(args: &EvalExtractArgs, ui: Ui) -> anyhow::Result<u8> {
     writeln!(out, "F1         {:.4}", s.f1)?;
     out.flush()?;
     if elapsed > 0.0 {
-        ui.note(format_args!("{} pages in {elapsed:.2} s ({:.0} pages/s, reading included)", pages.len(), pages.len() as f64 / elapsed));
+        ui.note(format_args!(
+            "{} pages in {elapsed:.2} s ({:.0} pages/s, reading included)",
+            pages.len(),
+            pages.len() as f64 / elapsed
+        ));
     }
     Ok(u8::from(missing > 0))
 }
@@ -114,8 +118,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
         }
     };
 
-    let story_of: HashMap<&str, &str> =
-        doc.events.iter().map(|e| (e.id.as_str(), e.story.as_str())).collect();
+    let story_of: HashMap<&str, &str> = doc.events.iter().map(|e| (e.id.as_str(), e.story.as_str())).collect();
     let mut unmatched = 0usize;
     let (mut pred_events, mut pred_stories, mut gold_events, mut gold_stories) = (vec![], vec![], vec![], vec![]);
     for (i, g) in gold.iter().enumerate() {
@@ -136,7 +139,11 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
         }
     }
     let mut out = ui::stdout();
-    writeln!(out, "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}", "level", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1")?;
+    writeln!(
+        out,
+        "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "level", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1"
+    )?;
     write_scores(&mut out, "events", &score(&pred_events, &gold_events))?;
     if !gold_stories.is_empty() {
         write_scores(&mut out, "stories", &score(&pred_stories, &gold_stories))?;
@@ -167,6 +174,8 @@ fn find<'a>(articles: &'a [Article], g: &GoldLine) -> Option<&'a Article> {
     }
     let source = g.source.as_deref()?;
     articles.iter().find(|a| a.source == source).or_else(|| {
-        articles.iter().find(|a| a.source.ends_with(&format!("/{source}")) || source.ends_with(&format!("/{}", a.source)))
+        articles
+            .iter()
+            .find(|a| a.source.ends_with(&format!("/{source}")) || source.ends_with(&format!("/{}", a.source)))
     })
 }

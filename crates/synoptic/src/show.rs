@@ -20,9 +20,8 @@ pub fn run(args: &ShowArgs, store_dir: &Path) -> anyhow::Result<u8> {
     let id = args.id.trim();
     let mut out = ui::stdout();
     if let Some(stored) = store.article(id)? {
-        let explanation: Option<Explanation> = store
-            .state(&format!("{EXPLAIN_PREFIX}{id}"))?
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let explanation: Option<Explanation> =
+            store.state(&format!("{EXPLAIN_PREFIX}{id}"))?.and_then(|bytes| serde_json::from_slice(&bytes).ok());
         let event_title = match stored.article.event.as_deref() {
             Some(e) => store.event(e)?.map(|e| e.title),
             None => None,
@@ -260,9 +259,19 @@ mod tests {
         let text = "Ann said \"we pay $5 now\" today.";
         let ann = Annotations {
             entities: vec![
-                EntityMention { span: Span::new(0, 3), surface: "Ann".into(), canonical: "Ann".into(), kind: EntityKind::Person },
+                EntityMention {
+                    span: Span::new(0, 3),
+                    surface: "Ann".into(),
+                    canonical: "Ann".into(),
+                    kind: EntityKind::Person,
+                },
                 // Crosses the quote's end: left unmarked.
-                EntityMention { span: Span::new(20, 30), surface: "x".into(), canonical: "x".into(), kind: EntityKind::Other },
+                EntityMention {
+                    span: Span::new(20, 30),
+                    surface: "x".into(),
+                    canonical: "x".into(),
+                    kind: EntityKind::Other,
+                },
             ],
             quotes: vec![QuoteMention {
                 span: Span::new(10, 23),

@@ -21,12 +21,14 @@ struct Line<'a> {
 }
 
 pub fn run(args: &SynthArgs) -> anyhow::Result<u8> {
-    let cfg = SynthConfig { seed: args.seed, articles: args.articles, words: args.words.max(1), ..SynthConfig::default() };
+    let cfg =
+        SynthConfig { seed: args.seed, articles: args.articles, words: args.words.max(1), ..SynthConfig::default() };
     let mut out = ui::stdout();
     let mut ids: Vec<String> = Vec::with_capacity(args.articles.min(1 << 20));
     for item in stream(&cfg) {
         let origin = item.copy_of.and_then(|i| ids.get(i)).map(String::as_str);
-        let line = Line { article: &item.article, gold_event: &item.event, gold_story: &item.story, gold_copy_of: origin };
+        let line =
+            Line { article: &item.article, gold_event: &item.event, gold_story: &item.story, gold_copy_of: origin };
         ui::write_json(&mut out, &line, false)?;
         ids.push(item.article.id.clone());
     }

@@ -26,8 +26,14 @@ fn good_jsonl() -> String {
     };
     format!(
         "{}\n{}\n",
-        rec("Rail link to the airport approved", "The regional assembly of Velmora voted on Tuesday to build a rail link to the airport, ending a debate that had run for a decade and split the coalition twice."),
-        rec("Library reopens after flood repairs", "The central library of Velmora reopened on Wednesday after eight months of repairs, with a new reading room on the upper floor and the rare books moved out of the basement for good.")
+        rec(
+            "Rail link to the airport approved",
+            "The regional assembly of Velmora voted on Tuesday to build a rail link to the airport, ending a debate that had run for a decade and split the coalition twice."
+        ),
+        rec(
+            "Library reopens after flood repairs",
+            "The central library of Velmora reopened on Wednesday after eight months of repairs, with a new reading room on the upper floor and the rare books moved out of the basement for good."
+        )
     )
 }
 
@@ -58,8 +64,7 @@ fn bad_inputs_are_named_and_skipped_good_ones_stored() {
     fs::write(&feed, FEED).unwrap();
 
     let binary = inputs.join("binary.bin");
-    fs::write(&binary, (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>())
-        .unwrap();
+    fs::write(&binary, (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>()).unwrap();
     let empty = inputs.join("empty.txt");
     fs::write(&empty, "").unwrap();
     let truncated = inputs.join("truncated.txt.gz");
@@ -110,7 +115,12 @@ fn bad_inputs_are_named_and_skipped_good_ones_stored() {
     let doc = export(&store);
     let titles: Vec<&str> = doc["articles"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
     assert_eq!(titles.len(), 4, "{titles:?}");
-    for t in ["Harbour terminal delayed to autumn", "Rail link to the airport approved", "Library reopens after flood repairs", "Bridge closed for inspection"] {
+    for t in [
+        "Harbour terminal delayed to autumn",
+        "Rail link to the airport approved",
+        "Library reopens after flood repairs",
+        "Bridge closed for inspection",
+    ] {
         assert!(titles.contains(&t), "{t} missing from {titles:?}");
     }
     let _ = fs::remove_dir_all(&dir);
@@ -126,7 +136,9 @@ fn usage_errors_exit_2_and_help_is_documentation() {
     let out = run(synoptic(&dir).arg("--help"));
     assert_eq!(out.status.code(), Some(0));
     let help = common::stdout(&out);
-    for word in ["brief", "ingest", "extract", "search", "export", "show", "stories", "eval", "Examples:", "Exit status"] {
+    for word in
+        ["brief", "ingest", "extract", "search", "export", "show", "stories", "eval", "Examples:", "Exit status"]
+    {
         assert!(help.contains(word), "--help mentions {word}");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -26,7 +26,9 @@ fn brief_of_the_seeds_is_clean() {
     for a in articles {
         let text = a["text"].as_str().unwrap_or_default();
         let source = a["source"].as_str().unwrap_or_default();
-        for junk in ["Photo: AP", "(Fair Use)", "Source link", "For the latest news", "SUPINSKY / AFP", "Written by staff"] {
+        for junk in
+            ["Photo: AP", "(Fair Use)", "Source link", "For the latest news", "SUPINSKY / AFP", "Written by staff"]
+        {
             assert!(!text.contains(junk), "{source}: {junk:?} left in text");
         }
         assert!(!text.contains("contributed to this report"), "{source}: wire credit left in text");
@@ -39,7 +41,9 @@ fn brief_of_the_seeds_is_clean() {
         }
     }
     let ap = articles.iter().filter(|a| {
-        a["credits"].as_array().is_some_and(|c| c.iter().any(|c| c.as_str().is_some_and(|c| c.contains("Associated Press"))))
+        a["credits"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c.as_str().is_some_and(|c| c.contains("Associated Press"))))
     });
     assert_eq!(ap.count(), 1, "exactly one seed credits the Associated Press");
     // Nothing stored: brief runs over a temporary store.

@@ -59,7 +59,11 @@ fn pure_crates_have_no_io_dependencies() {
         // Only the [dependencies] table matters: dev-dependencies may use anything.
         let deps = text.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
         for bad in IMPURE_DEPS {
-            let found = deps.lines().any(|l| l.trim_start().starts_with(&format!("{bad} ")) || l.trim_start().starts_with(&format!("{bad}.")) || l.trim_start().starts_with(&format!("{bad}=")));
+            let found = deps.lines().any(|l| {
+                l.trim_start().starts_with(&format!("{bad} "))
+                    || l.trim_start().starts_with(&format!("{bad}."))
+                    || l.trim_start().starts_with(&format!("{bad}="))
+            });
             assert!(!found, "{krate} must stay pure but depends on {bad}");
         }
     }
@@ -73,8 +77,20 @@ fn pure_crates_do_no_io() {
         rust_files(&root.join("crates").join(krate).join("src"), &mut files);
         for file in files {
             let text = fs::read_to_string(&file).unwrap_or_default();
-            for needle in ["std::fs::", "std::net::", "File::open", "std::process::Command", "SystemTime::now", "Utc::now", "Local::now"] {
-                assert!(!text.contains(needle), "{} uses {needle}: pure crates do no IO and read no clock", file.display());
+            for needle in [
+                "std::fs::",
+                "std::net::",
+                "File::open",
+                "std::process::Command",
+                "SystemTime::now",
+                "Utc::now",
+                "Local::now",
+            ] {
+                assert!(
+                    !text.contains(needle),
+                    "{} uses {needle}: pure crates do no IO and read no clock",
+                    file.display()
+                );
             }
         }
     }

@@ -2,12 +2,11 @@
 //! organisation, place or other (gazetteer, word shapes, context), and resolved so that every mention of
 //! one thing ("NATO Secretary General Jane Roe", "Ms. Roe", "Roe's", "the NATO chief") names one entity.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use synoptic_model::{EntityKind, Span};
 
-use super::gazetteer::{self, fold};
+use super::gazetteer::{self, HashMap, HashSet, fold};
 use super::tokens::Tok;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +221,9 @@ fn is_title(w: &str) -> bool {
 }
 
 fn is_demonym(folded: &str) -> bool {
+    if folded.len() < 4 {
+        return false;
+    }
     gazetteer::country_of_demonym(folded).is_some()
         || (folded.ends_with('s') && gazetteer::country_of_demonym(&folded[..folded.len() - 1]).is_some())
 }
@@ -418,7 +420,7 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
 fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<Cand>) {
     let last = lower(toks[b - 1].text(text));
     let org_tail = in_list(&ORG_WORDS_SET, &last);
-    while a < b && !org_tail && is_demonym(&fold(toks[a].text(text))) && !toks[a].possessive {
+    while a < b && !org_tail && toks[a].cap && is_demonym(&fold(toks[a].text(text))) && !toks[a].possessive {
         a += 1;
     }
     if a >= b {
@@ -427,7 +429,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     // Only adjectives ("Eastern European"): not a name.
     if (a..b).all(|k| {
         let l = lower(toks[k].text(text));
-        in_list(&STANDALONE_SKIP_SET, &l) || is_demonym(&fold(&l))
+        in_list(&STANDALONE_SKIP_SET, &l) || is_demonym(&l)
     }) {
         return;
     }
@@ -592,7 +594,7 @@ pub fn close(a: &str, b: &str) -> bool {
         return true;
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
-    if la.min(lb) < 6 || la.abs_diff(lb) > 1 {
+    if la.min(lb) < 6 || la.abs_diff(lb) > 1 || a.as_bytes()[..2] != b.as_bytes()[..2] {
         return false;
     }
     // Same first two letters, at most one edit.
@@ -616,11 +618,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
-    let mut b = Builder { ents: Vec::new(), by_key: HashMap::new() };
+    let mut b = Builder { ents: Vec::new(), by_key: HashMap::default() };
     // Capitalised words seen mid-sentence: evidence that a sentence-initial word is a name.
     let mid: HashSet<&str> = toks.iter().filter(|t| t.cap && !t.sent_start).map(|t| t.text(text)).collect();
     // Acronyms defined in the text: "Full Name (ACR)".
-    let mut acronyms: HashMap<String, String> = HashMap::new();
+    let mut acronyms: HashMap<String, String> = HashMap::default();
     for c in &cands {
         let (a, e) = c.name;
         if e - a < 2 {
@@ -970,11 +972,15 @@ fn infer_gender_from_pronouns(text: &str, toks: &[Tok], ents: &mut [Ent], mentio
 /// Motors"), or the first word of an organisation's name ("Acme" for "Acme Robotics") is that entity.
 fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
     let used: HashSet<usize> = mentions.iter().map(|m| m.ent).collect();
-    let mut target: HashMap<usize, usize> = HashMap::new();
+    let mut target: HashMap<usize, usize> = HashMap::default();
     for (i, e) in ents.iter().enumerate() {
-        if !used.contains(&i) {
+        if !used.contains(&i) || e.kind == EntityKind::Person {
             continue;
         }
+        // A small place that shares its name with an organisation's first word ("Arcadia"), never a
+        // well-known one ("Kyiv" in "Kyiv Independent").
+        let minor = gazetteer::lookup(&e.key).is_none_or(|k| !k.prominent && k.population < 100_000);
+        let acronym = e.canonical.len() >= 2 && e.canonical.chars().all(|c| c.is_ascii_uppercase());
         let single = e.name_words.len() == 1;
         let found = ents.iter().enumerate().find(|&(j, o)| {
             if j == i || !used.contains(&j) || o.kind == EntityKind::Other {
@@ -986,7 +992,6 @@ fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
             if !single || o.name_words.len() < 2 || o.kind == EntityKind::Person {
                 return false;
             }
-            let acronym = e.canonical.len() >= 2 && e.canonical.chars().all(|c| c.is_ascii_uppercase());
             if acronym {
                 let initials: String = o
                     .canonical
@@ -996,9 +1001,6 @@ fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
                     .collect();
                 return initials == e.canonical;
             }
-            // A small place that shares its name with the organisation's first word ("Arcadia"), never a
-            // well-known one ("Kyiv" in "Kyiv Independent").
-            let minor = gazetteer::lookup(&e.key).is_none_or(|k| !k.prominent && k.population < 100_000);
             o.kind == EntityKind::Organization
                 && minor
                 && matches!(e.kind, EntityKind::Other | EntityKind::Place)

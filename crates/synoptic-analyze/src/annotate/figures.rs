@@ -36,7 +36,7 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?P<num>{NUM}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:\s(?P<mult>million|billion|thousand)(?-u:\b))?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
+        r"(?-u:\b)(?P<num>{NUM}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:\s(?P<mult>million|billion|thousand)(?-u:\b))?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
     ))
     .expect("constant regex compiles")
 });
@@ -71,7 +71,7 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?P<phrase>today|tonight|yesterday|tomorrow|last night|the night before|the day before|(?:a|one|two|three|\d+) days? (?:after|before|later|earlier|ago)|(?:a|one|two|three|\d+) weeks? (?:after|before|later|earlier|ago)|last (?:week|month|year)|next (?:week|month|year)|this (?:week|month|year)|earlier this (?:week|month|year))(?-u:\b)",
+        r"(?-u:\b)(?P<phrase>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night|[Tt]he night before|[Tt]he day before|(?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree|\d+) days? (?:after|before|later|earlier|ago)|(?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree|\d+) weeks? (?:after|before|later|earlier|ago)|[Ll]ast (?:week|month|year)|[Nn]ext (?:week|month|year)|[Tt]his (?:week|month|year)|[Ee]arlier this (?:week|month|year))(?-u:\b)",
     )
     .expect("constant regex compiles")
 });
@@ -79,6 +79,21 @@ static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?P<q>more than|over|about|around|nearly|almost|at least|up to|some|roughly|approximately|less than|fewer than|under|as much as|as many as|close to|an estimated|just over|just under|exceeding|upwards of|at most)\s+$")
         .expect("constant regex compiles")
 });
+
+/// Run `re` over the given spans of `text` (match context is the whole text, so word boundaries at a span's
+/// edge see the real neighbours).
+fn each<'t>(re: &Regex, text: &'t str, spans: &[Span], mut f: impl FnMut(Captures<'t>)) {
+    for s in spans {
+        let hay = &text[..s.end.min(text.len())];
+        let mut pos = s.start;
+        while pos <= hay.len() {
+            let Some(c) = re.captures_at(hay, pos) else { break };
+            let Some(m) = c.get(0) else { break };
+            pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+            f(c);
+        }
+    }
+}
 
 fn parse_num(s: &str) -> Option<f64> {
     let clean: String = s.chars().filter(|&c| c != ',').collect();
@@ -311,16 +326,22 @@ fn about_for(text: &str, span: Span, after_end: usize) -> String {
 /// Find the figures of `text`; dates resolve against `published` when it is known.
 pub fn find(text: &str, sents: &[Span], published: Option<&Timestamp>) -> Vec<FigureMention> {
     let mut f = Finder { text, sents, published: published.map(|p| p.date_naive()), out: Vec::new() };
-    money(&mut f);
-    for c in PERCENT.captures_iter(text) {
+    // Most patterns need a digit: run them only over the sentences that have one.
+    let digits: Vec<Span> =
+        sents.iter().copied().filter(|s| s.slice(text).bytes().any(|b| b.is_ascii_digit())).collect();
+    let whole = [Span::new(0, text.len())];
+    money(&mut f, &digits);
+    let mut percents = Vec::new();
+    each(&PERCENT, text, &digits, |c| percents.push(c));
+    for c in percents {
         let (Some(m), Some(num)) = (c.get(0), c.name("num")) else { continue };
         let Some(v) = parse_num(num.as_str()) else { continue };
         let span = Span::new(m.start(), m.end());
         let about = about_for(text, span, m.end());
         f.push(span, v, "%".into(), about, None);
     }
-    dates(&mut f);
-    counts(&mut f);
+    dates(&mut f, &digits, &whole);
+    counts(&mut f, &whole);
     f.out.sort_by_key(|x| x.span.start);
     f.out
 }
@@ -329,19 +350,19 @@ fn preceded_by_word_char(text: &str, pos: usize) -> bool {
     text[..pos].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '#')
 }
 
-fn money(f: &mut Finder<'_>) {
+fn money(f: &mut Finder<'_>, spans: &[Span]) {
     let text = f.text;
     let mut found: Vec<(usize, usize, f64, String)> = Vec::new();
     for re in [&*MONEY_SYMBOL, &*MONEY_AFTER, &*MONEY_CODE_BEFORE] {
-        for c in re.captures_iter(text) {
-            let Some(m) = c.get(0) else { continue };
+        each(re, text, spans, |c| {
+            let Some(m) = c.get(0) else { return };
             if found.iter().any(|&(a, b, _, _)| a < m.end() && m.start() < b) {
-                continue;
+                return;
             }
             if let Some((v, code)) = money_value(&c) {
                 found.push((m.start(), m.end(), v, code));
             }
-        }
+        });
     }
     found.sort_by_key(|x| x.0);
     let mut skip_until = 0;
@@ -395,15 +416,20 @@ fn money(f: &mut Finder<'_>) {
     }
 }
 
-fn dates(f: &mut Finder<'_>) {
+fn dates(f: &mut Finder<'_>, digits: &[Span], whole: &[Span]) {
     let text = f.text;
     let push_date = |f: &mut Finder<'_>, s: usize, e: usize, d: NaiveDate| {
         let span = Span::new(s, e);
         let about = about_before(&text[text[..s].rfind(['.', '\n']).map(|i| i + 1).unwrap_or(0)..s]);
         f.push(span, day_value(d), "date".into(), about, None);
     };
+    let collect = |re: &Regex, spans: &[Span]| {
+        let mut v = Vec::new();
+        each(re, text, spans, |c| v.push(c));
+        v
+    };
     for re in [&*DATE_ISO, &*DATE_MDY, &*DATE_DMY] {
-        for c in re.captures_iter(text) {
+        for c in collect(re, digits) {
             let Some(m) = c.get(0) else { continue };
             let month = c.name("month").and_then(|x| x.as_str().parse().ok().or_else(|| month_num(x.as_str())));
             let day = c.name("day").and_then(|x| x.as_str().parse::<u32>().ok());
@@ -423,7 +449,7 @@ fn dates(f: &mut Finder<'_>) {
             }
         }
     }
-    for c in DATE_MY.captures_iter(text) {
+    for c in collect(&DATE_MY, digits) {
         let Some(m) = c.get(0) else { continue };
         let mo = c.name("month").and_then(|x| month_num(x.as_str()));
         let y = c.name("year").and_then(|x| x.as_str().parse::<i32>().ok());
@@ -434,7 +460,7 @@ fn dates(f: &mut Finder<'_>) {
         }
     }
     if let Some(p) = f.published {
-        for c in DATE_MONTH.captures_iter(text) {
+        for c in collect(&DATE_MONTH, whole) {
             let (Some(m), Some(pre)) = (c.name("month"), c.name("pre")) else { continue };
             let Some(mo) = month_num(m.as_str()) else { continue };
             let pre = pre.as_str().to_lowercase();
@@ -448,7 +474,7 @@ fn dates(f: &mut Finder<'_>) {
                 push_date(f, m.start(), m.end(), date);
             }
         }
-        for c in WEEKDAY.captures_iter(text) {
+        for c in collect(&WEEKDAY, whole) {
             let (Some(m), Some(day)) = (c.get(0), c.name("day")) else { continue };
             let Some(wd) = day.as_str().parse::<Weekday>().ok() else { continue };
             let pre = c.name("pre").map(|x| x.as_str().trim().to_lowercase());
@@ -460,14 +486,14 @@ fn dates(f: &mut Finder<'_>) {
             };
             push_date(f, m.start(), m.end(), date);
         }
-        for c in RELATIVE.captures_iter(text) {
+        for c in collect(&RELATIVE, whole) {
             let Some(m) = c.name("phrase") else { continue };
             if let Some(date) = relative(&m.as_str().to_lowercase(), p) {
                 push_date(f, m.start(), m.end(), date);
             }
         }
     }
-    for c in DATE_YEAR.captures_iter(text) {
+    for c in collect(&DATE_YEAR, digits) {
         let Some(y) = c.name("year") else { continue };
         if let Some(date) = y.as_str().parse::<i32>().ok().and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)) {
             push_date(f, y.start(), y.end(), date);
@@ -522,9 +548,11 @@ const NOT_COUNTED: &[&str] = &[
     "who", "but", "after", "before", "since", "into", "over", "has", "have", "had", "will", "would",
 ];
 
-fn counts(f: &mut Finder<'_>) {
+fn counts(f: &mut Finder<'_>, whole: &[Span]) {
     let text = f.text;
-    for c in COUNT.captures_iter(text) {
+    let mut all = Vec::new();
+    each(&COUNT, text, whole, |c| all.push(c));
+    for c in all {
         let (Some(num), Some(np)) = (c.name("num"), c.name("np")) else { continue };
         if preceded_by_word_char(text, num.start()) {
             continue;

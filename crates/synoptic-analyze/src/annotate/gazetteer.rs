@@ -4,11 +4,45 @@
 //! Lookups take a *folded* name ([`fold`]): lowercase, diacritics removed, dots and possessives dropped,
 //! transliteration endings unified. The tables are parsed lazily on first use and never change after.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use synoptic_model::EntityKind;
 use unicode_normalization::UnicodeNormalization;
+
+/// A small, fast, non-cryptographic hasher for short string keys (the tables are fixed data, so hash
+/// flooding is not a concern). Multiply-rotate over 8-byte words, as in rustc's FxHasher.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash map and set with [`FastHasher`].
+pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FastHasher>>;
+pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 const CITIES: &str = include_str!("../../data/cities.tsv");
 const COUNTRIES: &str = include_str!("../../data/countries.tsv");
@@ -64,7 +98,7 @@ fn kind_of(s: &str) -> EntityKind {
 }
 
 fn build() -> Tables {
-    let mut names: HashMap<String, Known> = HashMap::with_capacity(250_000);
+    let mut names: HashMap<String, Known> = HashMap::with_capacity_and_hasher(250_000, Default::default());
     // Curated aliases first: they win over everything else.
     for r in rows(ALIASES) {
         if r.len() < 2 {
@@ -79,8 +113,8 @@ fn build() -> Tables {
         }
     }
     let mut countries = Vec::new();
-    let mut country_by_iso2 = HashMap::new();
-    let mut country_by_name = HashMap::new();
+    let mut country_by_iso2 = HashMap::default();
+    let mut country_by_name = HashMap::default();
     for r in rows(COUNTRIES) {
         if r.len() < 6 {
             continue;
@@ -115,7 +149,7 @@ fn build() -> Tables {
             }
         }
     }
-    let mut demonyms = HashMap::new();
+    let mut demonyms = HashMap::default();
     for r in rows(DEMONYMS) {
         if let (Some(adj), Some(iso2)) = (r.first(), r.get(1))
             && let Some(&i) = country_by_iso2.get(iso2)
@@ -123,13 +157,13 @@ fn build() -> Tables {
             demonyms.insert(fold(adj), i);
         }
     }
-    let mut currency_codes = HashMap::new();
+    let mut currency_codes = HashMap::default();
     for r in rows(CURRENCIES) {
         if r.len() >= 2 {
             currency_codes.insert(r[0], r[1]);
         }
     }
-    let mut currency_words = HashMap::new();
+    let mut currency_words = HashMap::default();
     for r in rows(CURRENCY_WORDS) {
         if r.len() >= 2 {
             currency_words.insert(r[0].to_lowercase(), r[1]);

@@ -2,12 +2,12 @@
 //! quotes; the speaker from "X said", "said X", "according to X", pronouns and roles resolved to a person of
 //! the article, or `None` when the text does not tell.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use synoptic_model::{EntityKind, QuoteMention, Span};
 
 use super::entities::{Entities, Gender};
+use super::gazetteer::HashSet;
 use super::tokens::Tok;
 
 /// A quotation found by its marks.

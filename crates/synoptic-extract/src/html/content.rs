@@ -43,14 +43,17 @@ pub(crate) struct Found {
     pub paragraphs: Vec<String>,
 }
 
-/// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; `title` is used to drop a
-/// repeated headline.
-pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, opts: Options) -> Found {
+/// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; blocks repeating one of
+/// `titles` (the headline in its forms) are dropped.
+pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts: Options) -> Found {
     let n = dom.nodes.len();
     let mut info = vec![Info::default(); n];
     // Forward pass: junk is inherited from ancestors. Class names repeat a lot within a page, so their
     // verdicts are cached.
+    // Junk by tag, role or visibility is final; junk by class name is vetoed for an element that holds
+    // most of the page's `<p>` text (a wrapper such as `content sidebar-left` around the article).
     let mut cache: HashMap<&str, (bool, bool)> = HashMap::new();
+    let mut soft = vec![false; n];
     for id in 1..n {
         let node = &dom.nodes[id];
         if info[node.parent as usize].junk {
@@ -58,9 +61,36 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
             continue;
         }
         if let Kind::Element(tag) = node.kind {
-            let (junk, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
-            info[id].junk = junk;
+            let (hard, by_name, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
+            info[id].junk = hard;
             info[id].verdict = verdict;
+            soft[id] = by_name;
+        }
+    }
+    if soft.iter().any(|&s| s) {
+        let mut total = vec![0u32; n];
+        let mut in_p = vec![0u32; n];
+        for id in (1..n).rev() {
+            if info[id].junk {
+                continue;
+            }
+            let node = &dom.nodes[id];
+            match node.kind {
+                Kind::Text(_) => {
+                    total[id] = dom.text_raw(id as u32).bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32
+                }
+                Kind::Element(Tag::P) => in_p[id] = total[id],
+                _ => {}
+            }
+            let p = node.parent as usize;
+            total[p] += total[id];
+            in_p[p] += in_p[id];
+        }
+        let page_p = in_p[0];
+        for id in 1..n {
+            let parent_junk = info[dom.nodes[id].parent as usize].junk;
+            let vetoed = page_p > 500 && in_p[id] * 2 > page_p;
+            info[id].junk |= parent_junk || (soft[id] && !vetoed);
         }
     }
     // Reverse pass: text and link lengths, commas, block structure.
@@ -122,8 +152,15 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
             }
             Kind::Text(_) => {
                 let parent = dom.nodes[id].parent;
-                let container = matches!(dom.tag(parent), Some(t) if t.is_block() && !matches!(t, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li | Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6))
-                    || dom.tag(parent) == Some(Tag::Other);
+                let container = match dom.tag(parent) {
+                    Some(Tag::Other) => true,
+                    Some(t) => {
+                        t.is_block()
+                            && !t.is_heading()
+                            && !matches!(t, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li)
+                    }
+                    None => parent == 0,
+                };
                 if !container || !info[parent as usize].has_block {
                     continue;
                 }
@@ -141,7 +178,9 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
         let content = 1.0 + i.commas as f32 + (i.text as f32 / 100.0).min(3.0);
         let mut anc = start;
         let mut level = 0;
-        while anc != 0 && anc != u32::MAX && level < 5 {
+        // The root (the document itself) only counts for text standing directly in it: fragments and
+        // pages whose paragraphs sit right in `<body>`.
+        while anc != u32::MAX && level < 5 && (anc != 0 || level == 0) {
             add_candidate(dom, &mut info, &mut candidates, anc, opts);
             let divider = match level {
                 0 => 1.0,
@@ -173,7 +212,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, title: Option<&str>, 
     for r in roots {
         flatten(dom, &info, r, &mut blocks);
     }
-    Found { paragraphs: filter_blocks(blocks, title) }
+    Found { paragraphs: filter_blocks(blocks, titles) }
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
@@ -518,8 +557,8 @@ impl Current {
 }
 
 /// Drops link lists, label-only blocks ("Advertisement"), bylines and a repeated headline.
-fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
-    let title_key = title.map(normalize_key);
+fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
+    let title_keys: Vec<String> = titles.iter().map(|t| normalize_key(t)).filter(|k| !k.is_empty()).collect();
     let mut out: Vec<(String, bool)> = Vec::with_capacity(blocks.len());
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
@@ -534,7 +573,7 @@ fn filter_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<String> {
         if dateline || is_label(&b.text) || is_byline(&b.text) {
             continue;
         }
-        if matches!(b.kind, BlockKind::Heading(_)) && title_key.as_deref() == Some(&normalize_key(&b.text)) {
+        if b.text.len() < 400 && title_keys.contains(&normalize_key(&b.text)) {
             continue;
         }
         if b.kind == BlockKind::Heading(1) {
@@ -598,6 +637,9 @@ fn is_label(text: &str) -> bool {
         "loading",
         "comments",
         "comment",
+        "tags",
+        "tagged",
+        "topics",
         "thisslideshowrequiresjavascript",
         "",
     ];
@@ -641,14 +683,15 @@ enum Verdict {
     Neutral,
 }
 
-/// Whether an element is boilerplate by its tag or attributes, and what its class/id names say.
+/// Whether an element is boilerplate by its tag or attributes (final), whether its class/id names call it
+/// boilerplate (subject to a veto), and what those names say.
 fn judge<'a>(
     dom: &Dom<'a>,
     id: u32,
     tag: Tag,
     opts: Options,
     cache: &mut HashMap<&'a str, (bool, bool)>,
-) -> (bool, Verdict) {
+) -> (bool, bool, Verdict) {
     use Tag::*;
     if matches!(
         tag,
@@ -690,7 +733,7 @@ fn judge<'a>(
             | Noframes
             | Frameset
     ) {
-        return (true, Verdict::Neutral);
+        return (true, false, Verdict::Neutral);
     }
     let node = &dom.nodes[id as usize];
     let (mut class, mut idv, mut role, mut style) = (None, None, None, None);
@@ -702,9 +745,9 @@ fn judge<'a>(
             4 if name.eq_ignore_ascii_case("role") => role = role.or(Some(value)),
             5 if name.eq_ignore_ascii_case("class") => class = class.or(Some(value)),
             5 if name.eq_ignore_ascii_case("style") => style = style.or(Some(value)),
-            6 if name.eq_ignore_ascii_case("hidden") => return (true, Verdict::Neutral),
+            6 if name.eq_ignore_ascii_case("hidden") => return (true, false, Verdict::Neutral),
             11 if name.eq_ignore_ascii_case("aria-hidden") && value.trim().eq_ignore_ascii_case("true") => {
-                return (true, Verdict::Neutral);
+                return (true, false, Verdict::Neutral);
             }
             _ => {}
         }
@@ -712,7 +755,7 @@ fn judge<'a>(
     if let Some(style) = style {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
-            return (true, Verdict::Neutral);
+            return (true, false, Verdict::Neutral);
         }
     }
     if let Some(role) = role {
@@ -731,7 +774,7 @@ fn judge<'a>(
                 | "toolbar"
                 | "tablist"
         ) {
-            return (true, Verdict::Neutral);
+            return (true, false, Verdict::Neutral);
         }
     }
     let (mut neg, mut pos) = (false, false);
@@ -753,10 +796,10 @@ fn judge<'a>(
         Verdict::Neutral
     };
     // Inline elements and paragraphs rarely carry layout classes; only containers are dropped by name.
-    let junk = opts.class_rules
+    let by_name = opts.class_rules
         && verdict == Verdict::Negative
         && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
-    (junk, verdict)
+    (false, by_name, verdict)
 }
 
 /// Splits a class or id name into lowercase tokens at punctuation and camelCase boundaries.
@@ -925,7 +968,40 @@ fn name_flags(value: &str) -> (bool, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::tokens;
+    use super::*;
+
+    #[test]
+    fn class_names() {
+        let cases = [
+            ("article-body", (false, true)),
+            ("share-tools", (true, false)),
+            ("article__share", (true, false)),
+            ("relatedArticles", (true, false)),
+            ("related-content", (true, false)),
+            ("has-video no-comments", (false, false)),
+            ("post-author", (true, false)),
+            ("grid col-8", (false, false)),
+            ("c-ad-slot", (true, false)),
+            ("story", (false, true)),
+        ];
+        for (value, want) in cases {
+            assert_eq!(name_flags(value), want, "class {value:?}");
+        }
+    }
+
+    #[test]
+    fn labels_bylines_and_counters() {
+        for label in ["Advertisement", "ADVERTISEMENT", "Story continues below", "Image 3 of 12", "Share this article"]
+        {
+            assert!(is_label(label), "{label:?}");
+        }
+        for text in ["The advertisement ran for a week.", "Image quality improved", "Photo finish"] {
+            assert!(!is_label(text), "{text:?}");
+        }
+        assert!(is_byline("By Jane Doe and John Roe"));
+        assert!(is_byline("by JANE DOE, Staff Writer"));
+        assert!(!is_byline("By the time the ferry arrived, the pier was closed."));
+    }
 
     #[test]
     fn class_tokens() {

@@ -256,15 +256,38 @@ struct LdFields {
     description: Option<String>,
 }
 
-/// Parses JSON-LD as browsers' consumers do: raw control characters inside strings become spaces, and
-/// anything around the outermost braces (comment or CDATA wrappers) is ignored.
+/// Parses JSON-LD as lenient consumers do: raw control characters inside strings are escaped (a raw
+/// newline stays a line break), and anything around the outermost braces (comment or CDATA wrappers) is
+/// ignored.
 fn parse_json_ld(raw: &str) -> Option<Value> {
     let start = raw.find(['{', '['])?;
     let end = raw.rfind(['}', ']'])?;
     if end < start {
         return None;
     }
-    let body: String = raw[start..=end].chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut body = String::with_capacity(end + 1 - start);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in raw[start..=end].chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            } else if c.is_control() {
+                match c {
+                    '\n' => body.push_str("\\n"),
+                    '\t' => body.push_str("\\t"),
+                    _ => body.push(' '),
+                }
+                continue;
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+        body.push(c);
+    }
     serde_json::from_str(&body).ok()
 }
 
@@ -406,4 +429,49 @@ pub(crate) fn strip_title_suffix(title: &str) -> String {
         }
     }
     title.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_with_raw_newlines_and_wrappers() {
+        let raw = "<!--\n{\"@type\": \"NewsArticle\",\n \"articleBody\": \"one\nline\ttwo \\\"q\\\"\"}\n-->";
+        let v = parse_json_ld(raw).unwrap_or_default();
+        assert_eq!(v.get("articleBody").and_then(Value::as_str), Some("one\nline\ttwo \"q\""));
+        assert!(parse_json_ld("not json").is_none());
+        assert!(parse_json_ld("} {").is_none());
+    }
+
+    #[test]
+    fn urls_resolve_against_the_page() {
+        let base = Some("https://news.example/world/2030/story.html?x=1#top");
+        let cases = [
+            ("/a/b", "https://news.example/a/b"),
+            ("//cdn.example/x", "https://cdn.example/x"),
+            ("other.html", "https://news.example/world/2030/other.html"),
+            ("http://else.example/", "http://else.example/"),
+            ("", "https://news.example/world/2030/story.html?x=1#top"),
+        ];
+        for (href, want) in cases {
+            assert_eq!(resolve_url(href, base), want, "href {href:?}");
+        }
+        assert_eq!(resolve_url("/a", None), "/a");
+        assert_eq!(resolve_url("/a", Some("https://host.example")), "https://host.example/a");
+    }
+
+    #[test]
+    fn site_names_are_stripped_from_titles() {
+        assert_eq!(strip_site("Bridge reopens | The Courier", Some("The Courier")), "Bridge reopens");
+        assert_eq!(strip_site("The Courier - Bridge reopens", Some("The Courier")), "Bridge reopens");
+        assert_eq!(
+            strip_title_suffix("Bridge reopens after long repairs - Courier Online"),
+            "Bridge reopens after long repairs"
+        );
+        assert_eq!(strip_title_suffix("Yes - No"), "Yes - No");
+        assert!(!plausible_date("0001-01-01T00:00:00Z"));
+        assert!(plausible_date("2019-11-19"));
+        assert!(plausible_date("Nov 19, 2019"));
+    }
 }

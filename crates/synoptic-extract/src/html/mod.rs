@@ -57,11 +57,15 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
             b.to_string()
         }
     });
-    let heading = title.as_deref().or(m.h1.as_deref());
-    let mut found = content::main_text(&dom, hint.as_deref(), heading, content::Options { class_rules: true });
+    let title_tag = m.title_tag.as_deref().map(|t| meta::strip_title_suffix(&meta::strip_site(t, site)));
+    let titles: Vec<&str> = [title.as_deref(), m.h1.as_deref(), m.og_title.as_deref(), title_tag.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut found = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: true });
     let chars: usize = found.paragraphs.iter().map(|p| p.len()).sum();
     if chars < 250 {
-        let relaxed = content::main_text(&dom, hint.as_deref(), heading, content::Options { class_rules: false });
+        let relaxed = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: false });
         let relaxed_chars: usize = relaxed.paragraphs.iter().map(|p| p.len()).sum();
         if relaxed_chars > chars * 2 {
             found = relaxed;

@@ -1,0 +1,97 @@
+//! `synoptic eval extract` on a three-page fixture (one page gzipped) and `synoptic eval cluster` with a
+//! tiny gold, checked against the figures they must print.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+
+use common::{run, scratch, stderr, stdout, synoptic};
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The number after `label` on its line of `text`.
+fn figure(text: &str, label: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label).and_then(|rest| rest.split_whitespace().next()?.parse().ok()))
+        .unwrap_or_else(|| panic!("no {label:?} line in:\n{text}"))
+}
+
+/// One `level` row of the cluster table: B-cubed P, R, F1, pairwise P, R, F1.
+fn row(text: &str, level: &str) -> Vec<f64> {
+    let line = text
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(level))
+        .unwrap_or_else(|| panic!("{level} row in:\n{text}"));
+    line.split_whitespace().skip(1).map(|v| v.parse().unwrap()).collect()
+}
+
+#[test]
+fn eval_extract_scores_the_fixture_pages() {
+    let dir = scratch("eval-extract");
+    let html = dir.join("html");
+    std::fs::create_dir_all(&html).unwrap();
+    let src = fixtures().join("eval-extract/html");
+    for id in ["p1", "p2"] {
+        std::fs::copy(src.join(format!("{id}.html")), html.join(format!("{id}.html"))).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read(src.join("p3.html")).unwrap()).unwrap();
+    std::fs::write(html.join("p3.html.gz"), gz.finish().unwrap()).unwrap();
+
+    let gold = fixtures().join("eval-extract/ground-truth.json");
+    let out = run(synoptic(&dir).args(["eval", "extract", "--pages", "--gold"]).arg(&gold).arg("--html").arg(&html));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(figure(&text, "pages"), 3.0);
+    let (p, r, f1) = (figure(&text, "precision"), figure(&text, "recall"), figure(&text, "F1"));
+    assert!(p > 0.9 && r > 0.9, "navigation, asides and footers stay out; the body stays in:\n{text}");
+    assert!((f1 - 2.0 * p * r / (p + r)).abs() < 1e-3, "F1 is the harmonic mean:\n{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with('p') && l.contains("\tprecision")).count(), 3);
+
+    // A gold page with no file: named, scored as nothing, exit 1.
+    std::fs::remove_file(html.join("p2.html")).unwrap();
+    let out = run(synoptic(&dir).args(["eval", "extract", "--gold"]).arg(&gold).arg("--html").arg(&html));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("p2"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_cluster_over_inputs_and_over_the_store() {
+    let dir = scratch("eval-cluster");
+    let gold = fixtures().join("eval-cluster.gold.jsonl");
+    let inputs = fixtures().join("eval-cluster");
+
+    // One shot over the inputs: two events of two near-copies each, far apart in subject.
+    let out = run(synoptic(&dir).args(["eval", "cluster", "--gold"]).arg(&gold).arg("--input").arg(&inputs));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(row(&text, "events"), vec![1.0; 6], "{text}");
+    assert_eq!(row(&text, "stories"), vec![1.0; 6], "{text}");
+
+    // Over the store: the same after ingest.
+    let store = dir.join("store");
+    let out = run(synoptic(&store).arg("ingest").arg(&inputs));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(synoptic(&store).args(["eval", "cluster", "--gold"]).arg(&gold));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(row(&stdout(&out), "events"), vec![1.0; 6]);
+
+    // A gold that splits what belongs together loses recall, not precision.
+    let split = dir.join("split.jsonl");
+    let lines: Vec<String> = std::fs::read_to_string(&gold)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| l.replace("\"event\": \"", &format!("\"event\": \"{i}-")))
+        .collect();
+    std::fs::write(&split, lines.join("\n")).unwrap();
+    let out = run(synoptic(&store).args(["eval", "cluster", "--gold"]).arg(&split));
+    let events = row(&stdout(&out), "events");
+    assert_eq!(events[0], 0.5, "B-cubed precision: each gold singleton shares its event with one other");
+    assert_eq!(events[1], 1.0, "B-cubed recall");
+    let _ = std::fs::remove_dir_all(&dir);
+}
