@@ -8,9 +8,8 @@ use synoptic_analyze::annotate::{entities, figures, quotes, sentences, tokens};
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/annotate");
     let mut body = String::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     paths.sort();
     for p in paths.iter().filter(|p| p.extension().is_some_and(|x| x == "txt")).take(4) {
         body.push_str(&std::fs::read_to_string(p).unwrap_or_default());

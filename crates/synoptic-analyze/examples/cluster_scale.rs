@@ -107,11 +107,25 @@ fn main() {
         );
         println!(
             "  events  B3 P {:.3} R {:.3} F1 {:.3} | pairs P {:.3} R {:.3} F1 {:.3} | predicted {} gold {}",
-            ev.bcubed_p, ev.bcubed_r, ev.bcubed_f1, ev.pair_p, ev.pair_r, ev.pair_f1, ev_pred.0.len(), ev_gold.0.len()
+            ev.bcubed_p,
+            ev.bcubed_r,
+            ev.bcubed_f1,
+            ev.pair_p,
+            ev.pair_r,
+            ev.pair_f1,
+            ev_pred.0.len(),
+            ev_gold.0.len()
         );
         println!(
             "  stories B3 P {:.3} R {:.3} F1 {:.3} | pairs P {:.3} R {:.3} F1 {:.3} | predicted {} gold {}",
-            st.bcubed_p, st.bcubed_r, st.bcubed_f1, st.pair_p, st.pair_r, st.pair_f1, st_pred.0.len(), st_gold.0.len()
+            st.bcubed_p,
+            st.bcubed_r,
+            st.bcubed_f1,
+            st.pair_p,
+            st.pair_r,
+            st.pair_f1,
+            st_pred.0.len(),
+            st_gold.0.len()
         );
         println!(
             "  copies  predicted {copy_pred} gold {copy_gold} both {copy_tp}; open: {} articles, {} events, {} stories, {} df terms, {} postings",

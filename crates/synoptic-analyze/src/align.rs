@@ -373,7 +373,11 @@ fn align_quotes(
             variants.push(QuoteVariant { article: members[a].article.id.clone(), text: texts.join(" … ") });
             variant_normals.push((a, seen.join(" ")));
         }
-        let text = g.iter().map(|&i| &recs[i]).max_by_key(|r| (r.text.len(), std::cmp::Reverse(r.pos))).map(|r| r.text.clone());
+        let text = g
+            .iter()
+            .map(|&i| &recs[i])
+            .max_by_key(|r| (r.text.len(), std::cmp::Reverse(r.pos)))
+            .map(|r| r.text.clone());
         let articles: Vec<String> = variants.iter().map(|v| v.article.clone()).collect();
         // Different wordings of one utterance from independent origins: a quote disagreement.
         let differs = variant_normals.iter().enumerate().any(|(i, (ai, a))| {

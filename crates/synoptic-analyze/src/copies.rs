@@ -51,7 +51,7 @@ pub struct CopyConfig {
 impl Default for CopyConfig {
     /// Copy thresholds sit between what light edits leave (a cut to half the paragraphs keeps containment
     /// near 1; a changed headline or boilerplate paragraph keeps Jaccard above 0.8) and what independent
-    /// reports of one event share (containment under 0.1 on the synthetic generator and the seeds).
+    /// reports of one event share (containment well under 0.2 on the synthetic generator and the corpus).
     fn default() -> Self {
         CopyConfig { copy_jaccard: 0.7, copy_containment: 0.8, min_containment_shingles: 25, rewrite_containment: 0.2 }
     }
@@ -87,7 +87,7 @@ pub fn signature(text: &str) -> Signature {
     shingles.sort_unstable();
     shingles.dedup();
     let mut mins = vec![u32::MAX; SIG_LEN];
-    let mut filled = vec![false; SIG_LEN];
+    let mut filled = [false; SIG_LEN];
     for &h in &shingles {
         let bin = (h >> 57) as usize % SIG_LEN;
         let v = h as u32;

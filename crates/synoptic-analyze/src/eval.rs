@@ -99,10 +99,7 @@ mod tests {
     use super::*;
 
     fn labels(s: &str) -> Vec<(String, String)> {
-        s.split_whitespace()
-            .enumerate()
-            .map(|(i, l)| (format!("i{i}"), l.to_string()))
-            .collect()
+        s.split_whitespace().enumerate().map(|(i, l)| (format!("i{i}"), l.to_string())).collect()
     }
 
     fn check(pred: &str, gold: &str, bcubed: (f64, f64), pair: (f64, f64)) {

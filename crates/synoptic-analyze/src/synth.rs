@@ -104,9 +104,9 @@ impl Rng {
 }
 
 const SYLLABLES: &[&str] = &[
-    "ka", "lo", "mi", "ru", "te", "san", "vo", "bel", "dar", "ni", "po", "qua", "rex", "sil", "tor", "ul", "ven",
-    "wa", "yel", "zo", "bra", "cre", "dri", "fen", "gal", "hom", "jus", "kel", "lim", "mor", "nes", "pra", "ro",
-    "stu", "tri", "vel", "zan", "mar", "lun", "gor",
+    "ka", "lo", "mi", "ru", "te", "san", "vo", "bel", "dar", "ni", "po", "qua", "rex", "sil", "tor", "ul", "ven", "wa",
+    "yel", "zo", "bra", "cre", "dri", "fen", "gal", "hom", "jus", "kel", "lim", "mor", "nes", "pra", "ro", "stu",
+    "tri", "vel", "zan", "mar", "lun", "gor",
 ];
 
 /// A pseudo-word for an index: the index in base 40 over syllables, at least two syllables.
@@ -131,8 +131,8 @@ fn capitalise(w: &str) -> String {
 }
 
 const FUNCTION_WORDS: &[&str] = &[
-    "the", "of", "and", "to", "in", "a", "that", "for", "on", "with", "was", "said", "as", "by", "at", "from",
-    "his", "her", "it", "is", "an", "have", "has", "be", "were", "which", "their", "after", "its", "this",
+    "the", "of", "and", "to", "in", "a", "that", "for", "on", "with", "was", "said", "as", "by", "at", "from", "his",
+    "her", "it", "is", "an", "have", "has", "be", "were", "which", "their", "after", "its", "this",
 ];
 
 const OUTLET_BOILERPLATE: &[&str] = &[
@@ -277,7 +277,9 @@ impl Generator {
             .map(|_| {
                 let n = 8 + self.rng.below(6);
                 let ws: Vec<String> = (0..n)
-                    .map(|i| if i % 3 == 0 { word(words[self.rng.below(words.len())]) } else { word(self.background()) })
+                    .map(
+                        |i| if i % 3 == 0 { word(words[self.rng.below(words.len())]) } else { word(self.background()) },
+                    )
                     .collect();
                 ws.join(" ")
             })
@@ -374,7 +376,11 @@ impl Generator {
 
     fn copy_of(&mut self, ev: usize, title: &str, paras: &[String]) -> (String, Vec<String>) {
         let mut paras = paras.to_vec();
-        let title = if self.rng.chance(0.5) { self.sentence(ev, 7).trim_end_matches('.').to_string() } else { title.to_string() };
+        let title = if self.rng.chance(0.5) {
+            self.sentence(ev, 7).trim_end_matches('.').to_string()
+        } else {
+            title.to_string()
+        };
         if self.rng.chance(0.4) && paras.len() > 3 {
             // Cut: keep the first 60-90% of paragraphs.
             let keep = ((paras.len() as f64) * (0.6 + 0.3 * self.rng.unit())).ceil() as usize;

@@ -104,9 +104,10 @@ fn check_figures(f: &Fixture, ann: &Annotations, log: &mut Vec<String>) -> Score
     for g in f.gold.iter().filter(|g| g[0] == "figure") {
         s.gold += 1;
         let value: f64 = g[2].parse().expect("gold value");
-        let hit = ann.figures.iter().any(|x| {
-            x.text == g[1] && (x.value - value).abs() <= value.abs() * 1e-9 + 1e-9 && x.unit == g[3]
-        });
+        let hit = ann
+            .figures
+            .iter()
+            .any(|x| x.text == g[1] && (x.value - value).abs() <= value.abs() * 1e-9 + 1e-9 && x.unit == g[3]);
         if hit {
             s.correct += 1;
         } else {
@@ -145,7 +146,8 @@ fn check_entities(f: &Fixture, ann: &Annotations, log: &mut Vec<String>) -> Scor
         if predicted.iter().any(|(pk, pkey, _)| *pk == k && *pkey == key) {
             s.correct += 1;
         } else {
-            let other: Vec<String> = predicted.iter().filter(|(_, p, _)| *p == key).map(|(k, _, _)| format!("{k:?}")).collect();
+            let other: Vec<String> =
+                predicted.iter().filter(|(_, p, _)| *p == key).map(|(k, _, _)| format!("{k:?}")).collect();
             log.push(format!("{}: entity {} {:?} missing (same name as: {other:?})", f.name, g[1], g[2]));
         }
     }

@@ -16,8 +16,11 @@ fn seeds() -> Option<Vec<Article>> {
         let raw = std::fs::read_to_string(&p).ok()?;
         // Read simply: a short first line is the title.
         let (first, rest) = raw.split_once('\n').unwrap_or((raw.as_str(), ""));
-        let (title, body) =
-            if first.split_whitespace().count() <= 14 { (Some(first.trim().to_string()), rest) } else { (None, raw.as_str()) };
+        let (title, body) = if first.split_whitespace().count() <= 14 {
+            (Some(first.trim().to_string()), rest)
+        } else {
+            (None, raw.as_str())
+        };
         let body = body.trim().to_string();
         out.push(Article::new(p.display().to_string(), title, body));
     }
@@ -106,7 +109,11 @@ fn seeds_entities_quotes_and_figures_align() {
             "wordings of {a:?} compared"
         );
     }
-    let threat = al.quotes.iter().filter(|q| q.text.contains("threat") || q.variants.iter().any(|v| v.text.contains("serious"))).collect::<Vec<_>>();
+    let threat = al
+        .quotes
+        .iter()
+        .filter(|q| q.text.contains("threat") || q.variants.iter().any(|v| v.text.contains("serious")))
+        .collect::<Vec<_>>();
     assert_eq!(threat.len(), 1, "Peskov's 'serious threat' wordings are one quote");
     assert_eq!(threat[0].variants.len(), 2);
     assert_eq!(threat[0].speaker.as_deref(), Some(pesk[0].name.as_str()));

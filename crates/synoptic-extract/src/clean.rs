@@ -399,7 +399,7 @@ static PHOTO_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static TRAILING_PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:\((?i:[^()]{{0,40}}\b(?:photo|photograph|picture|image|foto|file)s?\b)[^()]{{0,80}}\)|\([^()]{{0,60}}/\s*(?:{IMAGE_SOURCES})[^()]{{0,40}}\)|\((?:{IMAGE_SOURCES})\s*/[^()]{{0,60}}\)|\b(?i:photo|photograph|image|picture)s?\s*(?:by|:)\s*[^.]{{0,60}}|(?:©|\((?i:c)\))\s*[^.]{{0,60}})\.?\s*$"
+        r"(?:\((?i:[^()]{{0,40}}\b(?:photo|photograph|picture|image|foto|file)s?\b)[^()]{{0,80}}\)|\([^()]{{0,60}}/\s*(?:{IMAGE_SOURCES})[^()]{{0,40}}\)|\((?:{IMAGE_SOURCES})\s*/[^()]{{0,60}}\)|\b(?i:photo|photograph|image|picture)s?\s*(?i:by|:)\s*\p{{Lu}}[^.]{{0,60}}|(?:©|\((?i:c)\))\s*(?:\d{{4}}|\p{{Lu}})[^.]{{0,60}})\.?\s*$"
     ))
     .expect("static regex")
 });
@@ -433,13 +433,7 @@ pub fn is_caption(p: &str) -> bool {
     if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(p)) && word_count(p) <= 60 {
         return true;
     }
-    TRAILING_PHOTO_CREDIT.is_match(p) && word_count(p) <= 80 && !ends_in_quote_credit(p)
-}
-
-/// "(c)" and "©" are also how some quotes end ("... he said. (c) 2023"), but a trailing credit that only
-/// contains a year is a copyright line, still not body text; this hook keeps room for exceptions.
-fn ends_in_quote_credit(_p: &str) -> bool {
-    false
+    TRAILING_PHOTO_CREDIT.is_match(p) && word_count(p) <= 50
 }
 
 /// A paragraph that is only a picture or copyright credit: "Getty Images", "Reuters/Jane Doe", "© AFP".

@@ -21,18 +21,19 @@ pub struct PlainText {
 struct Para {
     text: String,
     alone: bool,
+    block: usize,
 }
 
 /// Split `text` into title, standfirst and paragraphs.
 pub fn parse(text: &str) -> PlainText {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut paras: Vec<Para> = Vec::new();
-    for block in blocks(&text) {
+    for (b, block) in blocks(&text).into_iter().enumerate() {
         if is_hard_wrapped(&block) {
-            paras.push(Para { text: block.join(" "), alone: true });
+            paras.push(Para { text: block.join(" "), alone: true, block: b });
         } else {
             let alone = block.len() == 1;
-            paras.extend(block.into_iter().map(|l| Para { text: l.to_string(), alone }));
+            paras.extend(block.into_iter().map(|l| Para { text: l.to_string(), alone, block: b }));
         }
     }
     let (headings, body_start) = heading_lines(&paras);
@@ -85,7 +86,9 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
     let body = &block[..block.len() - 1];
     let lens: Vec<usize> = body.iter().map(|l| l.chars().count()).collect();
     let (min, max) = (lens.iter().copied().min().unwrap_or(0), lens.iter().copied().max().unwrap_or(0));
-    if max > 100 || min * 10 < max * 6 {
+    // Wrapped lines fill the width: the last line is not longer than the others.
+    let last = block.last().map_or(0, |l| l.chars().count());
+    if max > 100 || min * 10 < max * 6 || last > max + 5 {
         return false;
     }
     if block.iter().any(|l| l.starts_with(['-', '*', '•']) || l.starts_with(|c: char| c.is_ascii_digit())) {
@@ -107,7 +110,7 @@ fn heading_lines(paras: &[Para]) -> (Vec<String>, usize) {
             i += 1;
             continue;
         }
-        if !(p.alone || doubled) || !is_heading_like(&p.text) {
+        if !(p.alone || doubled || is_heading_block(paras, p.block)) || !is_heading_like(&p.text) {
             break;
         }
         headings.push(p.text.clone());
@@ -118,6 +121,15 @@ fn heading_lines(paras: &[Para]) -> (Vec<String>, usize) {
         return (Vec::new(), 0);
     }
     (headings, i)
+}
+
+/// A short block of two or three heading-like lines (title and standfirst typed without a blank line
+/// between them) followed by more text.
+fn is_heading_block(paras: &[Para], block: usize) -> bool {
+    let lines: Vec<&Para> = paras.iter().filter(|p| p.block == block).collect();
+    (2..=3).contains(&lines.len())
+        && paras.iter().any(|p| p.block > block)
+        && lines.iter().all(|p| is_heading_like(&p.text))
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -201,6 +213,12 @@ mod tests {
             &["This paragraph was typed with hard line breaks at a fixed width so it reads as one paragraph."],
         );
         check("Only a line without end", None, None, &["Only a line without end"]);
+        check(
+            "Mayor promises help after floods\nFarmers count the cost of the worst floods in forty years in the valley\n\nIt rained.",
+            Some("Mayor promises help after floods"),
+            Some("Farmers count the cost of the worst floods in forty years in the valley"),
+            &["It rained."],
+        );
         check(
             "Rain floods the valley\n\nMarch 3, 2024\n\nIt rained.",
             Some("Rain floods the valley"),

@@ -161,10 +161,10 @@ impl Fetcher {
             |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string());
         let content_type = header("content-type");
         let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
-        if let Some(len) = header("content-length").and_then(|v| v.parse::<u64>().ok()) {
-            if len > self.options.max_bytes {
-                return Err(FetchError::TooLarge(self.options.max_bytes));
-            }
+        if let Some(len) = header("content-length").and_then(|v| v.parse::<u64>().ok())
+            && len > self.options.max_bytes
+        {
+            return Err(FetchError::TooLarge(self.options.max_bytes));
         }
         let final_url = response.get_uri().to_string();
         let bytes =

@@ -21,4 +21,4 @@ pub use inputs::{InputError, InputProblem, Loaded, Source};
 pub use pipeline::{
     BatchDone, IngestError, IngestOptions, IngestReport, StageTimings, ingest_articles, ingest_articles_with,
 };
-pub use read::{InputIssue, InputRead, ReadConfig, read_source};
+pub use read::{InputIssue, InputRead, ReadConfig, read_source, read_source_each};

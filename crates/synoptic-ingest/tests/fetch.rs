@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use synoptic_ingest::fetch::{FetchError, FetchOptions, FetchOutcome, Fetcher, USER_AGENT, Validators};
 
-/// Reads one request's head; returns the request line and headers (lower-cased names).
-fn read_head(stream: &mut TcpStream) -> (String, Vec<(String, String)>) {
+/// A request line with its headers (lower-cased names).
+type Head = (String, Vec<(String, String)>);
+
+/// Reads one request's head.
+fn read_head(stream: &mut TcpStream) -> Head {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     let _ = reader.read_line(&mut line);
@@ -39,7 +42,7 @@ fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, &str)], body:
 }
 
 /// A server that answers by path; reports each request's head on `seen`. Serves `count` connections.
-fn serve(count: usize) -> (String, mpsc::Receiver<(String, Vec<(String, String)>)>) {
+fn serve(count: usize) -> (String, mpsc::Receiver<Head>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::channel();

@@ -112,6 +112,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
                 Ok(())
             })?;
             code = summary.exit_code();
+            ui.note(summary.line());
             let mut store = Store::open_in_memory()?;
             ingest_articles(&mut store, articles, &IngestOptions::default())?;
             store.document()?
@@ -167,10 +168,10 @@ fn write_scores(out: &mut impl Write, level: &str, s: &ClusterScores) -> std::io
 
 /// The article a gold line names: by id, else by source (exactly, or as a path suffix either way).
 fn find<'a>(articles: &'a [Article], g: &GoldLine) -> Option<&'a Article> {
-    if let Some(id) = &g.id {
-        if let Some(a) = articles.iter().find(|a| &a.id == id) {
-            return Some(a);
-        }
+    if let Some(id) = &g.id
+        && let Some(a) = articles.iter().find(|a| &a.id == id)
+    {
+        return Some(a);
     }
     let source = g.source.as_deref()?;
     articles.iter().find(|a| a.source == source).or_else(|| {

@@ -27,12 +27,15 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 
     let flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
         let before = report.ingested;
+        let bar = ui.progress(pending.len() as u64, "storing");
         let batch = ingest_articles_with(store, std::mem::take(pending), &opts, &mut |done| {
+            bar.inc(done.articles as u64);
             if progress_lines {
                 let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
             }
         })
         .with_context(|| format!("ingest into {}", store_dir.display()))?;
+        bar.finish_and_clear();
         for w in &batch.warnings {
             ui.problem(w);
         }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use synoptic_ingest::inputs;
-use synoptic_ingest::read::{ReadConfig, read_source};
+use synoptic_ingest::read::{ReadConfig, read_source_each};
 use synoptic_model::Article;
 
 use crate::ui::Ui;
@@ -59,21 +59,33 @@ pub fn read_inputs(
     let bar = ui.progress(sources.len() as u64, "reading");
     for source in &sources {
         bar.set_message(source.name());
-        let read = read_source(source, &cfg);
-        summary.read_time += read.read_time;
-        summary.extract_time += read.extract_time;
-        for issue in &read.issues {
-            bar.suspend(|| ui.problem(issue));
-            summary.problems += 1;
+        let mut articles = 0usize;
+        let mut failed: Option<anyhow::Error> = None;
+        read_source_each(source, &cfg, &mut |read| {
+            if failed.is_some() {
+                return;
+            }
+            summary.read_time += read.read_time;
+            summary.extract_time += read.extract_time;
+            for issue in &read.issues {
+                bar.suspend(|| ui.problem(issue));
+                summary.problems += 1;
+            }
+            articles += read.articles.len();
+            if !read.articles.is_empty()
+                && let Err(e) = each(read.articles)
+            {
+                failed = Some(e);
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
         }
-        if read.skipped() {
+        summary.articles += articles;
+        if articles == 0 {
             summary.skipped += 1;
         }
-        summary.articles += read.articles.len();
         bar.inc(1);
-        if !read.articles.is_empty() {
-            each(read.articles)?;
-        }
     }
     bar.finish_and_clear();
     Ok(summary)

@@ -46,10 +46,10 @@ pub fn colour_stdout() -> bool {
 
 /// Width to wrap text output to: the terminal's when stdout is one, else 100.
 pub fn width() -> usize {
-    if io::stdout().is_terminal() {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            return usize::from(w).clamp(40, 160);
-        }
+    if io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+    {
+        return usize::from(w).clamp(40, 160);
     }
     100
 }

@@ -1,8 +1,8 @@
 //! The generator's gold for copies, and how well a prediction recovers it (recall and precision of copies).
 //!
-//! Each line of `synoptic synth` output is one article record. Its gold origin is read from `copy_of`
-//! (top level or under `gold`): a string names the origin's `id`, an integer its 0-based position in the
-//! stream, `null`/absent means an original. Records are numbered by line (0-based) everywhere here.
+//! Each line of `synoptic synth` output is one article record. Its gold origin is read from
+//! `gold_copy_of` (what `synoptic synth` writes), else `copy_of` or `gold.copy_of`: a string names the
+//! origin's `id`, an integer its 0-based position in the stream, `null`/absent means an original. Records are numbered by line (0-based) everywhere here.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,13 +31,14 @@ impl CopyGold {
             let line = line.with_context(|| format!("reading {}", path.display()))?;
             let record: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
             if let Some(id) = record.get("id").and_then(Value::as_str) {
-                ids.insert(id.to_string(), i);
+                ids.entry(id.to_string()).or_insert(i);
             }
-            let copy_of = record
-                .get("copy_of")
-                .or_else(|| record.get("gold").and_then(|g| g.get("copy_of")))
-                .filter(|v| !v.is_null())
-                .cloned();
+            let copy_of =
+                [record.get("gold_copy_of"), record.get("copy_of"), record.get("gold").and_then(|g| g.get("copy_of"))]
+                    .into_iter()
+                    .flatten()
+                    .find(|v| !v.is_null())
+                    .cloned();
             raw.push(copy_of);
             content.push(content_hash(&record));
         }

@@ -3,7 +3,8 @@
 //! Accepted forms, one stage per line, on stdout or stderr:
 //! - a JSON object with `"stages"`: either `{"read": 1.2, ...}` (seconds) or
 //!   `[{"stage"|"name": "read", "secs"|"seconds"|"ms"|"millis": ...}, ...]`;
-//! - text: `read  1.234 s`, `copies+cluster: 812ms`, `annotate = 3.2s (41%)`, `store 0:00:01.5`.
+//! - text: `read  1.234 s`, `copies+cluster: 812ms`, `annotate = 3.2s (41%)`, `store 0:00:01.5`;
+//! - a table whose header names the unit (`stage  seconds  share`), then `read  1.234  12.3%` rows.
 //!
 //! Lines naming a total (`total`, `elapsed`, `wall`) are kept apart from the stages.
 
@@ -45,12 +46,20 @@ impl Stages {
 pub fn parse(text: &str) -> Stages {
     let mut found: Vec<(String, f64)> = Vec::new();
     let mut total = None;
+    let mut seconds_table = false;
     for line in text.lines() {
         let line = line.trim();
+        if !line.contains(|c: char| c.is_ascii_digit()) {
+            let words: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
+            if words.iter().any(|w| w == "stage") {
+                seconds_table = words.iter().any(|w| w == "seconds" || w == "secs" || w == "s");
+            }
+            continue;
+        }
         let from_json = if line.starts_with('{') { parse_json(line) } else { None };
         let pairs = match from_json {
             Some(pairs) => pairs,
-            None => parse_text(line).into_iter().collect(),
+            None => parse_text(line, seconds_table).into_iter().collect(),
         };
         for (name, secs) in pairs {
             let lower = name.to_lowercase();
@@ -118,8 +127,9 @@ fn json_secs(v: &Value) -> Option<f64> {
     None
 }
 
-/// `name [:=] <duration>` where the name starts with a letter and the duration carries a unit.
-fn parse_text(line: &str) -> Option<(String, f64)> {
+/// `name [:=] <duration>` where the name starts with a letter and the duration carries a unit, or (in a
+/// table whose header said the unit is seconds) `name <number> [<number>%] [(...)]`.
+fn parse_text(line: &str, seconds_table: bool) -> Option<(String, f64)> {
     let first_digit = line.find(|c: char| c.is_ascii_digit())?;
     let (head, rest) = line.split_at(first_digit);
     let name = head.trim().trim_end_matches([':', '=', '\t']).trim();
@@ -131,8 +141,19 @@ fn parse_text(line: &str) -> Option<(String, f64)> {
     if !name_ok {
         return None;
     }
-    let secs = parse_duration(rest)?;
+    let secs = parse_duration(rest).or_else(|| if seconds_table { bare_seconds(rest) } else { None })?;
     Some((name.to_string(), secs))
+}
+
+/// A bare number followed by nothing, a percentage or a parenthesis: `1.234`, `1.234  12.3%`, `2.0 (…)`.
+fn bare_seconds(s: &str) -> Option<f64> {
+    let mut tokens = s.split_whitespace();
+    let number: f64 = tokens.next()?.parse().ok()?;
+    match tokens.next() {
+        None => Some(number),
+        Some(t) if t.starts_with('(') || t.ends_with('%') => Some(number),
+        Some(_) => None,
+    }
 }
 
 /// The first duration in `s`: `1.5s`, `1.5 s`, `812ms`, `40µs`, `40us`, `1m2.5s`, `0:01:02.5`.
@@ -211,6 +232,17 @@ mod tests {
         let s = parse("a 1s\nb 3s\n");
         assert!((s.stages.iter().map(|x| x.share).sum::<f64>() - 1.0).abs() < 1e-9);
         assert_eq!(s.slowest().map(|x| x.name.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn seconds_table() {
+        check(
+            "ingested 10000 articles (3 duplicates, 2000 copies)\nstage               seconds   share\n\
+             read                  1.250   25.0%\nclean/extract         0.500   10.0%\n\
+             copies+cluster        3.250   65.0%\ntotal                 5.000          (2000 articles/s)\n",
+            &[("read", 1.25), ("clean/extract", 0.5), ("copies+cluster", 3.25)],
+            Some(5.0),
+        );
     }
 
     #[test]

@@ -31,31 +31,37 @@ static MONEY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant regex compiles")
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(?-u:\b)(?P<num>{NUM})\s?(?:%|percent(?-u:\b)|per cent(?-u:\b)|percentage points?(?-u:\b))"))
-        .expect("constant regex compiles")
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<num>{NUM})\s?(?:%|percent(?-u:\b)|per cent(?-u:\b)|percentage points?(?-u:\b))"
+    ))
+    .expect("constant regex compiles")
 });
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?-u:\b)(?P<num>{NUM}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:\s(?P<mult>million|billion|thousand)(?-u:\b))?\s+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
+        r"(?-u:\b)(?P<num>{NUM}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:[ \t](?P<mult>million|billion|thousand)(?-u:\b))?[ \t]+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
     ))
     .expect("constant regex compiles")
 });
 const MONTHS: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?";
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?-u:\b)(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"))
-        .expect("constant regex compiles")
+    Regex::new(&format!(
+        r"(?-u:\b)(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"
+    ))
+    .expect("constant regex compiles")
 });
 static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?-u:\b)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"))
-        .expect("constant regex compiles")
+    Regex::new(&format!(
+        r"(?-u:\b)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?"
+    ))
+    .expect("constant regex compiles")
 });
 static DATE_MY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?-u:\b)(?P<month>{MONTHS})\s+(?P<year>\d{{4}})(?-u:\b)")).expect("constant regex compiles")
 });
 static DATE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?-u:\b)(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-|[Ll]ast|[Nn]ext|[Tt]his)\s?(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b)"
-    ))
+    Regex::new(
+        r"(?-u:\b)(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-|[Ll]ast|[Nn]ext|[Tt]his)\s?(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b)",
+    )
     .expect("constant regex compiles")
 });
 static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| {
@@ -244,15 +250,61 @@ fn money_value(c: &Captures<'_>) -> Option<(f64, String)> {
 
 /// Words that end the noun phrase a figure is about.
 const ABOUT_STOP: &[&str] = &[
-    "since", "from", "during", "after", "before", "when", "which", "that", "as", "while", "because", "by", "with",
-    "last", "this", "over", "in", "and", "but", "or", "he", "she", "they", "it", "was", "were", "is", "are", "has",
-    "have", "had", "will", "would", "said", "says", "according", "than", "until", "including", "on", "at", "this",
-    "its", "their", "his", "her", "so", "if", "been", "be", "who",
+    "since",
+    "from",
+    "during",
+    "after",
+    "before",
+    "when",
+    "which",
+    "that",
+    "as",
+    "while",
+    "because",
+    "by",
+    "with",
+    "last",
+    "this",
+    "over",
+    "in",
+    "and",
+    "but",
+    "or",
+    "he",
+    "she",
+    "they",
+    "it",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "said",
+    "says",
+    "according",
+    "than",
+    "until",
+    "including",
+    "on",
+    "at",
+    "this",
+    "its",
+    "their",
+    "his",
+    "her",
+    "so",
+    "if",
+    "been",
+    "be",
+    "who",
 ];
 
-const LEAD_SKIP: &[&str] = &[
-    "the", "a", "an", "has", "have", "had", "is", "are", "was", "were", "of", "with", "provided", "worth", "and",
-];
+const LEAD_SKIP: &[&str] =
+    &["the", "a", "an", "has", "have", "had", "is", "are", "was", "were", "of", "with", "provided", "worth", "and"];
 
 /// "in aid to Ukraine" / "of support" after a figure → "aid to Ukraine" / "support".
 fn about_after(rest: &str) -> Option<String> {
@@ -264,8 +316,7 @@ fn about_after(rest: &str) -> Option<String> {
     let mut words = Vec::new();
     for raw in tail.split_whitespace() {
         let w = raw.trim_end_matches([',', '.', ';', ':', ')', '"', '\u{201D}']);
-        if w.is_empty() || ABOUT_STOP.contains(&w.to_lowercase().as_str()) || w.starts_with(|c: char| c.is_numeric())
-        {
+        if w.is_empty() || ABOUT_STOP.contains(&w.to_lowercase().as_str()) || w.starts_with(|c: char| c.is_numeric()) {
             break;
         }
         if words.is_empty() && matches!(w, "the" | "a" | "an") {
@@ -298,11 +349,53 @@ fn about_before(before: &str) -> String {
         let l = last.to_lowercase();
         if matches!(
             l.as_str(),
-            "worth" | "of" | "than" | "more" | "about" | "around" | "nearly" | "almost" | "some" | "over" | "to"
-                | "by" | "at" | "least" | "up" | "roughly" | "approximately" | "valued" | "totalling" | "totaling"
-                | "a" | "an" | "the" | "just" | "under" | "had" | "has" | "have" | "used" | "with" | "and" | "is"
-                | "was" | "are" | "were" | "be" | "been" | "rose" | "fell" | "provided" | "for" | "in" | "on"
-                | "estimated" | "less" | "fewer" | "close"
+            "worth"
+                | "of"
+                | "than"
+                | "more"
+                | "about"
+                | "around"
+                | "nearly"
+                | "almost"
+                | "some"
+                | "over"
+                | "to"
+                | "by"
+                | "at"
+                | "least"
+                | "up"
+                | "roughly"
+                | "approximately"
+                | "valued"
+                | "totalling"
+                | "totaling"
+                | "a"
+                | "an"
+                | "the"
+                | "just"
+                | "under"
+                | "had"
+                | "has"
+                | "have"
+                | "used"
+                | "with"
+                | "and"
+                | "is"
+                | "was"
+                | "are"
+                | "were"
+                | "be"
+                | "been"
+                | "rose"
+                | "fell"
+                | "provided"
+                | "for"
+                | "in"
+                | "on"
+                | "estimated"
+                | "less"
+                | "fewer"
+                | "close"
         ) {
             words.pop();
         } else {
@@ -466,7 +559,13 @@ fn dates(f: &mut Finder<'_>, digits: &[Span], whole: &[Span]) {
             let pre = pre.as_str().to_lowercase();
             let mut y = p.year();
             if pre == "next" || (pre != "last" && mo > p.month() + 1 && pre != "this") {
-                y = if pre == "next" && mo <= p.month() { y + 1 } else if pre == "next" { y } else { y - 1 };
+                y = if pre == "next" && mo <= p.month() {
+                    y + 1
+                } else if pre == "next" {
+                    y
+                } else {
+                    y - 1
+                };
             } else if pre == "last" && mo >= p.month() {
                 y -= 1;
             }
@@ -544,8 +643,8 @@ fn relative(phrase: &str, p: NaiveDate) -> Option<NaiveDate> {
 /// Head words that are not things counted.
 const NOT_COUNTED: &[&str] = &[
     "of", "to", "and", "or", "in", "on", "at", "for", "the", "a", "an", "by", "with", "from", "as", "is", "was", "are",
-    "were", "per", "percent", "than", "more", "times", "p", "am", "pm", "th", "st", "nd", "rd", "that", "which",
-    "who", "but", "after", "before", "since", "into", "over", "has", "have", "had", "will", "would",
+    "were", "per", "percent", "than", "more", "times", "p", "am", "pm", "th", "st", "nd", "rd", "that", "which", "who",
+    "but", "after", "before", "since", "into", "over", "has", "have", "had", "will", "would",
 ];
 
 fn counts(f: &mut Finder<'_>, whole: &[Span]) {
@@ -558,6 +657,12 @@ fn counts(f: &mut Finder<'_>, whole: &[Span]) {
             continue;
         }
         let ns = num.as_str();
+        // "May 2 via ...": a day of a month, not a count.
+        let before = text[..num.start()].trim_end();
+        let prev_word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        if month_num(prev_word).is_some() && prev_word.len() >= 3 && prev_word.starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
         // Years are dates, not counts.
         if ns.len() == 4 && !ns.contains([',', '.']) && (ns.starts_with("19") || ns.starts_with("20")) {
             continue;
@@ -566,9 +671,12 @@ fn counts(f: &mut Finder<'_>, whole: &[Span]) {
         // Capitalised modifiers ("Iranian"), then the head: the first lowercase word, or the next one when it
         // is the plural ("armoured vehicles").
         // A capitalised plural alone is the head too ("67 Palestinians").
+        let plural_name = |w: &str| w.starts_with(|c: char| c.is_uppercase()) && w.ends_with('s') && w.len() > 3;
         let first_lower = match all.iter().position(|w| w.starts_with(|c: char| c.is_lowercase())) {
+            // "150 Indians returned": a capitalised plural first is the head.
+            Some(_) if plural_name(all[0]) => 0,
             Some(i) => i,
-            None if all.len() == 1 && all[0].ends_with('s') && all[0].len() > 3 => 0,
+            None if plural_name(all[0]) => 0,
             None => continue,
         };
         let mut h = first_lower;
@@ -630,7 +738,8 @@ mod tests {
 
     #[test]
     fn qualifiers_about_and_dates() {
-        let f = figs("Allies gave more than $150 billion in aid to the country on Thursday.", Some("2023-04-20T12:00:00Z"));
+        let f =
+            figs("Allies gave more than $150 billion in aid to the country on Thursday.", Some("2023-04-20T12:00:00Z"));
         assert_eq!(f[0].qualifier.as_deref(), Some("more than"));
         assert_eq!(f[0].about, "aid to the country");
         assert_eq!(f[1].unit, "date");

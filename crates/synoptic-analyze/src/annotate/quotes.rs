@@ -124,8 +124,7 @@ fn has_close_later(chars: &[(usize, char)], from: usize, straight: bool) -> bool
 fn opens_single(text: &str, pos: usize) -> bool {
     let before = text[..pos].chars().next_back();
     let after = text[pos + '\u{2018}'.len_utf8()..].chars().next();
-    before.is_none_or(|b| b.is_whitespace() || b == '(' || b == '\u{201C}')
-        && after.is_some_and(char::is_alphanumeric)
+    before.is_none_or(|b| b.is_whitespace() || b == '(' || b == '\u{201C}') && after.is_some_and(char::is_alphanumeric)
 }
 
 fn trim_span(text: &str, s: Span) -> Span {
@@ -138,15 +137,91 @@ fn trim_span(text: &str, s: Span) -> Span {
 
 /// Speech verbs, finite forms: the speaker is next to them.
 const VERBS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "tweeted", "tweets", "wrote", "writes", "posted", "added", "adds", "stated",
-    "states", "noted", "notes", "explained", "explains", "stressed", "lamented", "insisted", "insists", "warned",
-    "warns", "recalled", "argued", "argues", "declared", "urged", "asked", "replied", "reiterated", "emphasized",
-    "emphasised", "announced", "acknowledged", "admitted", "claimed", "claims", "confirmed", "continued",
-    "described", "called", "calls", "pledged", "vowed", "promised", "suggested", "cautioned", "conceded",
-    "complained", "concluded", "observed", "remarked", "commented", "responded", "countered", "quipped",
-    "wondered", "shouted", "stresses", "notes", "highlighted", "condemned", "praised", "welcomed", "denounced",
-    "dismissed", "accused", "hailed", "promises", "pledges", "predicted", "predicts", "thanked", "expressed",
-    "maintained", "maintains", "believes", "believed", "estimated", "mused", "joked", "boasted", "blasted",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tweeted",
+    "tweets",
+    "wrote",
+    "writes",
+    "posted",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "noted",
+    "notes",
+    "explained",
+    "explains",
+    "stressed",
+    "lamented",
+    "insisted",
+    "insists",
+    "warned",
+    "warns",
+    "recalled",
+    "argued",
+    "argues",
+    "declared",
+    "urged",
+    "asked",
+    "replied",
+    "reiterated",
+    "emphasized",
+    "emphasised",
+    "announced",
+    "acknowledged",
+    "admitted",
+    "claimed",
+    "claims",
+    "confirmed",
+    "continued",
+    "described",
+    "called",
+    "calls",
+    "pledged",
+    "vowed",
+    "promised",
+    "suggested",
+    "cautioned",
+    "conceded",
+    "complained",
+    "concluded",
+    "observed",
+    "remarked",
+    "commented",
+    "responded",
+    "countered",
+    "quipped",
+    "wondered",
+    "shouted",
+    "stresses",
+    "notes",
+    "highlighted",
+    "condemned",
+    "praised",
+    "welcomed",
+    "denounced",
+    "dismissed",
+    "accused",
+    "hailed",
+    "promises",
+    "pledges",
+    "predicted",
+    "predicts",
+    "thanked",
+    "expressed",
+    "maintained",
+    "maintains",
+    "believes",
+    "believed",
+    "estimated",
+    "mused",
+    "joked",
+    "boasted",
+    "blasted",
 ];
 
 static VERB_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| VERBS.iter().copied().collect());
@@ -154,9 +229,32 @@ static PARTICIPLE_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| PARTIC
 
 /// Participles: the speaker is the nearest person before them in the sentence.
 const PARTICIPLES: &[&str] = &[
-    "saying", "adding", "telling", "noting", "writing", "tweeting", "arguing", "warning", "stressing", "insisting",
-    "explaining", "calling", "describing", "declaring", "urging", "emphasizing", "emphasising", "stating",
-    "promising", "vowing", "pledging", "acknowledging", "admitting", "claiming", "asking", "recalling",
+    "saying",
+    "adding",
+    "telling",
+    "noting",
+    "writing",
+    "tweeting",
+    "arguing",
+    "warning",
+    "stressing",
+    "insisting",
+    "explaining",
+    "calling",
+    "describing",
+    "declaring",
+    "urging",
+    "emphasizing",
+    "emphasising",
+    "stating",
+    "promising",
+    "vowing",
+    "pledging",
+    "acknowledging",
+    "admitting",
+    "claiming",
+    "asking",
+    "recalling",
 ];
 
 /// Verbs that make a following quote (in the next sentence) a continuation of the subject's words.
@@ -164,11 +262,58 @@ const INTRO_VERBS: &[&str] =
     &["speaking", "encouraged", "urged", "appealed", "addressed", "spoke", "speaks", "continued", "went", "told"];
 
 const SKIP_BEFORE_VERB: &[&str] = &[
-    "also", "later", "then", "again", "has", "have", "had", "was", "is", "previously", "further", "repeatedly",
-    "recently", "reportedly", "once", "would", "will", "earlier", "separately", "simply", "only", "similarly",
-    "subsequently", "publicly", "privately", "explicitly", "frequently", "often", "been", "has", "once", "however",
-    "meanwhile", "too", "later", "repeatedly", "himself", "herself", "themselves", "on", "thursday", "monday",
-    "tuesday", "wednesday", "friday", "saturday", "sunday", "today", "yesterday", "last", "week", "night",
+    "also",
+    "later",
+    "then",
+    "again",
+    "has",
+    "have",
+    "had",
+    "was",
+    "is",
+    "previously",
+    "further",
+    "repeatedly",
+    "recently",
+    "reportedly",
+    "once",
+    "would",
+    "will",
+    "earlier",
+    "separately",
+    "simply",
+    "only",
+    "similarly",
+    "subsequently",
+    "publicly",
+    "privately",
+    "explicitly",
+    "frequently",
+    "often",
+    "been",
+    "has",
+    "once",
+    "however",
+    "meanwhile",
+    "too",
+    "later",
+    "repeatedly",
+    "himself",
+    "herself",
+    "themselves",
+    "on",
+    "thursday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "last",
+    "week",
+    "night",
 ];
 
 const PREPOSITIONS: &[&str] = &["in", "from", "at", "on", "to", "near", "outside", "inside", "during"];
@@ -287,6 +432,24 @@ impl Ctx<'_> {
                 break;
             }
             if let Some((e, desc)) = self.mention(k) {
+                if self.kind(e) != EntityKind::Person {
+                    // "said White House press secretary Jane Roe": the person after the organisation.
+                    let m = &self.ents.mentions[self.mention_of[k].unwrap_or(0)];
+                    for j in m.toks.1..(m.toks.1 + 4).min(self.toks.len()) {
+                        if self.toks[j].sent != sent || self.quote_of[j].is_some() {
+                            break;
+                        }
+                        if let Some((p, pd)) = self.mention(j)
+                            && self.kind(p) == EntityKind::Person
+                        {
+                            return Some((p, if pd { "role" } else { "explicit" }));
+                        }
+                        let w = self.word(j);
+                        if !(self.toks[j].cap || ["press", "foreign", "defense", "defence"].contains(&w.as_str()) || super::entities::is_role_word(&w)) {
+                            break;
+                        }
+                    }
+                }
                 return matches!(self.kind(e), EntityKind::Person | EntityKind::Organization)
                     .then_some((e, if desc { "role" } else { "explicit" }));
             }
@@ -328,7 +491,7 @@ impl Ctx<'_> {
     }
 
     /// Speaker from the verb at token `v`.
-    fn from_verb(&self, v: usize, floor: usize) -> Option<Found> {
+    fn speaker_of_verb(&self, v: usize, floor: usize) -> Option<Found> {
         let w = self.word(v);
         if w == "according" {
             if self.toks.get(v + 1).is_some_and(|t| t.text(self.text) == "to") {
@@ -393,7 +556,7 @@ pub fn attribute(text: &str, toks: &[Tok], ents: &Entities, raw: &[RawQuote]) ->
             let mut k = after_close;
             while k < toks.len() && k < after_close + 8 && toks[k].sent == close_sent && cx.quote_of[k].is_none() {
                 if cx.is_verb(k) {
-                    found = cx.from_verb(k, after_close);
+                    found = cx.speaker_of_verb(k, after_close);
                     break;
                 }
                 k += 1;
@@ -412,7 +575,7 @@ pub fn attribute(text: &str, toks: &[Tok], ents: &Entities, raw: &[RawQuote]) ->
                     continue;
                 }
                 if cx.is_verb(k) {
-                    found = cx.from_verb(k, 0);
+                    found = cx.speaker_of_verb(k, 0);
                     break;
                 }
             }

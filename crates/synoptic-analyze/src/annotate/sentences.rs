@@ -7,8 +7,8 @@ use synoptic_model::Span;
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "sr", "jr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm",
     "prof", "rev", "hon", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no", "nos", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "fig", "vol", "e.g",
-    "i.e", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "cf", "al", "gov", "messrs", "mme", "mlle", "sec", "supt",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "fig", "vol", "e.g", "i.e",
+    "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "cf", "al", "gov", "messrs", "mme", "mlle", "sec", "supt",
 ];
 
 fn is_closer(c: char) -> bool {

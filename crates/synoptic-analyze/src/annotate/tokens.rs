@@ -115,6 +115,13 @@ fn strip_possessive(word: &str) -> (usize, bool) {
     (word.len(), false)
 }
 
+/// "al-Jaber", "el-Sisi", "bin-Salman": a lowercase particle joined to a capitalised name.
+fn particle_name(word: &str) -> bool {
+    ["al-", "el-", "ad-", "as-", "bin-", "ibn-"]
+        .iter()
+        .any(|p| word.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,16 +135,22 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|k| k.text(t)).collect();
         assert_eq!(
             words,
-            ["The", "U.S.", "and", "Stoltenberg", "team", "met", "NATO-Ukraine", "leaders", "Allies", "aid", "rose", "3.5"]
+            [
+                "The",
+                "U.S.",
+                "and",
+                "Stoltenberg",
+                "team",
+                "met",
+                "NATO-Ukraine",
+                "leaders",
+                "Allies",
+                "aid",
+                "rose",
+                "3.5"
+            ]
         );
         assert!(toks[3].possessive);
         assert!(toks[8].sent_start && toks[8].sent == 1);
     }
-}
-
-/// "al-Jaber", "el-Sisi", "bin-Salman": a lowercase particle joined to a capitalised name.
-fn particle_name(word: &str) -> bool {
-    ["al-", "el-", "ad-", "as-", "bin-", "ibn-"]
-        .iter()
-        .any(|p| word.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase())))
 }

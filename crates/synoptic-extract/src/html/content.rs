@@ -2,14 +2,21 @@
 //!
 //! 1. Boilerplate marking: elements that are never article text (scripts, navigation, asides, footers,
 //!    figures and captions, forms controls, hidden elements, landmark roles) and elements whose class/id
-//!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree.
+//!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree — except
+//!    that a class name cannot remove an element holding most of the page's `<p>` text.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
 //!    its ancestors; containers are weighted by tag, class names and semantic hints (`<article>`,
 //!    `itemprop=articleBody`) and discounted by link density.
 //! 3. When the page carries a JSON-LD `articleBody`, it locates the main node: among the best candidates and
 //!    their ancestors, the one whose words agree best with it wins.
-//! 4. Siblings of the winner that look like article text are merged; the result is flattened into blocks
-//!    (paragraphs, headings, list items, quotes), and link-heavy or label-only blocks are dropped.
+//! 4. Siblings of the winner that look like article text are merged, as are same-class sibling chunks of
+//!    the winner or a close ancestor (articles split around ads); the result is flattened into blocks
+//!    (paragraphs, headings, list items, quotes), and link-heavy, label-only ("Advertisement"), dateline,
+//!    byline and repeated-headline blocks are dropped.
+//!
+//! The rules are general statements about news pages; none names a site. Text directly in containers
+//! (`<br>`-separated) counts as paragraphs, and a page with no paragraphs in its DOM falls back (in
+//! [`super::extract`]) to its JSON-LD body.
 
 use super::dom::{Dom, Kind, Tag};
 use std::collections::HashMap;
@@ -41,6 +48,8 @@ struct Info {
 
 pub(crate) struct Found {
     pub paragraphs: Vec<String>,
+    /// Whether class-name rules removed anything (if not, a relaxed pass would find the same).
+    pub class_rules_applied: bool,
 }
 
 /// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; blocks repeating one of
@@ -67,7 +76,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             soft[id] = by_name;
         }
     }
-    if soft.iter().any(|&s| s) {
+    let any_soft = soft.iter().any(|&s| s);
+    if any_soft {
         let mut total = vec![0u32; n];
         let mut in_p = vec![0u32; n];
         for id in (1..n).rev() {
@@ -89,7 +99,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         let page_p = in_p[0];
         for id in 1..n {
             let parent_junk = info[dom.nodes[id].parent as usize].junk;
-            let vetoed = page_p > 500 && in_p[id] * 2 > page_p;
+            let vetoed = page_p > 200 && in_p[id] * 2 > page_p;
             info[id].junk |= parent_junk || (soft[id] && !vetoed);
         }
     }
@@ -169,11 +179,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             Kind::Root => continue,
         };
         if i.link * 2 < i.text {
-            let mut a = start;
-            while a != u32::MAX {
-                info[a as usize].ptext += i.text;
-                a = dom.nodes[a as usize].parent;
-            }
+            // Summed up the tree after this loop.
+            info[start as usize].ptext += i.text;
         }
         let content = 1.0 + i.commas as f32 + (i.text as f32 / 100.0).min(3.0);
         let mut anc = start;
@@ -192,6 +199,11 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             level += 1;
         }
     }
+    for id in (1..n).rev() {
+        let p = dom.nodes[id].parent as usize;
+        let v = info[id].ptext;
+        info[p].ptext += v;
+    }
     for &c in &candidates {
         let i = &mut info[c as usize];
         let density = if i.text > 0 { i.link as f32 / i.text as f32 } else { 0.0 };
@@ -200,7 +212,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     candidates.sort_by(|a, b| info[*b as usize].score.total_cmp(&info[*a as usize].score));
 
     let Some(&first) = candidates.first() else {
-        return Found { paragraphs: Vec::new() };
+        return Found { paragraphs: Vec::new(), class_rules_applied: any_soft };
     };
     let mut best = promote(dom, &info, &candidates, first);
     if let Some(hint) = hint.filter(|h| h.split_whitespace().count() >= 30) {
@@ -212,7 +224,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     for r in roots {
         flatten(dom, &info, r, &mut blocks);
     }
-    Found { paragraphs: filter_blocks(blocks, titles) }
+    Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: any_soft }
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {

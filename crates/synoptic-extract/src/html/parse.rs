@@ -12,6 +12,8 @@ use super::dom::{Attr, Dom, Kind, NONE, Node, Tag};
 /// Maximum depth of open elements (Blink uses 512 too).
 pub(crate) const MAX_DEPTH: usize = 512;
 
+const TAG_COUNT: usize = Tag::Other as usize + 1;
+
 /// Parses a whole page. Inputs longer than `u32::MAX` bytes are cut at a character boundary.
 pub(crate) fn parse(src: &str) -> Dom<'_> {
     let mut cut = src.len().min(u32::MAX as usize - 1);
@@ -19,7 +21,7 @@ pub(crate) fn parse(src: &str) -> Dom<'_> {
         cut -= 1;
     }
     let src = &src[..cut];
-    let mut b = Builder { dom: Dom::new(src), stack: vec![0], pos: 0 };
+    let mut b = Builder { dom: Dom::new(src), stack: vec![0], open: [0; TAG_COUNT], pos: 0 };
     b.dom.nodes.reserve(src.len() / 60);
     b.run();
     b.dom
@@ -29,6 +31,9 @@ struct Builder<'a> {
     dom: Dom<'a>,
     /// Open elements; index 0 is the root.
     stack: Vec<u32>,
+    /// How many elements of each tag are on `stack`: searches for a tag that is not open are skipped, so
+    /// a page of thousands of nested elements does not pay a stack walk per tag.
+    open: [u32; TAG_COUNT],
     pos: usize,
 }
 
@@ -248,10 +253,10 @@ impl<'a> Builder<'a> {
             Tag::Li => self.close_list_item(&[Tag::Li]),
             Tag::Dt | Tag::Dd => self.close_list_item(&[Tag::Dt, Tag::Dd]),
             t if t.is_heading() && self.dom.tag(self.current()).is_some_and(Tag::is_heading) => {
-                self.stack.pop();
+                self.pop_to(self.stack.len() - 1);
             }
             Tag::Option | Tag::Optgroup if self.dom.tag(self.current()) == Some(Tag::Option) => {
-                self.stack.pop();
+                self.pop_to(self.stack.len() - 1);
             }
             Tag::Td | Tag::Th => {
                 self.close_in_table(&[Tag::Td, Tag::Th], &[Tag::Tr, Tag::Tbody, Tag::Thead, Tag::Tfoot])
@@ -278,6 +283,7 @@ impl<'a> Builder<'a> {
             return;
         }
         self.stack.push(id);
+        self.open[tag as usize] += 1;
     }
 
     /// Content of script/style/title/...: everything up to `</name` followed by whitespace, `/` or `>`.
@@ -347,12 +353,26 @@ impl<'a> Builder<'a> {
         self.dom.tag(self.stack[depth])
     }
 
+    fn is_open(&self, tag: Tag) -> bool {
+        self.open[tag as usize] > 0
+    }
+
+    /// Pops the open elements from `depth` up (the root stays).
     fn pop_to(&mut self, depth: usize) {
-        self.stack.truncate(depth.max(1));
+        let depth = depth.max(1);
+        for &id in self.stack.get(depth..).unwrap_or(&[]) {
+            if let Some(t) = self.dom.tag(id) {
+                self.open[t as usize] = self.open[t as usize].saturating_sub(1);
+            }
+        }
+        self.stack.truncate(depth);
     }
 
     /// Closes an open `<p>` in button scope.
     fn close_p(&mut self) {
+        if !self.is_open(Tag::P) {
+            return;
+        }
         for d in (1..self.stack.len()).rev() {
             match self.tag_at(d) {
                 Some(Tag::P) => return self.pop_to(d),
@@ -364,6 +384,9 @@ impl<'a> Builder<'a> {
 
     /// Before a new `<li>` (or `<dt>`/`<dd>`): closes an open one unless a special element intervenes.
     fn close_list_item(&mut self, items: &[Tag]) {
+        if !items.iter().any(|&t| self.is_open(t)) {
+            return;
+        }
         for d in (1..self.stack.len()).rev() {
             match self.tag_at(d) {
                 Some(t) if items.contains(&t) => return self.pop_to(d),
@@ -376,6 +399,9 @@ impl<'a> Builder<'a> {
 
     /// Before a table part: closes the nearest open `close` element unless a `stop` element comes first.
     fn close_in_table(&mut self, close: &[Tag], stop: &[Tag]) {
+        if !close.iter().any(|&t| self.is_open(t)) {
+            return;
+        }
         for d in (1..self.stack.len()).rev() {
             match self.tag_at(d) {
                 Some(t) if close.contains(&t) => return self.pop_to(d),
@@ -387,6 +413,9 @@ impl<'a> Builder<'a> {
 
     /// A nested `<a>` closes the open one.
     fn close_open_anchor(&mut self) {
+        if !self.is_open(Tag::A) {
+            return;
+        }
         for d in (1..self.stack.len()).rev() {
             match self.tag_at(d) {
                 Some(Tag::A) => return self.pop_to(d),
@@ -397,6 +426,9 @@ impl<'a> Builder<'a> {
     }
 
     fn close_in_table_scope(&mut self, tag: Tag) {
+        if !self.is_open(tag) {
+            return;
+        }
         for d in (1..self.stack.len()).rev() {
             match self.tag_at(d) {
                 Some(t) if t == tag => return self.pop_to(d),
@@ -410,6 +442,9 @@ impl<'a> Builder<'a> {
     /// element (for inline tags) or a scope boundary (for others) comes first, in which case the end tag is
     /// ignored.
     fn close_in_scope(&mut self, tag: Tag, at: usize, name_end: usize, extra_boundaries: &[Tag]) {
+        if !self.is_open(tag) {
+            return;
+        }
         let name = &self.bytes()[at..name_end];
         let inline = !tag.is_special();
         for d in (1..self.stack.len()).rev() {

@@ -1,0 +1,104 @@
+//! The ingest pipeline over a store in memory: batches commit and are reported, repeats add nothing,
+//! events and stories are built from what was stored, and placements are explained.
+
+use synoptic_ingest::pipeline::{ENGINE_STATE, EXPLAIN_PREFIX};
+use synoptic_ingest::{BatchDone, IngestOptions, ingest_articles, ingest_articles_with};
+use synoptic_model::Article;
+use synoptic_store::Store;
+
+fn article(source: &str, title: &str, body: &str, published: &str) -> Article {
+    let mut a = Article::new(source, Some(title.to_string()), body);
+    a.published = chrono::DateTime::parse_from_rfc3339(published).ok();
+    a
+}
+
+fn corpus() -> Vec<Article> {
+    let ferry = "The harbour authority of Velmora said on Monday that the new ferry terminal would open in the autumn, two years later than planned, after engineers found the old pier could not carry the cranes.\n\nFerry operators agreed to keep using the temporary berth on the north quay until the terminal is finished, the authority said.";
+    let library = "The central library of Dunmere reopened its doors on Wednesday after eight months of repairs following the winter flood, with a new reading room on the upper floor.\n\nLibrarians moved the rare books collection out of the basement for good, and the children's section now has twice the space.";
+    vec![
+        article("a", "Ferry terminal delayed", ferry, "2026-03-02T08:00:00Z"),
+        article("b", "Library reopens", library, "2026-03-04T08:00:00Z"),
+        article(
+            "c",
+            "Ferry terminal opening delayed to autumn",
+            &format!("{ferry}\n\nMore details later."),
+            "2026-03-02T10:00:00Z",
+        ),
+        article(
+            "d",
+            "Dunmere library reopens after flood",
+            &format!("{library}\n\nThe mayor attended."),
+            "2026-03-04T12:00:00Z",
+        ),
+        // A repeat within the input.
+        article("a-again", "Ferry terminal delayed", ferry, "2026-03-02T08:00:00Z"),
+    ]
+}
+
+#[test]
+fn batches_commit_events_and_stories_follow() {
+    let mut store = Store::open_in_memory().unwrap();
+    let opts = IngestOptions { batch_size: 2, ..IngestOptions::default() };
+    let mut batches: Vec<BatchDone> = Vec::new();
+    let report = ingest_articles_with(&mut store, corpus(), &opts, &mut |b| batches.push(b)).unwrap();
+    assert_eq!(report.given, 5);
+    assert_eq!(report.ingested, 4);
+    assert_eq!(report.duplicates, 1);
+    assert_eq!(batches.iter().map(|b| b.committed).collect::<Vec<_>>(), [2, 4]);
+    assert_eq!(store.article_count().unwrap(), 4);
+    // Processing order is by date: the 08:00 ferry article first.
+    let first = store.article(&report.ingested_ids[0]).unwrap().unwrap();
+    assert_eq!(first.article.source, "a");
+
+    // Every stored article is placed, in an event that lists it, in a story that lists the event.
+    let events = store.events().unwrap();
+    assert!(!events.is_empty());
+    for id in &report.ingested_ids {
+        let stored = store.article(id).unwrap().unwrap();
+        let event_id = stored.article.event.clone().expect("placed");
+        let event = store.event(&event_id).unwrap().expect("event stored");
+        assert!(event.articles.contains(id), "{event_id} lists {id}");
+        assert!(event.origins >= 1 && event.origins <= event.articles.len());
+        let story = store.story(&event.story).unwrap().expect("story stored");
+        assert!(story.events.contains(&event_id));
+        assert!(!story.title.is_empty());
+        let why = store.state(&format!("{EXPLAIN_PREFIX}{id}")).unwrap().expect("explanation stored");
+        assert!(serde_json::from_slice::<serde_json::Value>(&why).is_ok());
+    }
+    assert!(store.state(ENGINE_STATE).unwrap().is_some());
+    // Stories list events in time order.
+    for s in store.stories().unwrap() {
+        let story = store.story(&s.id).unwrap().unwrap();
+        let times: Vec<_> = story.events.iter().map(|e| store.event(e).unwrap().unwrap().first_seen).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    }
+}
+
+#[test]
+fn ingesting_again_adds_nothing_and_later_articles_join_known_events() {
+    let mut store = Store::open_in_memory().unwrap();
+    let all = corpus();
+    let opts = IngestOptions::default();
+    let first = ingest_articles(&mut store, all[..2].to_vec(), &opts).unwrap();
+    assert_eq!(first.ingested, 2);
+    let again = ingest_articles(&mut store, all[..2].to_vec(), &opts).unwrap();
+    assert_eq!((again.ingested, again.duplicates), (0, 2));
+    // A later run restores the engine: the near-copy of a stored article joins its event.
+    let later = ingest_articles(&mut store, vec![all[2].clone()], &opts).unwrap();
+    assert_eq!(later.ingested, 1);
+    let a = store.article(&all[0].id).unwrap().unwrap().article;
+    let c = store.article(&all[2].id).unwrap().unwrap().article;
+    assert_eq!(a.event, c.event, "the later copy joins the stored event");
+    let event = store.event(a.event.as_deref().unwrap()).unwrap().unwrap();
+    assert_eq!(event.articles.len(), 2);
+    assert_eq!(store.article_count().unwrap(), 3);
+}
+
+#[test]
+fn an_unusable_engine_state_is_a_warning_not_a_failure() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.put_state(ENGINE_STATE, b"not a snapshot").unwrap();
+    let report = ingest_articles(&mut store, corpus(), &IngestOptions::default()).unwrap();
+    assert_eq!(report.ingested, 4);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+}
