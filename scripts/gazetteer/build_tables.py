@@ -3,6 +3,7 @@
 Tables written (UTF-8, tab separated, one record a line, `#` lines are comments):
 - countries.tsv:  iso2, iso3, name, official name, capital, population
 - cities.tsv:     name, iso2 country, population, Latin-script alternate names joined by '|'
+- regions.tsv:    US states (name, country, code)
 - currencies.tsv: ISO 4217 code, name
 """
 import argparse

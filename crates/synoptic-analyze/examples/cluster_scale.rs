@@ -70,7 +70,7 @@ fn main() {
         let mut ev_rows: Vec<(u32, u32)> = Vec::with_capacity(n);
         let mut st_rows: Vec<(u32, u32)> = Vec::with_capacity(n);
         let (mut copy_tp, mut copy_pred, mut copy_gold) = (0u64, 0u64, 0u64);
-        let (mut engine_time, mut engine_cpu) = (0.0, 0.0);
+        let (mut engine_time, mut engine_cpu, mut last_cpu) = (0.0, 0.0, 0.0);
         let wall = Instant::now();
         let mut items = stream(&synth).peekable();
         while items.peek().is_some() {
@@ -82,6 +82,17 @@ fn main() {
             let placed: Vec<_> = batch.iter().map(|item| engine.add(&item.article, &Annotations::default())).collect();
             engine_time += t.elapsed().as_secs_f64();
             engine_cpu += cpu_seconds() - c;
+            let done = ev_rows.len() + batch.len();
+            if done % 100_000 == 0 && n > 100_000 {
+                let window = engine_cpu - last_cpu;
+                last_cpu = engine_cpu;
+                println!(
+                    "  progress {done}: last 100k in {window:.1} s CPU ({:.0} articles/s), peak memory {} MB, open events {}",
+                    100_000.0 / window.max(1e-9),
+                    peak_memory_kb().map_or("?".to_string(), |k| (k / 1024).to_string()),
+                    engine.stats().open_events
+                );
+            }
             for (item, p) in batch.iter().zip(placed) {
                 ev_rows.push((ev_pred.id(&p.event), ev_gold.id(&item.event)));
                 st_rows.push((st_pred.id(&p.story), st_gold.id(&item.story)));

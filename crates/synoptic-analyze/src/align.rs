@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use synoptic_model::{Claim, Disagreement, Entity, EntityKind, Figure, FigureMention, Quote, QuoteVariant};
 
 use crate::EventMember;
-use crate::annotate::entities::close;
+use crate::annotate::entities::{close, edit_distance};
 use crate::annotate::gazetteer::{self, fold};
 use crate::tokens;
 
@@ -91,7 +91,12 @@ fn person_compatible(a: &[String], b: &[String]) -> bool {
     match (a.len() >= 2, b.len() >= 2) {
         (true, true) => {
             let (fa, fb) = (&a[0], &b[0]);
-            close(fa, fb) || fa.chars().next() == fb.chars().next() && (fa.len() <= 2 || fb.len() <= 2)
+            let same_initial = fa.chars().next() == fb.chars().next();
+            // Equal, spelling variants ("Ihor"/"Igor": one edit on a name of four letters or more), or an
+            // initial for the name.
+            close(fa, fb)
+                || same_initial && (fa.len() <= 2 || fb.len() <= 2)
+                || same_initial && fa.len().min(fb.len()) >= 4 && edit_distance(fa, fb) <= 1
         }
         _ => true,
     }

@@ -10,7 +10,9 @@ fn check(text: &str) -> Annotations {
     let mut a = Article::new("t", None, text);
     a.published = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:30:00-11:00").ok();
     let ann = annotate(&a);
-    let ok = |s: &Span| s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+    let ok = |s: &Span| {
+        s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
+    };
     for e in &ann.entities {
         assert!(ok(&e.span), "entity span {:?} in {text:?}", e.span);
         assert_eq!(e.span.slice(text), e.surface);
@@ -74,7 +76,8 @@ fn messy_inputs_do_not_panic() {
 
 #[test]
 fn real_article_bodies_keep_invariants() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/extraction-benchmark/ground-truth.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/extraction-benchmark/ground-truth.json");
     let Ok(raw) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} absent", path.display());
         return;
@@ -93,4 +96,72 @@ fn real_article_bodies_keep_invariants() {
     }
     eprintln!("{} bodies: {e} entity mentions, {q} quotes ({qs} with a speaker), {f} figures", bodies.len());
     assert!(e > bodies.len() * 5 && q > 50 && f > 100);
+}
+
+#[test]
+fn generated_inputs_do_not_panic() {
+    // Deterministic pseudo-random texts over pieces that stress marks, numbers, names and boundaries.
+    const PIECES: &[&str] = &[
+        " ",
+        "\n",
+        "\n\n",
+        ".",
+        ",",
+        "\"",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "'",
+        "(",
+        ")",
+        "$",
+        "€",
+        "£",
+        "US$",
+        "5",
+        "2.4",
+        "1,000",
+        " billion",
+        " euros",
+        "%",
+        " percent",
+        "Mr. ",
+        "Dr. ",
+        "the ",
+        "The ",
+        "said",
+        " he said",
+        " she said",
+        "Jane",
+        " Roe",
+        " Kyiv",
+        " NATO",
+        " (NATO)",
+        "Thursday",
+        " last week",
+        " a day after",
+        "April 3, 2023",
+        "é",
+        "🙂",
+        "-",
+        "al-",
+        "Secretary General ",
+        "spokesman ",
+        " according to ",
+        " told reporters",
+        "Zelenskyy",
+        "’s",
+        "F-16s",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..1500 {
+        let mut t = String::new();
+        let n = (state >> 60) as usize + 3;
+        for _ in 0..n * 4 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            t.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+        }
+        check(&t);
+    }
 }

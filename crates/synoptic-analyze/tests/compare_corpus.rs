@@ -136,6 +136,12 @@ fn corpus_synopsis() {
                     && d.claims.iter().any(|c| c.text.contains("$40 million") || c.text.contains("37 million euros"))
             });
             assert!(money, "flood-aid: the 40 million euros / $40 million conflict: {:#?}", ev.disagreements);
+            let value = ev.disagreements.iter().any(|d| {
+                d.kind == "figure"
+                    && d.claims.iter().any(|c| c.text.contains("40 million euros"))
+                    && d.claims.iter().any(|c| c.text.contains("37 million euros"))
+            });
+            assert!(value, "flood-aid: 37 million euros ($40 million) against 40 million euros: {:#?}", ev.disagreements);
         }
     }
     assert!(quote_events >= 2, "quotes worded two ways are found in at least two events");

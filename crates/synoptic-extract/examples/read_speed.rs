@@ -39,6 +39,50 @@ fn main() {
         std::hint::black_box(html::extract(text, None));
     }
     let extract_secs = t.elapsed().as_secs_f64();
+    let extracted: Vec<html::Extracted> = texts.iter().map(|t| html::extract(t, None)).collect();
+    let t = Instant::now();
+    for ex in &extracted {
+        std::hint::black_box(synoptic_extract::clean::clean_paragraphs(ex.paragraphs.clone(), ex.title.as_deref()));
+    }
+    let clean_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for ex in &extracted {
+        std::hint::black_box(synoptic_extract::lang::language(&ex.paragraphs.join("\n\n"), None));
+    }
+    let lang_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for (_, bytes) in &pages {
+        std::hint::black_box(synoptic_extract::decode::to_text(bytes, None));
+    }
+    let decode_secs = t.elapsed().as_secs_f64();
+    println!(
+        "time per page: clean {:.2} ms, language {:.2} ms, decode {:.2} ms",
+        clean_secs * 1e3 / pages.len() as f64,
+        lang_secs * 1e3 / pages.len() as f64,
+        decode_secs * 1e3 / pages.len() as f64
+    );
+    if std::env::var_os("READ_SPEED_RULES").is_some() {
+        use synoptic_extract::clean;
+        let paras: Vec<String> = extracted.iter().flat_map(|e| e.paragraphs.iter().map(|p| clean::tidy(p))).collect();
+        let rules: [(&str, fn(&str) -> bool); 7] = [
+            ("wire_credit", |p| clean::wire_credit(p).is_some()),
+            ("byline", |p| clean::byline(p).is_some()),
+            ("is_caption", clean::is_caption),
+            ("is_photo_credit", clean::is_photo_credit),
+            ("is_promo", clean::is_promo),
+            ("date_line", |p| clean::date_line(p).is_some()),
+            ("tidy", |p| !clean::tidy(p).is_empty()),
+        ];
+        for (name, rule) in rules {
+            let t = Instant::now();
+            let hits = paras.iter().filter(|p| rule(p)).count();
+            println!(
+                "{name}: {:.2} ms total over {} paragraphs ({hits} hits)",
+                t.elapsed().as_secs_f64() * 1e3,
+                paras.len()
+            );
+        }
+    }
     let n = pages.len() as f64;
     println!(
         "{} pages ({total_mb:.1} MB), {articles} articles\nread (whole path): {:.0} pages/s, {:.1} MB/s\nextract only:      {:.0} pages/s",

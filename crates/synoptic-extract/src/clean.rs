@@ -236,7 +236,7 @@ const AGENCIES: &str = r"(?:[Tt]he )?Associated Press|AP|Reuters|Thomson Reuters
 
 static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:[Aa]dditional )?(?:(?P<a1>{AGENCIES})\b.{{0,160}}?\bcontributed\b.{{0,60}}|(?:[Ww]ith )?(?:additional )?reporting (?:by|from) (?P<a2>{AGENCIES})\.?|[Ww]ith (?P<a3>{AGENCIES})\.?|\(?[Ww]ith (?:input from |inputs from )?(?P<a4>{AGENCIES})\)?\.?|(?:[Ss]ource|[Cc]redit)s?: (?P<a5>{AGENCIES})\.?|(?:[Bb]y|BY) (?P<a9>{AGENCIES})\.?|[-–—]+ ?(?P<a6>{AGENCIES})\.?|\(?(?P<a7>{AGENCIES})\)?\.?|[Tt]his (?:story|article|report) (?:was |has been )?(?:(?:written|produced|compiled|updated) )?(?:with|using|from) (?:material|reporting|information|reports|content) (?:from|by) (?P<a8>{AGENCIES}).{{0,40}})$"
+        r"^(?:[Aa]dditional )?(?:(?P<a1>{AGENCIES})(?-u:\b).{{0,160}}?(?-u:\b)contributed(?-u:\b).{{0,60}}|(?:[Ww]ith )?(?:additional )?reporting (?:by|from) (?P<a2>{AGENCIES})\.?|[Ww]ith (?P<a3>{AGENCIES})\.?|\(?[Ww]ith (?:input from |inputs from )?(?P<a4>{AGENCIES})\)?\.?|(?:[Ss]ource|[Cc]redit)s?: (?P<a5>{AGENCIES})\.?|(?:[Bb]y|BY) (?P<a9>{AGENCIES})\.?|[-–—]+ ?(?P<a6>{AGENCIES})\.?|\(?(?P<a7>{AGENCIES})\)?\.?|[Tt]his (?:story|article|report) (?:was |has been )?(?:(?:written|produced|compiled|updated) )?(?:with|using|from) (?:material|reporting|information|reports|content) (?:from|by) (?P<a8>{AGENCIES}).{{0,40}})$"
     ))
     .expect("static regex")
 });
@@ -271,9 +271,10 @@ pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
         let text = if pre.is_empty() { rest.to_string() } else { format!("{pre} \u{2014} {rest}") };
         return Some((a.to_string(), Some(text)));
     }
-    if let Some(c) = TRAILING_CREDIT.captures(p) {
+    let end = tail(p, 120);
+    if let Some(c) = TRAILING_CREDIT.captures(end) {
         let a = agency(c.name("a1").or_else(|| c.name("a2")).map_or("", |m| m.as_str()))?;
-        let start = c.get(0).map_or(p.len(), |m| m.start());
+        let start = p.len() - end.len() + c.get(0).map_or(end.len(), |m| m.start());
         let rest = p[..start].trim();
         // Only when what remains ends like a sentence: "…said. — AFP", not "a joint venture with AP".
         if rest.ends_with(['.', '!', '?', '"', '\u{201D}', '\u{2019}']) {
@@ -290,7 +291,7 @@ const NAME: &str = r"\p{Lu}[\p{L}'’.\-]*(?:\s+(?:(?:de|da|del|van|von|der|la|l
 
 static BYLINE_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?i:(?:written|reported|words|story|text|compiled|edited)\s+)?(?i:by)[:\s]+(?P<name>(?i:staff(?: writers?| reporters?)?|our (?:correspondent|reporter|staff)|the editors)|{NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+){NAME}){{0,3}})(?:\s*(?:,|\||[-–—]|\bfor\b|\bin\b)\s*(?P<tail>[^.!?]{{0,60}}))?\.?$"
+        r"^(?i:(?:written|reported|words|story|text|compiled|edited)\s+)?(?i:by)[:\s]+(?P<name>(?i:staff(?: writers?| reporters?)?|our (?:correspondent|reporter|staff)|the editors)|{NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+){NAME}){{0,3}})(?:\s*(?:,|\||[-–—]|(?-u:\b)for(?-u:\b)|(?-u:\b)in(?-u:\b))\s*(?P<tail>[^.!?]{{0,60}}))?\.?$"
     ))
     .expect("static regex")
 });
@@ -399,21 +400,21 @@ static PHOTO_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static TRAILING_PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:\((?i:[^()]{{0,40}}\b(?:photo|photograph|picture|image|foto|file)s?\b)[^()]{{0,80}}\)|\([^()]{{0,60}}/\s*(?:{IMAGE_SOURCES})[^()]{{0,40}}\)|\((?:{IMAGE_SOURCES})\s*/[^()]{{0,60}}\)|\b(?i:photo|photograph|image|picture)s?\s*(?i:by|:)\s*\p{{Lu}}[^.]{{0,60}}|(?:©|\((?i:c)\))\s*(?:\d{{4}}|\p{{Lu}})[^.]{{0,60}})\.?\s*$"
+        r"(?:\((?i:[^()]*(?-u:\b)(?:photo|photograph|picture|image|foto|file)s?(?-u:\b))[^()]*\)|\([^()]*/\s*(?:{IMAGE_SOURCES})[^()]*\)|\((?:{IMAGE_SOURCES})\s*/[^()]*\)|(?-u:\b)(?i:photo|photograph|image|picture)s?\s*(?i:by|:)\s*\p{{Lu}}[^.]*|(?:©|\((?i:c)\))\s*(?:\d{{4}}|\p{{Lu}})[^.]*)\.?\s*$"
     ))
     .expect("static regex")
 });
 
 static GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:[.!?](?:{IMAGE_SOURCES})|\((?i:credit|credits|image|photo|picture)s?:[^()]{{1,80}}\))\.?$"
+        r"(?:[.!?](?:{IMAGE_SOURCES})|\((?i:credit|credits|image|photo|picture)s?:[^()]*\))\.?$"
     ))
     .expect("static regex")
 });
 
 static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:(?:©|\((?i:c)\)|(?i:copyright))\s*.{{0,80}}|[\p{{L}} .'’\-]{{0,50}}\s*(?:/|\bvia\b)\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,40}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,50}})?)\.?$"
+        r"^(?:(?:©|\((?i:c)\)|(?i:copyright))\s*.{{0,80}}|[\p{{L}} .'’\-]{{0,50}}\s*(?:/|(?-u:\b)via(?-u:\b))\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,40}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,50}})?)\.?$"
     ))
     .expect("static regex")
 });
@@ -430,10 +431,21 @@ pub fn is_caption(p: &str) -> bool {
     if PHOTO_LABEL.is_match(p) && word_count(p) <= 60 {
         return true;
     }
-    if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(p)) && word_count(p) <= 60 {
+    // The credit patterns are bounded, so matching the tail is enough (and keeps the search linear and short).
+    let end = tail(p, 240);
+    if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(end)) && word_count(p) <= 60 {
         return true;
     }
-    TRAILING_PHOTO_CREDIT.is_match(p) && word_count(p) <= 50
+    word_count(p) <= 50 && TRAILING_PHOTO_CREDIT.is_match(end)
+}
+
+/// The last `n` bytes of `s` or a little more (cut on a character boundary).
+fn tail(s: &str, n: usize) -> &str {
+    let mut start = s.len().saturating_sub(n);
+    while !s.is_char_boundary(start) {
+        start -= 1;
+    }
+    &s[start..]
 }
 
 /// A paragraph that is only a picture or copyright credit: "Getty Images", "Reuters/Jane Doe", "© AFP".
@@ -469,7 +481,7 @@ pub fn is_caption_translation(caption: &str, p: &str) -> bool {
 // Promos and navigation
 
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)\b|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))\b|continue reading\b|story continues\b|article continues\b|(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletters?|updates|alerts|briefing|inbox)\b|(?:get|receive)\b.{0,60}\b(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here\b|tap here\b|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us\b|like us on facebook|join (?:us|our)\b.{0,40}\b(?:channel|community|forums?|whatsapp|telegram|discord)|download (?:the|our)\b.{0,40}\bapp\b|share (?:this|on|via)\b|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)\b|originally (?:published|appeared) (?:on|in|at)\b|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)\b|(?:have|got) a (?:news )?tip\b|send (?:us )?your (?:news )?tips|\(?(?:additional )?reporting by .{2,240}\b(?:editing|edited) by .{2,120}$|[^.]{2,120}\bcontributed (?:reporting|research|to this (?:report|story|article))\b.{0,80}$|follow\b[^.]{0,80}(?:twitter|facebook|instagram|@\w|https?://)|(?:e-?mail|contact|reach)\b[^.]{0,80}@\w|[^.]{0,60}\bmay be reached at\b|.{0,120}\b(?:in|to) your inbox\b|like this (?:story|article|post)\?|if you (?:enjoyed|liked) this (?:article|story|post)|more [\w'’ ]{1,30}:\s*https?://|posted (?:on|by)\b[^.]{0,60}$|(?:note: )?.{0,60}\bcomments? (?:are|is|will be) (?:moderated|reviewed|closed)|(?:note: )?we are (?:temporarily )?moderating (?:all )?comments|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by\b|editing by\b.{2,80}$)")
+    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)(?-u:\b)|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))(?-u:\b)|continue reading(?-u:\b)|story continues(?-u:\b)|article continues(?-u:\b)|(?:sign up|subscribe|register)(?-u:\b).{0,80}(?-u:\b)(?:newsletters?|updates|alerts|briefing|inbox)(?-u:\b)|(?:get|receive)(?-u:\b).{0,60}(?-u:\b)(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here(?-u:\b)|tap here(?-u:\b)|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us(?-u:\b)|like us on facebook|join (?:us|our)(?-u:\b).{0,40}(?-u:\b)(?:channel|community|forums?|whatsapp|telegram|discord)|download (?:the|our)(?-u:\b).{0,40}(?-u:\b)app(?-u:\b)|share (?:this|on|via)(?-u:\b)|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)(?-u:\b)|originally (?:published|appeared) (?:on|in|at)(?-u:\b)|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)(?-u:\b)|(?:have|got) a (?:news )?tip(?-u:\b)|send (?:us )?your (?:news )?tips|\(?(?:additional )?reporting by .{2,240}(?-u:\b)(?:editing|edited) by .{2,120}$|[^.]{2,120}(?-u:\b)contributed (?:reporting|research|to this (?:report|story|article))(?-u:\b).{0,80}$|follow(?-u:\b)[^.]{0,80}(?:twitter|facebook|instagram|@\w|https?://)|(?:e-?mail|contact|reach)(?-u:\b)[^.]{0,80}@\w|[^.]{0,60}(?-u:\b)may be reached at(?-u:\b)|.{0,120}(?-u:\b)(?:in|to) your inbox(?-u:\b)|like this (?:story|article|post)\?|if you (?:enjoyed|liked) this (?:article|story|post)|more [\w'’ ]{1,30}:\s*https?://|posted (?:on|by)(?-u:\b)[^.]{0,60}$|(?:note: )?.{0,60}(?-u:\b)comments? (?:are|is|will be) (?:moderated|reviewed|closed)|(?:note: )?we are (?:temporarily )?moderating (?:all )?comments|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by(?-u:\b)|editing by(?-u:\b).{2,80}$)")
         .expect("static regex")
 });
 

@@ -22,6 +22,8 @@ struct Node {
     text: String,
     /// Closed by its end tag (false when the file ended or broke inside it).
     closed: bool,
+    /// The first XML syntax error met inside it.
+    error: Option<String>,
 }
 
 impl Node {
@@ -64,6 +66,7 @@ fn parse_tree(text: &str) -> (Node, Option<String>) {
     config.allow_dangling_amp = true;
     let mut stack: Vec<Node> = vec![Node { name: "#document".into(), closed: true, ..Node::default() }];
     let mut error = None;
+    let (mut errors, mut last_error_at) = (0usize, None);
     loop {
         match reader.read_event() {
             // Deeper elements are flattened into their ancestor: the tree (and the recursion over it) stays
@@ -110,9 +113,25 @@ fn parse_tree(text: &str) -> (Node, Option<String>) {
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
+            // Keep going after a syntax error while the reader moves forward: one broken item should not
+            // hide the items after it.
             Err(e) => {
-                error = Some(format!("malformed XML at byte {}: {e}", reader.error_position()));
-                break;
+                let pos = reader.buffer_position();
+                let message = format!("malformed XML at byte {}: {e}", reader.error_position());
+                // Charged to the innermost open item or entry when there is one, else to the whole feed.
+                match stack.iter_mut().rev().find(|n| matches!(n.local(), "item" | "entry")) {
+                    Some(item) => {
+                        item.error.get_or_insert(message);
+                    }
+                    None => {
+                        error.get_or_insert(message);
+                    }
+                }
+                errors += 1;
+                if errors > 100 || last_error_at == Some(pos) {
+                    break;
+                }
+                last_error_at = Some(pos);
             }
         }
     }
@@ -160,6 +179,10 @@ pub fn read_xml(text: &str, source: &str) -> Results {
     let mut out = Results::new();
     for (i, item) in items.iter().enumerate() {
         let name = format!("{source}#{}", i + 1);
+        if let Some(e) = &item.error {
+            out.push((name, Err(format!("item {}: {e}", i + 1))));
+            continue;
+        }
         if !item.closed {
             out.push((name, Err(format!("item {} is cut off (the feed ends inside it)", i + 1))));
             continue;

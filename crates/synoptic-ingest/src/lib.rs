@@ -19,6 +19,6 @@ pub mod watch;
 pub use fetch::{FetchError, FetchOptions, FetchOutcome, Fetched, Fetcher, Validators};
 pub use inputs::{InputError, InputProblem, Loaded, Source};
 pub use pipeline::{
-    BatchDone, IngestError, IngestOptions, IngestReport, StageTimings, ingest_articles, ingest_articles_with,
+    BatchDone, IngestError, IngestOptions, IngestReport, Ingester, StageTimings, ingest_articles, ingest_articles_with,
 };
 pub use read::{InputIssue, InputRead, ReadConfig, read_source, read_source_each};

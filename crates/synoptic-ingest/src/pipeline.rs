@@ -1,10 +1,16 @@
 //! Articles into the store: drop what is stored, order, annotate, place (copies, events, stories), store in
 //! batches, and recompute the synopsis of every event a batch touched.
 //!
-//! Crash safety: each batch commits in one transaction holding its articles, their placements, the engine
-//! state and the recomputed events and stories. An article is reported ingested only after its batch
-//! committed, so a `kill -9` at any point leaves a store that holds every reported article and agrees with
-//! its engine state; the next run drops what is stored and goes on with the rest.
+//! Crash safety: each batch commits in one transaction holding its articles, their placements and the
+//! recomputed events and stories. An article is reported ingested only after its batch committed, so a
+//! `kill -9` at any point leaves a store that holds every reported article; the next run drops what is
+//! stored and goes on with the rest.
+//!
+//! The engine (copies index, open events and stories) is saved as a snapshot with the ingest sequence
+//! number it reflects, every [`IngestOptions::snapshot_every`] articles and when an [`Ingester`] finishes —
+//! not every batch, because a snapshot holds the whole active window. Opening restores the snapshot and
+//! replays the articles stored after it (their annotations are stored), so the engine always agrees with
+//! the store, even after a kill between snapshots.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, Instant};
@@ -19,6 +25,9 @@ use synoptic_store::{Db, Store, StoreError};
 /// Key of the engine's state in the store.
 pub const ENGINE_STATE: &str = "engine";
 
+/// Key of the ingest sequence number (decimal) of the last article the engine snapshot reflects.
+pub const ENGINE_SEQ: &str = "engine.seq";
+
 /// Key prefix of an article's placement explanation in the store (`explain/<article id>`).
 pub const EXPLAIN_PREFIX: &str = "explain/";
 
@@ -29,11 +38,19 @@ pub struct IngestOptions {
     pub batch_size: usize,
     pub engine: EngineConfig,
     pub synopsis: SynopsisOptions,
+    /// Save the engine snapshot after this many new articles (and when the ingester finishes). After a
+    /// crash, at most this many articles are replayed into the engine on the next start.
+    pub snapshot_every: usize,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { batch_size: 500, engine: EngineConfig::default(), synopsis: SynopsisOptions::default() }
+        IngestOptions {
+            batch_size: 500,
+            engine: EngineConfig::default(),
+            synopsis: SynopsisOptions::default(),
+            snapshot_every: 20_000,
+        }
     }
 }
 
@@ -128,7 +145,7 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
-/// Ingest `articles` into `store`; see the module documentation.
+/// Ingest `articles` into `store` in one go (open, ingest, finish); see the module documentation.
 pub fn ingest_articles(
     store: &mut Store,
     articles: Vec<Article>,
@@ -144,104 +161,201 @@ pub fn ingest_articles_with(
     opts: &IngestOptions,
     on_batch: &mut dyn FnMut(BatchDone),
 ) -> Result<IngestReport, IngestError> {
-    let mut report = IngestReport { given: articles.len(), ..IngestReport::default() };
+    let mut ingester = Ingester::open(store, opts.clone())?;
+    let mut report = ingester.ingest(store, articles, on_batch)?;
+    ingester.finish(store)?;
+    report.warnings.splice(0..0, ingester.warnings);
+    Ok(report)
+}
 
-    // Drop what is stored already, and repeats within the input.
-    let started = Instant::now();
-    let mut seen = HashSet::new();
-    let mut fresh = Vec::with_capacity(articles.len());
-    for mut a in articles {
-        if !seen.insert(a.id.clone()) || store.contains_article(&a.id)? {
-            report.duplicates += 1;
+/// A run of ingests that keeps one engine in memory between calls (the command line feeds a large input
+/// through it in parts); see the module documentation for snapshots and replay.
+pub struct Ingester {
+    engine: Engine,
+    opts: IngestOptions,
+    /// New articles since the last snapshot.
+    unsaved: usize,
+    /// Ingest sequence number of the last article the engine has seen.
+    last_seq: u64,
+    /// Problems met while opening (an unusable snapshot).
+    pub warnings: Vec<String>,
+}
+
+impl Ingester {
+    /// Restore the engine from the store: its snapshot, then the articles stored after it.
+    pub fn open(store: &mut Store, opts: IngestOptions) -> Result<Ingester, IngestError> {
+        let mut warnings = Vec::new();
+        let seq: u64 = store
+            .state(ENGINE_SEQ)?
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let (mut engine, mut last_seq) = match store.state(ENGINE_STATE)? {
+            Some(bytes) => match Engine::from_snapshot(&bytes, opts.engine.clone()) {
+                Ok(engine) => (engine, seq),
+                Err(e) => {
+                    warnings.push(format!("engine state not usable ({e}); it is rebuilt from the stored articles"));
+                    (Engine::new(opts.engine.clone()), 0)
+                }
+            },
+            None => (Engine::new(opts.engine.clone()), 0),
+        };
+        // Replay what the snapshot does not hold, in the order it was first placed.
+        let mut replayed = 0usize;
+        loop {
+            let page = store.articles_after(last_seq, 2_000)?;
+            let Some(last) = page.last() else { break };
+            last_seq = last.seq;
+            for s in &page {
+                engine.add(&s.article, &s.annotations);
+            }
+            replayed += page.len();
+        }
+        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings })
+    }
+
+    /// Ingest `articles`, calling `on_batch` after each batch commits.
+    pub fn ingest(
+        &mut self,
+        store: &mut Store,
+        articles: Vec<Article>,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<IngestReport, IngestError> {
+        let mut report = IngestReport { given: articles.len(), ..IngestReport::default() };
+
+        // Drop what is stored already, and repeats within the input.
+        let started = Instant::now();
+        let mut seen = HashSet::new();
+        let mut fresh = Vec::with_capacity(articles.len());
+        for mut a in articles {
+            if !seen.insert(a.id.clone()) || store.contains_article(&a.id)? {
+                report.duplicates += 1;
+                continue;
+            }
+            // Placement is ours to decide, whatever the input said.
+            a.copy_of = None;
+            a.event = None;
+            fresh.push(a);
+        }
+        report.timings.store += started.elapsed();
+        if fresh.is_empty() {
+            return Ok(report);
+        }
+
+        let order = processing_order(&fresh);
+        let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
+        let ordered: Vec<Article> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
+
+        for chunk in ordered.chunks(self.opts.batch_size.max(1)) {
+            let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
+            for article in chunk {
+                let t = Instant::now();
+                let ann = synoptic_analyze::annotate::annotate(article);
+                report.timings.annotate += t.elapsed();
+                let t = Instant::now();
+                let placement = self.engine.add(article, &ann);
+                report.timings.cluster += t.elapsed();
+                let mut article = article.clone();
+                article.copy_of = placement.copy_of.clone();
+                article.event = Some(placement.event.clone());
+                placed.push((article, ann, placement));
+            }
+            let save = self.unsaved + placed.len() >= self.opts.snapshot_every;
+            let t = Instant::now();
+            let snapshot = if save { Some(self.engine.snapshot()) } else { None };
+            report.timings.cluster += t.elapsed();
+
+            let t = Instant::now();
+            let mut compare = Duration::ZERO;
+            let opts = &self.opts;
+            let (batch, last_seq) = store.transaction(|tx| {
+                let batch = store_batch(tx, &placed, opts, &mut compare)?;
+                let last_seq = match placed.last() {
+                    Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
+                    None => None,
+                };
+                if let (Some(snapshot), Some(seq)) = (&snapshot, last_seq) {
+                    tx.put_state(ENGINE_STATE, snapshot)?;
+                    tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
+                }
+                Ok((batch, last_seq))
+            })?;
+            if let Some(seq) = last_seq {
+                self.last_seq = self.last_seq.max(seq);
+            }
+            if snapshot.is_some() {
+                self.unsaved = 0;
+            } else {
+                self.unsaved += batch.ingested;
+            }
+            report.timings.compare += compare;
+            report.timings.store += t.elapsed().saturating_sub(compare);
+            let committed = batch.ingested;
+            report.merge(batch);
+            on_batch(BatchDone { articles: committed, committed: report.ingested });
+        }
+        Ok(report)
+    }
+
+    /// Save the engine snapshot when it has unsaved articles.
+    pub fn finish(&mut self, store: &mut Store) -> Result<(), IngestError> {
+        if self.unsaved == 0 {
+            return Ok(());
+        }
+        let snapshot = self.engine.snapshot();
+        let seq = self.last_seq;
+        store.transaction(|tx| {
+            tx.put_state(ENGINE_STATE, &snapshot)?;
+            tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())
+        })?;
+        self.unsaved = 0;
+        Ok(())
+    }
+
+    /// The engine, for statistics.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// Store one batch of placed articles and recompute the events and stories they touch.
+fn store_batch(
+    tx: &Db,
+    placed: &[(Article, Annotations, Placement)],
+    opts: &IngestOptions,
+    compare: &mut Duration,
+) -> Result<IngestReport, StoreError> {
+    let mut batch = IngestReport::default();
+    // Events by id, with the story and story title from the latest placement.
+    let mut events: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (article, ann, placement) in placed {
+        if !tx.insert_article(article, ann)? {
+            batch.duplicates += 1;
             continue;
         }
-        // Placement is ours to decide, whatever the input said.
-        a.copy_of = None;
-        a.event = None;
-        fresh.push(a);
+        tx.set_placement(&article.id, placement.copy_of.as_deref(), &placement.event)?;
+        let why = serde_json::to_vec(&placement.explanation).unwrap_or_default();
+        tx.put_state(&format!("{EXPLAIN_PREFIX}{}", article.id), &why)?;
+        batch.ingested += 1;
+        batch.copies += usize::from(placement.copy_of.is_some());
+        batch.new_events += usize::from(placement.new_event);
+        batch.new_stories += usize::from(placement.new_story);
+        batch.ingested_ids.push(article.id.clone());
+        events.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
     }
-    report.timings.store += started.elapsed();
-    if fresh.is_empty() {
-        return Ok(report);
+    let c = Instant::now();
+    let mut stories: BTreeMap<String, String> = BTreeMap::new();
+    for (event_id, (story_id, story_title)) in &events {
+        refresh_event(tx, event_id, story_id, &opts.synopsis)?;
+        stories.insert(story_id.clone(), story_title.clone());
     }
-
-    let mut engine = match store.state(ENGINE_STATE)? {
-        Some(bytes) => match Engine::from_snapshot(&bytes, opts.engine.clone()) {
-            Ok(engine) => engine,
-            Err(e) => {
-                report.warnings.push(format!("engine state not usable ({e}); new articles start a fresh index"));
-                Engine::new(opts.engine.clone())
-            }
-        },
-        None => Engine::new(opts.engine.clone()),
-    };
-
-    let order = processing_order(&fresh);
-    let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
-    let ordered: Vec<Article> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
-
-    for chunk in ordered.chunks(opts.batch_size.max(1)) {
-        let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
-        for article in chunk {
-            let t = Instant::now();
-            let ann = synoptic_analyze::annotate::annotate(article);
-            report.timings.annotate += t.elapsed();
-            let t = Instant::now();
-            let placement = engine.add(article, &ann);
-            report.timings.cluster += t.elapsed();
-            let mut article = article.clone();
-            article.copy_of = placement.copy_of.clone();
-            article.event = Some(placement.event.clone());
-            placed.push((article, ann, placement));
-        }
-        let t = Instant::now();
-        let snapshot = engine.snapshot();
-        report.timings.cluster += t.elapsed();
-
-        let t = Instant::now();
-        let mut compare = Duration::ZERO;
-        let batch = store.transaction(|tx| {
-            let mut batch = IngestReport::default();
-            // Events by id, with the story and story title from the latest placement.
-            let mut events: BTreeMap<String, (String, String)> = BTreeMap::new();
-            for (article, ann, placement) in &placed {
-                if !tx.insert_article(article, ann)? {
-                    batch.duplicates += 1;
-                    continue;
-                }
-                tx.set_placement(&article.id, placement.copy_of.as_deref(), &placement.event)?;
-                let why = serde_json::to_vec(&placement.explanation).unwrap_or_default();
-                tx.put_state(&format!("{EXPLAIN_PREFIX}{}", article.id), &why)?;
-                batch.ingested += 1;
-                batch.copies += usize::from(placement.copy_of.is_some());
-                batch.new_events += usize::from(placement.new_event);
-                batch.new_stories += usize::from(placement.new_story);
-                batch.ingested_ids.push(article.id.clone());
-                events.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
-            }
-            tx.put_state(ENGINE_STATE, &snapshot)?;
-            let c = Instant::now();
-            let mut stories: BTreeMap<String, String> = BTreeMap::new();
-            for (event_id, (story_id, story_title)) in &events {
-                refresh_event(tx, event_id, story_id, &opts.synopsis)?;
-                stories.insert(story_id.clone(), story_title.clone());
-            }
-            for (story_id, title) in &stories {
-                let new_events: Vec<&String> =
-                    events.iter().filter(|(_, (s, _))| s == story_id).map(|(e, _)| e).collect();
-                refresh_story(tx, story_id, title, &new_events)?;
-            }
-            compare += c.elapsed();
-            batch.events_touched = events.len();
-            Ok(batch)
-        })?;
-        report.timings.compare += compare;
-        report.timings.store += t.elapsed().saturating_sub(compare);
-        let committed = batch.ingested;
-        report.merge(batch);
-        on_batch(BatchDone { articles: committed, committed: report.ingested });
+    for (story_id, title) in &stories {
+        let new_events: Vec<&String> = events.iter().filter(|(_, (s, _))| s == story_id).map(|(e, _)| e).collect();
+        refresh_story(tx, story_id, title, &new_events)?;
     }
-    Ok(report)
+    *compare += c.elapsed();
+    batch.events_touched = events.len();
+    Ok(batch)
 }
 
 /// Rebuild one event's synopsis from its stored members and store it.

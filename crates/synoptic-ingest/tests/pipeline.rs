@@ -102,3 +102,27 @@ fn an_unusable_engine_state_is_a_warning_not_a_failure() {
     assert_eq!(report.ingested, 4);
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
 }
+
+#[test]
+fn a_run_that_never_saved_its_engine_is_replayed_from_the_store() {
+    let mut store = Store::open_in_memory().unwrap();
+    let all = corpus();
+    let opts = IngestOptions { snapshot_every: usize::MAX, ..IngestOptions::default() };
+    // A run killed before it saved the engine: articles committed, no snapshot.
+    let mut first = synoptic_ingest::Ingester::open(&mut store, opts.clone()).unwrap();
+    let report = first.ingest(&mut store, all[..2].to_vec(), &mut |_| {}).unwrap();
+    assert_eq!(report.ingested, 2);
+    drop(first);
+    assert!(store.state(ENGINE_STATE).unwrap().is_none());
+    // The next run replays the stored articles into the engine, so the near-copy joins the stored event.
+    let later = ingest_articles(&mut store, vec![all[2].clone()], &opts).unwrap();
+    assert_eq!(later.ingested, 1);
+    let a = store.article(&all[0].id).unwrap().unwrap().article;
+    let c = store.article(&all[2].id).unwrap().unwrap().article;
+    assert_eq!(a.event, c.event);
+    assert_eq!(c.copy_of.as_deref(), Some(a.id.as_str()), "found as a copy of the replayed article");
+    // Finishing saved the snapshot with the sequence number it reflects.
+    assert!(store.state(ENGINE_STATE).unwrap().is_some());
+    let seq = store.state(synoptic_ingest::pipeline::ENGINE_SEQ).unwrap().unwrap();
+    assert_eq!(String::from_utf8(seq).unwrap(), store.article(&all[2].id).unwrap().unwrap().seq.to_string());
+}

@@ -60,7 +60,7 @@ pub fn article_label(a: &Article) -> String {
 pub fn article_title(a: &Article) -> String {
     match a.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => t.to_string(),
-        None => format!("(untitled: {})", article_label(a)),
+        None => "(untitled)".to_string(),
     }
 }
 

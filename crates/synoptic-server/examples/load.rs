@@ -49,11 +49,14 @@ fn args() -> Result<Args, String> {
 }
 
 /// One request on a keep-alive connection: status and body.
-async fn request(conn: &mut TcpStream, method: &str, path: &str, extra: &str, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Content-Length: {}\r\n\r\n",
-        body.len()
-    );
+async fn request(
+    conn: &mut TcpStream,
+    method: &str,
+    path: &str,
+    extra: &str,
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Content-Length: {}\r\n\r\n", body.len());
     conn.write_all(head.as_bytes()).await?;
     conn.write_all(body).await?;
     let mut buf = Vec::with_capacity(16 * 1024);
@@ -180,12 +183,11 @@ async fn main() {
     let mut paths = vec!["/api/stories".to_string()];
     match get_json(addr, "/api/stories").await {
         Ok(v) => {
-            if let Some(story) = v["stories"][0]["id"].as_str() {
-                if let Ok(doc) = get_json(addr, &format!("/api/stories/{story}")).await
-                    && let Some(event) = doc["events"][0]["id"].as_str()
-                {
-                    paths.push(format!("/events/{event}"));
-                }
+            if let Some(story) = v["stories"][0]["id"].as_str()
+                && let Ok(doc) = get_json(addr, &format!("/api/stories/{story}")).await
+                && let Some(event) = doc["events"][0]["id"].as_str()
+            {
+                paths.push(format!("/events/{event}"));
             }
         }
         Err(e) => {

@@ -28,8 +28,8 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 /// `http://<Host>` from the request (Atom wants absolute links), or loopback when absent or odd.
 fn base_url(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let ok = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    let ok =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
     if ok { format!("http://{host}") } else { "http://127.0.0.1".to_string() }
 }
 

@@ -56,7 +56,9 @@ pub fn page(title: &str, search: &str, body: &str) -> String {
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(o, "<title>{} \u{2014} Synoptic</title>", escape(title));
-    o.push_str("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Synoptic events\" href=\"/feed.atom\">\n");
+    o.push_str(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Synoptic events\" href=\"/feed.atom\">\n",
+    );
     let _ = writeln!(o, "<style>{CSS}</style>\n</head>\n<body>");
     o.push_str("<header class=\"top\"><a class=\"brand\" href=\"/\">Synoptic</a>");
     let _ = write!(
@@ -68,8 +70,10 @@ pub fn page(title: &str, search: &str, body: &str) -> String {
     );
     o.push_str("</header>\n<main>\n");
     o.push_str(body);
-    o.push_str("\n</main>\n<footer class=\"muted\">Synoptic \u{00B7} <a href=\"/feed.atom\">Atom feed</a> \u{00B7} \
-                <a href=\"/api/openapi.json\">API</a></footer>\n</body>\n</html>\n");
+    o.push_str(
+        "\n</main>\n<footer class=\"muted\">Synoptic \u{00B7} <a href=\"/feed.atom\">Atom feed</a> \u{00B7} \
+                <a href=\"/api/openapi.json\">API</a></footer>\n</body>\n</html>\n",
+    );
     o
 }
 

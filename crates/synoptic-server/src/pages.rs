@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use synoptic_model::{Annotations, Article, Event, Span, Story};
-use synoptic_store::{StorySummary, StoredArticle};
+use synoptic_store::{StoredArticle, StorySummary};
 
 use crate::error::ApiError;
 use crate::html::{date, escape, page, time_el, url_component};
@@ -29,7 +29,11 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let title = if self.0.status == StatusCode::NOT_FOUND { "Not found" } else { "Something went wrong" };
-        let body = format!("<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">All stories</a></p>", escape(title), escape(&self.0.message));
+        let body = format!(
+            "<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">All stories</a></p>",
+            escape(title),
+            escape(&self.0.message)
+        );
         (self.0.status, Html(page(title, "", &body))).into_response()
     }
 }
@@ -61,17 +65,19 @@ pub async fn index(State(state): State<AppState>) -> PageResult {
 fn index_body(stories: &[StorySummary]) -> String {
     let mut o = String::from("<h1>Stories</h1>\n");
     if stories.is_empty() {
-        o.push_str("<p>No stories yet. Ingest articles (<code>synoptic ingest PATH</code>) or post them to \
-                    <code>/api/articles</code>.</p>");
+        o.push_str(
+            "<p>No stories yet. Ingest articles (<code>synoptic ingest PATH</code>) or post them to \
+                    <code>/api/articles</code>.</p>",
+        );
         return o;
     }
     o.push_str("<ul class=\"cards stories\">\n");
     for s in stories {
-        let _ = write!(
+        let _ = writeln!(
             o,
             "<li><h3><a href=\"/stories/{}\">{}</a></h3><div class=\"stats\"><span>{}</span><span>{}</span>\
              <span>{}</span><span>first seen {}</span><span>last seen {}</span></div><div class=\"meta\">{}</div>\
-             </li>\n",
+             </li>",
             url_component(&s.id),
             escape(title_or(&s.title, "Untitled story")),
             plural(s.events, "event", "events"),
@@ -294,7 +300,8 @@ fn event_body(e: &Event, stored: &[StoredArticle], story: Option<&Story>) -> Str
             if !differing.is_empty() {
                 o.push_str("<details class=\"variants\"><summary>Wording in other sources</summary><ul>");
                 for v in differing {
-                    let _ = write!(o, "<li>{}: \u{201C}{}\u{201D}</li>", escape(&src.name(&v.article)), escape(&v.text));
+                    let _ =
+                        write!(o, "<li>{}: \u{201C}{}\u{201D}</li>", escape(&src.name(&v.article)), escape(&v.text));
                 }
                 o.push_str("</ul></details>");
             }
@@ -303,8 +310,10 @@ fn event_body(e: &Event, stored: &[StoredArticle], story: Option<&Story>) -> Str
     }
 
     if !e.figures.is_empty() {
-        o.push_str("<h2>Figures</h2>\n<table><thead><tr><th>Figure</th><th>About</th><th>Source</th></tr></thead>\
-                    <tbody>\n");
+        o.push_str(
+            "<h2>Figures</h2>\n<table><thead><tr><th>Figure</th><th>About</th><th>Source</th></tr></thead>\
+                    <tbody>\n",
+        );
         for f in &e.figures {
             let _ = writeln!(
                 o,
@@ -318,8 +327,10 @@ fn event_body(e: &Event, stored: &[StoredArticle], story: Option<&Story>) -> Str
     }
 
     if !e.entities.is_empty() {
-        o.push_str("<h2>Entities</h2>\n<table><thead><tr><th>Name</th><th>Kind</th><th>Also written</th>\
-                    <th>Sources</th></tr></thead><tbody>\n");
+        o.push_str(
+            "<h2>Entities</h2>\n<table><thead><tr><th>Name</th><th>Kind</th><th>Also written</th>\
+                    <th>Sources</th></tr></thead><tbody>\n",
+        );
         for en in &e.entities {
             let aliases: Vec<String> = en.aliases.iter().filter(|a| **a != en.name).map(|a| escape(a)).collect();
             let _ = writeln!(
@@ -407,10 +418,11 @@ pub fn highlighted_passage(text: &str, needle: &str) -> String {
     }
     let lo = floor_boundary(text, start.saturating_sub(REACH));
     let before = &text[lo..start];
-    let from = before
-        .rfind(['\n', '.', '!', '?'])
-        .map(|i| lo + i + 1)
-        .unwrap_or(if lo == 0 { 0 } else { ceil_boundary(text, lo) });
+    let from = before.rfind(['\n', '.', '!', '?']).map(|i| lo + i + 1).unwrap_or(if lo == 0 {
+        0
+    } else {
+        ceil_boundary(text, lo)
+    });
     let hi = floor_boundary(text, end.saturating_add(REACH));
     let after = &text[end..hi];
     let to = after.find(['\n', '.', '!', '?']).map(|i| end + i + 1).unwrap_or(hi);
@@ -480,7 +492,9 @@ fn article_body(s: &StoredArticle, event: Option<&Event>) -> String {
         meta.push(format!("copy of <a href=\"/articles/{}\">{}</a>", url_component(orig), escape(orig)));
     }
     match &a.url {
-        Some(u) if is_web_url(u) => meta.push(format!("<a href=\"{}\" rel=\"noopener nofollow\">original</a>", escape(u))),
+        Some(u) if is_web_url(u) => {
+            meta.push(format!("<a href=\"{}\" rel=\"noopener nofollow\">original</a>", escape(u)))
+        }
         _ => meta.push(format!("source {}", escape(&a.source))),
     }
     let _ = writeln!(o, "<div class=\"meta\">{}</div>", meta.join(" \u{00B7} "));
@@ -578,7 +592,12 @@ pub fn annotated_text(text: &str, ann: &Annotations) -> String {
             let mut classes: Vec<&str> = covering.iter().map(|m| m.class).collect();
             classes.dedup();
             let titles: Vec<&str> = covering.iter().map(|m| m.title.as_str()).collect();
-            let _ = write!(o, "<span class=\"{}\" title=\"{}\">{seg}</span>", classes.join(" "), escape(&titles.join("; ")));
+            let _ = write!(
+                o,
+                "<span class=\"{}\" title=\"{}\">{seg}</span>",
+                classes.join(" "),
+                escape(&titles.join("; "))
+            );
         }
         o.push_str("</p>\n");
     }
@@ -597,13 +616,20 @@ pub async fn search(State(state): State<AppState>, Query(p): Query<SearchParams>
     let q = p.q.trim().to_string();
     let mut o = String::from("<h1>Search</h1>\n");
     if q.is_empty() {
-        o.push_str("<p>Type words to find articles: all words must match, <code>\"a phrase\"</code> as a phrase, \
-                    <code>word*</code> as a prefix.</p>");
+        o.push_str(
+            "<p>Type words to find articles: all words must match, <code>\"a phrase\"</code> as a phrase, \
+                    <code>word*</code> as a prefix.</p>",
+        );
         return Ok(Html(page("Search", "", &o)));
     }
     let query = q.clone();
     let hits = state.read(move |db| db.search(&query, 50)).await?;
-    let _ = writeln!(o, "<p class=\"meta\">{} for \u{201C}{}\u{201D}</p>", plural(hits.len(), "result", "results"), escape(&q));
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">{} for \u{201C}{}\u{201D}</p>",
+        plural(hits.len(), "result", "results"),
+        escape(&q)
+    );
     o.push_str("<ul class=\"cards\">\n");
     for h in &hits {
         let _ = writeln!(
@@ -667,7 +693,7 @@ mod tests {
             figures: vec![],
         };
         let html = annotated_text(text, &ann);
-        assert!(html.starts_with("<p><span class=\"ann-ent\" title=\"Ann Lee (person)\">Ann</span> said \""));
+        assert!(html.starts_with("<p><span class=\"ann-ent\" title=\"Ann Lee (person)\">Ann</span> said &quot;"));
         assert!(html.contains("<span class=\"ann-quote\" title=\"quote: Ann Lee\">we won</span>"));
         assert!(html.contains("<p>Second &lt;i&gt;para&lt;/i&gt;.</p>"));
         // Spans off the end or inside a character are ignored.

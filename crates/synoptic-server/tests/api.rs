@@ -31,8 +31,7 @@ impl Reply {
 async fn send(app: &axum::Router, req: Request<Body>) -> Reply {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
-    let content_type =
-        res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
     Reply { status, content_type, body }
 }
@@ -143,9 +142,17 @@ async fn errors_are_json_with_stable_codes() {
         (post(vec![b'x'; 4096], "text/plain", Some(TOKEN)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         (post(b"{not json".to_vec(), "application/json", Some(TOKEN)), StatusCode::BAD_REQUEST, "bad_request"),
         (post(b"{\"title\": \"x\"}".to_vec(), "application/json", Some(TOKEN)), StatusCode::BAD_REQUEST, "bad_request"),
-        (post(b"{\"url\": \"ftp://x\"}".to_vec(), "application/json", Some(TOKEN)), StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            post(b"{\"url\": \"ftp://x\"}".to_vec(), "application/json", Some(TOKEN)),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         (post(b"   ".to_vec(), "text/plain", Some(TOKEN)), StatusCode::BAD_REQUEST, "bad_request"),
-        (post(vec![0, 1, 2, 3, 0, 0, 0], "application/octet-stream", Some(TOKEN)), StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+        (
+            post(vec![0, 1, 2, 3, 0, 0, 0], "application/octet-stream", Some(TOKEN)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+        ),
     ];
     for (req, status, code) in cases {
         let what = format!("{} {}", req.method(), req.uri());
@@ -187,7 +194,9 @@ async fn openapi_parses_and_lists_every_route() {
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "openapi lacks {method} {path}");
     }
-    assert_eq!(paths.len(), routes.len() - 1, "openapi lists a route the test does not know");
+    let known: std::collections::BTreeSet<&str> = routes.iter().map(|r| r.0).collect();
+    let listed: std::collections::BTreeSet<&str> = paths.keys().map(String::as_str).collect();
+    assert_eq!(listed, known, "openapi and the router disagree on the routes");
     // Every documented GET route without parameters answers.
     for (path, method) in routes {
         if method == "get" && !path.contains('{') {
@@ -252,19 +261,19 @@ fn parse_atom(xml: &str) -> AtomFeed {
     loop {
         match reader.read_event().expect("well-formed XML") {
             Event::Start(e) => {
-                let name = String::from_utf8(e.local_name().as_ref().to_vec()).unwrap();
+                let name = e.local_name().as_ref().to_string();
                 open(&mut feed, &path, &name, &e);
                 path.push(name);
             }
             Event::Empty(e) => {
-                let name = String::from_utf8(e.local_name().as_ref().to_vec()).unwrap();
+                let name = e.local_name().as_ref().to_string();
                 open(&mut feed, &path, &name, &e);
             }
             Event::End(_) => {
                 path.pop();
             }
             Event::Text(t) => {
-                let text = String::from_utf8_lossy(&t).into_owned();
+                let text = t.xml10_content().into_owned();
                 if path.len() == 3 && path[1] == "entry" {
                     let entry = feed.entries.last_mut().unwrap();
                     match path[2].as_str() {
@@ -275,11 +284,9 @@ fn parse_atom(xml: &str) -> AtomFeed {
                     }
                 }
             }
-            Event::GeneralRef(r) => {
-                if path.len() == 3 && path[1] == "entry" && path[2] == "summary" {
-                    let entry = feed.entries.last_mut().unwrap();
-                    entry.summary.push_str(&String::from_utf8_lossy(&r));
-                }
+            Event::GeneralRef(r) if path.len() == 3 && path[1] == "entry" && path[2] == "summary" => {
+                let entry = feed.entries.last_mut().unwrap();
+                entry.summary.push_str(&r.xml10_content());
             }
             Event::Eof => break,
             _ => {}
@@ -293,11 +300,7 @@ fn open(feed: &mut AtomFeed, path: &[String], name: &str, e: &quick_xml::events:
     match path.len() {
         0 => {
             feed.root = name.to_string();
-            feed.namespace = e
-                .attributes()
-                .flatten()
-                .find(|a| a.key.as_ref() == b"xmlns")
-                .map(|a| String::from_utf8_lossy(&a.value).into_owned());
+            feed.namespace = e.attributes().flatten().find(|a| a.key.as_ref() == "xmlns").map(|a| a.value.to_string());
         }
         1 if name == "entry" => feed.entries.push(AtomEntry::default()),
         1 => feed.feed_children.push(name.to_string()),

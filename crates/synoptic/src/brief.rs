@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use synoptic_analyze::compare::SynopsisOptions;
-use synoptic_ingest::{IngestOptions, ingest_articles};
+use synoptic_ingest::{IngestOptions, Ingester};
 use synoptic_model::Article;
 use synoptic_store::Store;
 
@@ -21,12 +21,12 @@ pub fn run(args: &BriefArgs, ui: Ui) -> anyhow::Result<u8> {
     let mut store = Store::open_in_memory().context("cannot open a store in memory")?;
     let opts = IngestOptions {
         synopsis: SynopsisOptions { summary_sentences: args.sentences.max(1) },
+        snapshot_every: usize::MAX,
         ..IngestOptions::default()
     };
-    let report = ingest_articles(&mut store, articles, &opts).context("analysing the articles")?;
-    for w in &report.warnings {
-        ui.problem(w);
-    }
+    // One shot: the engine never needs saving.
+    let mut ingester = Ingester::open(&mut store, opts).context("starting the analysis")?;
+    ingester.ingest(&mut store, articles, &mut |_| {}).context("analysing the articles")?;
     let doc = store.document().context("reading back the synopsis")?;
     let mut out = ui::stdout();
     crate::render::write_document(&mut out, &doc, args.format)?;

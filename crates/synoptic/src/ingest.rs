@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use synoptic_analyze::cluster::{Engine, EngineConfig, processing_order, recluster as recluster_all};
-use synoptic_ingest::pipeline::{ENGINE_STATE, EXPLAIN_PREFIX, refresh_event, refresh_story};
-use synoptic_ingest::{IngestOptions, IngestReport, StageTimings, ingest_articles_with};
+use synoptic_ingest::pipeline::{ENGINE_SEQ, ENGINE_STATE, EXPLAIN_PREFIX, refresh_event, refresh_story};
+use synoptic_ingest::{IngestOptions, IngestReport, Ingester, StageTimings};
 use synoptic_model::{Annotations, Article};
 use synoptic_store::Store;
 
@@ -21,24 +21,27 @@ const CHUNK: usize = 5_000;
 pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut store = crate::open_store(store_dir)?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), ..IngestOptions::default() };
+    let mut ingester =
+        Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
+    for w in &ingester.warnings {
+        ui.problem(w);
+    }
     let mut report = IngestReport::default();
     let mut pending: Vec<Article> = Vec::new();
     let progress_lines = args.progress_lines;
 
-    let flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
+    let mut flush = |store: &mut Store, pending: &mut Vec<Article>, report: &mut IngestReport| -> anyhow::Result<()> {
         let before = report.ingested;
         let bar = ui.progress(pending.len() as u64, "storing");
-        let batch = ingest_articles_with(store, std::mem::take(pending), &opts, &mut |done| {
-            bar.inc(done.articles as u64);
-            if progress_lines {
-                let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
-            }
-        })
-        .with_context(|| format!("ingest into {}", store_dir.display()))?;
+        let batch = ingester
+            .ingest(store, std::mem::take(pending), &mut |done| {
+                bar.inc(done.articles as u64);
+                if progress_lines {
+                    let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
+                }
+            })
+            .with_context(|| format!("ingest into {}", store_dir.display()))?;
         bar.finish_and_clear();
-        for w in &batch.warnings {
-            ui.problem(w);
-        }
         report.merge(batch);
         Ok(())
     };
@@ -51,6 +54,9 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
         Ok(())
     })?;
     flush(&mut store, &mut pending, &mut report)?;
+    let t = Instant::now();
+    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
+    report.timings.cluster += t.elapsed();
     report.timings.read = summary.read_time;
     report.timings.extract = summary.extract_time;
 
@@ -134,6 +140,7 @@ pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
             refresh_story(tx, story, title, &refs)?;
         }
         tx.put_state(ENGINE_STATE, &engine.snapshot())?;
+        tx.put_state(ENGINE_SEQ, after.to_string().as_bytes())?;
         Ok((events.len(), stories.len()))
     })?;
     let mut out = ui::stdout();

@@ -81,6 +81,11 @@ const HONORIFICS: &[(&str, Option<Gender>)] = &[
 
 /// Words that make a capitalised word a title, not part of a name.
 const TITLES: &[&str] = &[
+    "sheriff",
+    "inspector",
+    "detective",
+    "superintendent",
+    "constable",
     "president",
     "vice",
     "prime",
@@ -462,6 +467,10 @@ const PLACE_PREFIXES: &[&str] = &[
 ];
 
 const OTHER_WORDS: &[&str] = &[
+    "hurricane",
+    "typhoon",
+    "cyclone",
+    "storm",
     "summit",
     "conference",
     "games",
@@ -956,10 +965,16 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
     // Trim function words and connectors at both ends.
     let mut a = 0;
     let mut b = words.len();
-    while a < b && (in_list(&FUNCTION_SET, &words[a]) || in_list(&CONNECTORS_SET, &words[a])) {
+    // An acronym ("WHO", "IT") is never a function word.
+    let function = |k: usize| {
+        let raw = toks[start + k].text(text);
+        let acronym = raw.len() >= 2 && raw.chars().all(|c| c.is_uppercase());
+        !acronym && (in_list(&FUNCTION_SET, &words[k]) || in_list(&CONNECTORS_SET, &words[k]))
+    };
+    while a < b && function(a) {
         a += 1;
     }
-    while b > a && (in_list(&FUNCTION_SET, &words[b - 1]) || in_list(&CONNECTORS_SET, &words[b - 1])) {
+    while b > a && function(b - 1) {
         b -= 1;
     }
     if a >= b {
@@ -970,7 +985,9 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
         let w = toks[start + k].text(text);
         w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
     };
-    if b - a >= 2 && (a..b).all(raw_caps) && gazetteer::lookup(&fold(&span_text(text, toks, start + a, start + b))).is_none()
+    if b - a >= 2
+        && (a..b).all(raw_caps)
+        && gazetteer::lookup(&fold(&span_text(text, toks, start + a, start + b))).is_none()
     {
         return;
     }
@@ -1077,7 +1094,8 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     if b - a == 1 {
         let w = toks[a].text(text);
         let l = lower(w);
-        if in_list(&FUNCTION_SET, &l) || in_list(&STANDALONE_SKIP_SET, &l) {
+        let shouted = w.len() >= 2 && w.chars().all(char::is_uppercase);
+        if !shouted && (in_list(&FUNCTION_SET, &l) || in_list(&STANDALONE_SKIP_SET, &l)) {
             return;
         }
         // Contractions ("They’ll", "We’re", "I’m") are not names.
@@ -1133,6 +1151,18 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
         if in_list(&ORG_NOUNS_BEFORE_SET, &w) {
             kind = Some(EntityKind::Organization);
         }
+    }
+    // "X radio", "X newspaper": an organisation.
+    if kind.is_none()
+        && let Some(next) = toks.get(b)
+        && !next.cap
+        && plain_gap(text, &toks[b - 1], next)
+        && matches!(
+            lower(next.text(text)).as_str(),
+            "radio" | "television" | "tv" | "newspaper" | "daily" | "channel" | "broadcaster" | "magazine"
+        )
+    {
+        kind = Some(EntityKind::Organization);
     }
     // "the village of X", "the city of X": a place.
     if kind.is_none() && a >= 2 && toks[a - 1].text(text) == "of" {
@@ -1373,7 +1403,16 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                 let w = toks[a].text(text);
                 let known = gazetteer::lookup(&p.words[0]).is_some_and(|k| k.prominent || k.population >= 100_000);
                 let acronym = w.len() >= 2 && w.chars().all(|c| c.is_uppercase());
-                if !(known || acronym || mid.contains(w) || acronyms.contains_key(w)) {
+                let speaks = toks.get(e).is_some_and(|t| {
+                    t.sent == toks[a].sent && in_list(&SPEECH_AFTER_SET, t.text(text)) && plain_gap(text, &toks[a], t)
+                });
+                let appositive = appositive_role(text, toks, e);
+                if !(known || acronym || speaks || appositive || mid.contains(w) || acronyms.contains_key(w)) {
+                    continue;
+                }
+                if (speaks || appositive) && !known && !acronym && p.kind == EntityKind::Other {
+                    let ent = b.add(EntityKind::Person, &p.canonical);
+                    push_mention(text, toks, &mut mentions, ent, (a, e));
                     continue;
                 }
             }
@@ -1691,4 +1730,32 @@ fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
             m.ent = j;
         }
     }
+}
+
+/// "X, the mayor of ...", "X, a spokesman for ...": a role in apposition right after token `e`.
+fn appositive_role(text: &str, toks: &[Tok], e: usize) -> bool {
+    let Some(prev) = e.checked_sub(1).and_then(|i| toks.get(i)) else { return false };
+    let Some(det) = toks.get(e) else { return false };
+    if !text[prev.full_end..det.start].trim_start().starts_with(',') {
+        return false;
+    }
+    if !matches!(det.text(text), "the" | "a" | "an") {
+        return false;
+    }
+    toks[e + 1..]
+        .iter()
+        .take(3)
+        .take_while(|t| t.sent == det.sent)
+        .any(|t| in_list(&ROLE_WORDS_SET, &lower(t.text(text))) || in_list(&TITLES_SET, &lower(t.text(text))))
+}
+
+fn push_mention(text: &str, toks: &[Tok], mentions: &mut Vec<Mention>, ent: usize, range: (usize, usize)) {
+    let (a, e) = range;
+    mentions.push(Mention {
+        span: Span::new(toks[a].start, toks[e - 1].end),
+        surface: span_text(text, toks, a, e),
+        ent,
+        toks: (a, e),
+        description: false,
+    });
 }

@@ -12,7 +12,7 @@ use super::gazetteer;
 
 const NUM: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
 const MULT: &str = r"trillion|billion|million|thousand|bn|tn|mn|m|k|b";
-const CUR_WORDS: &str = r"(?:(?:us|u\.s\.|american|canadian|australian|hong kong|new zealand|singapore|taiwan|swiss) )?(?:dollars?|euros?|pounds(?: sterling)?|sterling|yen|yuan|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|liras?|lire|shekels?|zlotys?|forints?|rand|reais|pesos?|won|naira|dirhams?|riyals?|baht|ringgit|kronor|krona|kroner|krone)";
+const CUR_WORDS: &str = r"(?:(?:us|u\.s\.|american|canadian|australian|hong kong|new zealand|singapore|taiwan|swiss) )?(?:(?:swedish|danish|norwegian|czech|icelandic) crowns?|dollars?|euros?|pounds(?: sterling)?|sterling|yen|yuan|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|liras?|lire|shekels?|zlotys?|forints?|rand|reais|pesos?|won|naira|dirhams?|riyals?|baht|ringgit|kronor|krona|kroner|krone)";
 
 static MONEY_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

@@ -445,7 +445,10 @@ impl Ctx<'_> {
                             return Some((p, if pd { "role" } else { "explicit" }));
                         }
                         let w = self.word(j);
-                        if !(self.toks[j].cap || ["press", "foreign", "defense", "defence"].contains(&w.as_str()) || super::entities::is_role_word(&w)) {
+                        if !(self.toks[j].cap
+                            || ["press", "foreign", "defense", "defence"].contains(&w.as_str())
+                            || super::entities::is_role_word(&w))
+                        {
                             break;
                         }
                     }

@@ -76,7 +76,8 @@ fn figure_conflicts(
         facts.iter().enumerate().flat_map(|(m, f)| (0..f.figures.len()).map(move |i| (m, i))).collect();
     let mut groups = Groups::new(occ.len());
     let mut conflicting = vec![false; occ.len()];
-    let mut about_of: BTreeMap<usize, String> = BTreeMap::new();
+    // Per occurrence: what the figure measures, and why each pair it is in conflicts.
+    let mut about_of: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
     for (ka, &(ma, ia)) in occ.iter().enumerate() {
         let fa = &facts[ma].figures[ia];
         let Some(ua) = unit_at(units, ma, fa.span) else { continue };
@@ -101,11 +102,16 @@ fn figure_conflicts(
             if b_has_a || a_has_b {
                 continue;
             }
+            // One states the other's amount in a second currency: they speak of the same sum.
+            let linked = fa.alternate.as_ref().is_some_and(|a| same_value(a.value, fb.value))
+                || fb.alternate.as_ref().is_some_and(|b| same_value(b.value, fa.value));
             let conflict = if same_value(fa.value, fb.value) {
                 // Same amount, another currency or unit.
                 (fa.unit != fb.unit && (context >= FIGURE_CONTEXT || shared_about))
                     .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
-            } else if fa.unit == fb.unit && context >= SAME && shared_about {
+            } else if fa.unit == fb.unit
+                && ((context >= SAME && shared_about) || (linked && (shared_about || context >= FIGURE_CONTEXT)))
+            {
                 Some(format!("different values ({} vs {})", fa.text, fb.text))
             } else {
                 None
@@ -115,9 +121,10 @@ fn figure_conflicts(
                 conflicting[ka] = true;
                 conflicting[kb] = true;
                 let about = if fa.about.is_empty() { fb.about.clone() } else { fa.about.clone() };
-                about_of
-                    .entry(ka)
-                    .or_insert_with(|| if about.is_empty() { why.clone() } else { format!("{about}: {why}") });
+                let entry = about_of.entry(ka).or_insert_with(|| (about, Vec::new()));
+                if !entry.1.contains(&why) {
+                    entry.1.push(why);
+                }
             }
         }
     }
@@ -131,7 +138,19 @@ fn figure_conflicts(
     clusters
         .into_values()
         .map(|ks| {
-            let about = ks.iter().find_map(|k| about_of.get(k).cloned()).unwrap_or_default();
+            let subject = ks.iter().filter_map(|k| about_of.get(k)).map(|(s, _)| s.as_str()).find(|s| !s.is_empty());
+            let mut whys: Vec<&str> = Vec::new();
+            for (_, w) in ks.iter().filter_map(|k| about_of.get(k)) {
+                for why in w {
+                    if !whys.contains(&why.as_str()) {
+                        whys.push(why);
+                    }
+                }
+            }
+            let about = match subject {
+                Some(s) => format!("{s}: {}", whys.join("; ")),
+                None => whys.join("; "),
+            };
             let mut claims: Vec<Claim> = Vec::new();
             for &k in &ks {
                 let (m, i) = occ[k];
@@ -293,45 +312,61 @@ static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
 /// Date conflicts: two strongly aligned sentences of different origins that each name exactly one weekday,
 /// or one month-and-day, and name different ones.
 fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize]) -> Vec<Disagreement> {
-    let dates: Vec<(Vec<String>, Vec<String>)> = units
+    // Per unit: its one weekday or month-day (when it names exactly one of either), and the plain content
+    // words just before it (the last two: "called off its strike on [Tuesday]"): two sentences disagree on a date only
+    // when they say the same thing about it.
+    let dated: Vec<Option<(String, bool, Vec<String>)>> = units
         .units
         .iter()
         .map(|u| {
-            let wd: Vec<String> = WEEKDAY.find_iter(&u.text).map(|m| m.as_str().to_string()).collect();
-            let md: Vec<String> = MONTH_DAY.find_iter(&u.text).map(|m| m.as_str().to_string()).collect();
-            (wd, md)
+            let wd: Vec<regex::Match<'_>> = WEEKDAY.find_iter(&u.text).collect();
+            let md: Vec<regex::Match<'_>> = MONTH_DAY.find_iter(&u.text).collect();
+            let (m, weekday) = match (wd.as_slice(), md.as_slice()) {
+                ([w], []) => (*w, true),
+                ([], [d]) => (*d, false),
+                _ => return None,
+            };
+            let before = u.text.get(..m.start()).unwrap_or("");
+            let lead: Vec<String> = text::terms_flagged(before)
+                .into_iter()
+                .filter(|(t, name)| !name && !t.chars().all(|c| c.is_ascii_digit()))
+                .map(|(t, _)| t)
+                .collect();
+            let lead = lead[lead.len().saturating_sub(2)..].to_vec();
+            Some((m.as_str().to_string(), weekday, lead))
         })
         .collect();
-    let one = |a: usize| {
-        let (w, d) = &dates[a];
-        w.len() <= 1 && d.len() <= 1 && !(w.is_empty() && d.is_empty())
-    };
-    let dated: Vec<usize> = (0..units.units.len()).filter(|&a| one(a)).collect();
+    let with: Vec<usize> = (0..units.units.len()).filter(|&u| dated[u].is_some()).collect();
     let mut out: Vec<Disagreement> = Vec::new();
-    for (i, &a) in dated.iter().enumerate() {
-        let (wa, da) = &dates[a];
-        for &b in &dated[i + 1..] {
+    for (i, &a) in with.iter().enumerate() {
+        let Some((da, wa, la)) = &dated[a] else { continue };
+        for &b in &with[i + 1..] {
+            let Some((db, wb, lb)) = &dated[b] else { continue };
             let (ma, mb) = (units.units[a].member, units.units[b].member);
-            if origins[ma] == origins[mb] || units.sim(a, b) < SAME {
+            if origins[ma] == origins[mb] || wa != wb || da == db || !la.iter().any(|t| lb.contains(t)) {
                 continue;
             }
-            let (wb, db) = &dates[b];
-            let about = if wa.len() == 1 && wb.len() == 1 && wa != wb {
-                Some(format!("day of the week ({} vs {})", wa[0], wb[0]))
-            } else if da.len() == 1 && db.len() == 1 && da != db {
-                Some(format!("date ({} vs {})", da[0], db[0]))
-            } else {
-                None
-            };
-            if let Some(about) = about {
-                out.push(Disagreement {
-                    kind: "date".to_string(),
-                    about,
-                    claims: vec![
-                        Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
-                        Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
-                    ],
-                });
+            if units.sim(a, b) < SAME {
+                continue;
+            }
+            let about = if *wa { format!("day of the week ({da} vs {db})") } else { format!("date ({da} vs {db})") };
+            let claims = [
+                Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
+                Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
+            ];
+            // Copies saying the same thing join the disagreement already found.
+            match out
+                .iter_mut()
+                .find(|d| d.about == about && d.claims.iter().any(|c| claims.iter().any(|n| n.text == c.text)))
+            {
+                Some(d) => {
+                    for c in claims {
+                        if !d.claims.iter().any(|x| x.article == c.article) {
+                            d.claims.push(c);
+                        }
+                    }
+                }
+                None => out.push(Disagreement { kind: "date".to_string(), about, claims: claims.to_vec() }),
             }
         }
     }
@@ -426,16 +461,18 @@ fn overlaps(a: &str, b: &str) -> bool {
     shared * 2 >= wa.len().min(wb.len())
 }
 
-/// Whether `found` says what `known` already says: same kind, and each of its articles' passages overlaps
-/// the known passage of that article.
+/// Whether `found` says what `known` already says: same kind (counts are figures), and the passages of the
+/// articles both name overlap — for every such article, and for at least two (or all of `found`'s).
 fn already_known(found: &Disagreement, known: &[Disagreement]) -> bool {
     let family = |kind: &str| if kind == "count" { "figure".to_string() } else { kind.to_string() };
     known.iter().any(|k| {
-        family(&k.kind) == family(&found.kind)
-            && found
-                .claims
-                .iter()
-                .all(|c| k.claims.iter().any(|kc| kc.article == c.article && overlaps(&kc.text, &c.text)))
+        if family(&k.kind) != family(&found.kind) {
+            return false;
+        }
+        let common: Vec<&Claim> =
+            found.claims.iter().filter(|c| k.claims.iter().any(|kc| kc.article == c.article)).collect();
+        common.len() >= 2.min(found.claims.len())
+            && common.iter().all(|c| k.claims.iter().any(|kc| kc.article == c.article && overlaps(&kc.text, &c.text)))
     })
 }
 

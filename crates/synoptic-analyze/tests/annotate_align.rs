@@ -1,0 +1,101 @@
+//! Alignment on small articles written for these tests (no seed text): spelling variants, acronyms,
+//! quote variants, and figure agreement or disagreement across independent origins.
+
+use synoptic_analyze::EventMember;
+use synoptic_analyze::align::{Aligned, align};
+use synoptic_analyze::annotate::annotate;
+use synoptic_model::{Annotations, Article, EntityKind};
+
+/// Annotate and align articles given as plain bodies; each is its own origin unless `copies` says so.
+fn check(bodies: &[&str]) -> Aligned {
+    let arts: Vec<Article> = bodies.iter().enumerate().map(|(i, b)| Article::new(format!("a{i}"), None, *b)).collect();
+    let anns: Vec<Annotations> = arts.iter().map(annotate).collect();
+    let members: Vec<EventMember<'_>> =
+        arts.iter().zip(&anns).map(|(a, n)| EventMember { article: a, annotations: n, origin: &a.id }).collect();
+    align(&members)
+}
+
+fn entity_with<'a>(al: &'a Aligned, aliases: &[&str]) -> Vec<&'a synoptic_model::Entity> {
+    al.entities.iter().filter(|e| aliases.iter().all(|n| e.aliases.iter().any(|a| a == n))).collect()
+}
+
+#[test]
+fn spelling_variants_and_acronyms_merge() {
+    let al = check(&[
+        "Shelling hit Kharkiv on Monday, Mayor Ihor Terekhov said. The World Health Organization (WHO) sent aid.",
+        "Mayor Igor Terekhov said shelling hit Kharkov. The WHO said it had sent aid to the city.",
+        "Terekhov, the mayor of Kharkiv, said three people were hurt.",
+    ]);
+    let city = entity_with(&al, &["Kharkiv", "Kharkov"]);
+    assert_eq!(city.len(), 1, "{:?}", al.entities);
+    assert_eq!(city[0].kind, EntityKind::Place);
+    let mayor = entity_with(&al, &["Ihor Terekhov", "Igor Terekhov"]);
+    assert_eq!(mayor.len(), 1, "{:?}", al.entities);
+    assert_eq!(mayor[0].articles.len(), 3, "the lone surname joins too");
+    let who = entity_with(&al, &["WHO", "World Health Organization"]);
+    assert_eq!(who.len(), 1, "{:?}", al.entities);
+    assert!(al.disagreements.is_empty(), "spelling variants are no disagreement: {:?}", al.disagreements);
+}
+
+#[test]
+fn different_people_with_one_surname_stay_apart() {
+    let al = check(&[
+        "Prime Minister Jane Holm said taxes would fall.",
+        "Opposition leader Peter Holm said taxes would rise.",
+    ]);
+    assert!(entity_with(&al, &["Jane Holm", "Peter Holm"]).is_empty(), "{:?}", al.entities);
+}
+
+#[test]
+fn quote_wordings_are_variants_of_one_quote() {
+    let al = check(&[
+        "\u{201C}We will rebuild every school that was destroyed,\u{201D} Mayor Ana Silva said on Tuesday.",
+        "Mayor Ana Silva promised: \u{201C}We are going to rebuild every single school that was destroyed.\u{201D}",
+        "\u{201C}Taxes will not rise,\u{201D} Mayor Ana Silva said.",
+    ]);
+    let q: Vec<_> = al.quotes.iter().filter(|q| q.text.contains("rebuild")).collect();
+    assert_eq!(q.len(), 1, "{:?}", al.quotes);
+    assert_eq!(q[0].variants.len(), 2);
+    assert_eq!(q[0].speaker.as_deref(), Some("Ana Silva"));
+    assert!(al.quotes.iter().any(|q| q.text.contains("Taxes")), "an unrelated quote stays apart");
+    assert!(al.disagreements.iter().any(|d| d.kind == "quote"));
+}
+
+#[test]
+fn figures_agree_within_rounding_and_differ_in_value_or_currency() {
+    let al = check(&[
+        "The government pledged $2.5 billion in flood relief for the region on Monday.",
+        "The government pledged about $2.49 billion in flood relief for the region.",
+        "The government pledged 2.5 billion euros in flood relief for the region.",
+    ]);
+    let fig: Vec<_> = al.disagreements.iter().filter(|d| d.kind == "figure").collect();
+    assert_eq!(fig.len(), 1, "{:?}", al.disagreements);
+    assert!(fig[0].about.contains("USD") && fig[0].about.contains("EUR"), "{}", fig[0].about);
+    assert_eq!(al.figures.len(), 3);
+
+    let al = check(&[
+        "Officials said 31 people were killed in the flooding in the valley on Monday.",
+        "Officials said 45 people were killed in the flooding in the valley.",
+    ]);
+    let fig: Vec<_> = al.disagreements.iter().filter(|d| d.kind == "figure").collect();
+    assert_eq!(fig.len(), 1, "{:?}", al.disagreements);
+    assert!(fig[0].about.contains("different amounts"));
+
+    let al = check(&[
+        "The company sold 40 trucks to the army last year.",
+        "Officials said 12 people were killed in the flooding in the valley.",
+    ]);
+    assert!(al.disagreements.is_empty(), "unrelated figures are not compared: {:?}", al.disagreements);
+}
+
+#[test]
+fn copies_are_not_compared_with_their_origin() {
+    let a = Article::new("a", None, "The government pledged $2.5 billion in flood relief for the region.");
+    let b = Article::new("b", None, "The government pledged 2.5 billion euros in flood relief for the region.");
+    let (na, nb) = (annotate(&a), annotate(&b));
+    let members = [
+        EventMember { article: &a, annotations: &na, origin: "o1" },
+        EventMember { article: &b, annotations: &nb, origin: "o1" },
+    ];
+    assert!(align(&members).disagreements.is_empty());
+}
