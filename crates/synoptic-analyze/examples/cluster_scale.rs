@@ -83,7 +83,7 @@ fn main() {
             engine_time += t.elapsed().as_secs_f64();
             engine_cpu += cpu_seconds() - c;
             let done = ev_rows.len() + batch.len();
-            if done % 100_000 == 0 && n > 100_000 {
+            if done.is_multiple_of(100_000) && n > 100_000 {
                 let window = engine_cpu - last_cpu;
                 last_cpu = engine_cpu;
                 println!(

@@ -292,11 +292,27 @@ fn same_utterance(a: &QRec, b: &QRec) -> bool {
     }
     let (small, big) = if a.terms.len() <= b.terms.len() { (a, b) } else { (b, a) };
     if small.terms.len() < 3 {
-        return false;
+        return fragment_of(small, big);
     }
     let overlap = small.terms.intersection(&big.terms).count();
     let content = small.terms.iter().filter(|t| !tokens::is_stopword(t) && big.terms.contains(*t)).count();
     overlap >= 3 && content >= 2 && overlap * 10 >= small.terms.len() * 6
+}
+
+/// A fragment of one or two words ("gradually") quoted from a longer wording of the same, known speaker: its
+/// words appear in that wording, in order, as a whole-word run, and one of them is a content word.
+fn fragment_of(small: &QRec, big: &QRec) -> bool {
+    let n = small.normal.split(' ').filter(|w| !w.is_empty()).count();
+    if !(1..=2).contains(&n) || big.normal.len() <= small.normal.len() {
+        return false;
+    }
+    if small.speaker.is_none() || small.speaker != big.speaker {
+        return false;
+    }
+    if small.normal.split(' ').all(tokens::is_stopword) {
+        return false;
+    }
+    format!(" {} ", big.normal).contains(&format!(" {} ", small.normal))
 }
 
 fn align_quotes(

@@ -99,3 +99,22 @@ fn copies_are_not_compared_with_their_origin() {
     ];
     assert!(align(&members).disagreements.is_empty());
 }
+
+#[test]
+fn short_fragments_join_the_longer_wording_of_their_speaker() {
+    let al = check(&[
+        "\u{201C}The troops are gradually gaining ground in the east,\u{201D} General Maria Costa said on Monday.",
+        "General Maria Costa said the troops were \u{201C}gradually\u{201D} advancing.",
+        "General Maria Costa said the army was \u{201C}gradually gaining\u{201D} ground.",
+        "Analyst Tom Reed said progress came \u{201C}gradually\u{201D} in the east.",
+    ]);
+    let q: Vec<_> = al.quotes.iter().filter(|q| q.text.contains("gaining ground")).collect();
+    assert_eq!(q.len(), 1, "{:?}", al.quotes);
+    assert_eq!(q[0].variants.len(), 3, "both fragments are variants: {:?}", q[0].variants);
+    assert!(
+        al.quotes.iter().any(|q| q.text == "gradually" && q.speaker.as_deref() == Some("Tom Reed")),
+        "another speaker's fragment stays apart: {:?}",
+        al.quotes
+    );
+    assert!(al.disagreements.iter().all(|d| d.kind != "quote"), "a fragment is no disagreement");
+}

@@ -141,7 +141,11 @@ fn corpus_synopsis() {
                     && d.claims.iter().any(|c| c.text.contains("40 million euros"))
                     && d.claims.iter().any(|c| c.text.contains("37 million euros"))
             });
-            assert!(value, "flood-aid: 37 million euros ($40 million) against 40 million euros: {:#?}", ev.disagreements);
+            assert!(
+                value,
+                "flood-aid: 37 million euros ($40 million) against 40 million euros: {:#?}",
+                ev.disagreements
+            );
         }
     }
     assert!(quote_events >= 2, "quotes worded two ways are found in at least two events");

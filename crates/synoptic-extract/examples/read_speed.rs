@@ -55,6 +55,11 @@ fn main() {
         std::hint::black_box(synoptic_extract::decode::to_text(bytes, None));
     }
     let decode_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for text in &texts {
+        std::hint::black_box(synoptic_extract::page::read(text, "p", None).ok());
+    }
+    println!("page::read (extract + finish): {:.2} ms per page", t.elapsed().as_secs_f64() * 1e3 / pages.len() as f64);
     println!(
         "time per page: clean {:.2} ms, language {:.2} ms, decode {:.2} ms",
         clean_secs * 1e3 / pages.len() as f64,
@@ -64,7 +69,8 @@ fn main() {
     if std::env::var_os("READ_SPEED_RULES").is_some() {
         use synoptic_extract::clean;
         let paras: Vec<String> = extracted.iter().flat_map(|e| e.paragraphs.iter().map(|p| clean::tidy(p))).collect();
-        let rules: [(&str, fn(&str) -> bool); 7] = [
+        type Rule = (&'static str, fn(&str) -> bool);
+        let rules: [Rule; 7] = [
             ("wire_credit", |p| clean::wire_credit(p).is_some()),
             ("byline", |p| clean::byline(p).is_some()),
             ("is_caption", clean::is_caption),

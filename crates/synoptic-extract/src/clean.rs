@@ -45,7 +45,10 @@ pub struct Cleaned {
 /// Tidy one paragraph: NFC, no-break and zero-width spaces made plain, whitespace runs collapsed inside each
 /// line, empty lines removed, trimmed.
 pub fn tidy(p: &str) -> String {
-    let nfc: String = p.nfc().collect();
+    let nfc: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(p.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(p),
+        _ => std::borrow::Cow::Owned(p.nfc().collect()),
+    };
     let mut out = String::with_capacity(nfc.len());
     for line in nfc.split('\n') {
         let mut first = true;
@@ -236,7 +239,7 @@ const AGENCIES: &str = r"(?:[Tt]he )?Associated Press|AP|Reuters|Thomson Reuters
 
 static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:[Aa]dditional )?(?:(?P<a1>{AGENCIES})(?-u:\b).{{0,160}}?(?-u:\b)contributed(?-u:\b).{{0,60}}|(?:[Ww]ith )?(?:additional )?reporting (?:by|from) (?P<a2>{AGENCIES})\.?|[Ww]ith (?P<a3>{AGENCIES})\.?|\(?[Ww]ith (?:input from |inputs from )?(?P<a4>{AGENCIES})\)?\.?|(?:[Ss]ource|[Cc]redit)s?: (?P<a5>{AGENCIES})\.?|(?:[Bb]y|BY) (?P<a9>{AGENCIES})\.?|[-–—]+ ?(?P<a6>{AGENCIES})\.?|\(?(?P<a7>{AGENCIES})\)?\.?|[Tt]his (?:story|article|report) (?:was |has been )?(?:(?:written|produced|compiled|updated) )?(?:with|using|from) (?:material|reporting|information|reports|content) (?:from|by) (?P<a8>{AGENCIES}).{{0,40}})$"
+        r"^(?:[Aa]dditional )?(?:(?P<a1>{AGENCIES})(?-u:\b).{{0,}}?(?-u:\b)contributed(?-u:\b).{{0,}}|(?:[Ww]ith )?(?:additional )?reporting (?:by|from) (?P<a2>{AGENCIES})\.?|[Ww]ith (?P<a3>{AGENCIES})\.?|\(?[Ww]ith (?:input from |inputs from )?(?P<a4>{AGENCIES})\)?\.?|(?:[Ss]ource|[Cc]redit)s?: (?P<a5>{AGENCIES})\.?|(?:[Bb]y|BY) (?P<a9>{AGENCIES})\.?|[-–—]+ ?(?P<a6>{AGENCIES})\.?|\(?(?P<a7>{AGENCIES})\)?\.?|[Tt]his (?:story|article|report) (?:was |has been )?(?:(?:written|produced|compiled|updated) )?(?:with|using|from) (?:material|reporting|information|reports|content) (?:from|by) (?P<a8>{AGENCIES}).{{0,}})$"
     ))
     .expect("static regex")
 });
@@ -406,15 +409,13 @@ static TRAILING_PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?:[.!?](?:{IMAGE_SOURCES})|\((?i:credit|credits|image|photo|picture)s?:[^()]*\))\.?$"
-    ))
-    .expect("static regex")
+    Regex::new(&format!(r"(?:[.!?](?:{IMAGE_SOURCES})|\((?i:credit|credits|image|photo|picture)s?:[^()]*\))\.?$"))
+        .expect("static regex")
 });
 
 static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:(?:©|\((?i:c)\)|(?i:copyright))\s*.{{0,80}}|[\p{{L}} .'’\-]{{0,50}}\s*(?:/|(?-u:\b)via(?-u:\b))\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,40}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,50}})?)\.?$"
+        r"^(?:(?:©|\((?i:c)\)|(?i:copyright)\s*(?:©|\((?i:c)\)|@|\d{{4}}))\s*.{{0,}}|[\p{{L}} .'’\-]{{0,}}\s*(?:/|(?-u:\b)via(?-u:\b))\s*(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{0,}})?|(?:{IMAGE_SOURCES})(?:\s*/\s*[\p{{L}} .'’\-]{{1,}})?)\.?$"
     ))
     .expect("static regex")
 });
@@ -481,7 +482,7 @@ pub fn is_caption_translation(caption: &str, p: &str) -> bool {
 // Promos and navigation
 
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)(?-u:\b)|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,40}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))(?-u:\b)|continue reading(?-u:\b)|story continues(?-u:\b)|article continues(?-u:\b)|(?:sign up|subscribe|register)(?-u:\b).{0,80}(?-u:\b)(?:newsletters?|updates|alerts|briefing|inbox)(?-u:\b)|(?:get|receive)(?-u:\b).{0,60}(?-u:\b)(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here(?-u:\b)|tap here(?-u:\b)|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us(?-u:\b)|like us on facebook|join (?:us|our)(?-u:\b).{0,40}(?-u:\b)(?:channel|community|forums?|whatsapp|telegram|discord)|download (?:the|our)(?-u:\b).{0,40}(?-u:\b)app(?-u:\b)|share (?:this|on|via)(?-u:\b)|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)(?-u:\b)|originally (?:published|appeared) (?:on|in|at)(?-u:\b)|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)(?-u:\b)|(?:have|got) a (?:news )?tip(?-u:\b)|send (?:us )?your (?:news )?tips|\(?(?:additional )?reporting by .{2,240}(?-u:\b)(?:editing|edited) by .{2,120}$|[^.]{2,120}(?-u:\b)contributed (?:reporting|research|to this (?:report|story|article))(?-u:\b).{0,80}$|follow(?-u:\b)[^.]{0,80}(?:twitter|facebook|instagram|@\w|https?://)|(?:e-?mail|contact|reach)(?-u:\b)[^.]{0,80}@\w|[^.]{0,60}(?-u:\b)may be reached at(?-u:\b)|.{0,120}(?-u:\b)(?:in|to) your inbox(?-u:\b)|like this (?:story|article|post)\?|if you (?:enjoyed|liked) this (?:article|story|post)|more [\w'’ ]{1,30}:\s*https?://|posted (?:on|by)(?-u:\b)[^.]{0,60}$|(?:note: )?.{0,60}(?-u:\b)comments? (?:are|is|will be) (?:moderated|reviewed|closed)|(?:note: )?we are (?:temporarily )?moderating (?:all )?comments|(?:reporting|writing) by [^.]{2,80};\s*(?:additional reporting by [^;]{2,80};\s*)?(?:editing|edited) by(?-u:\b)|editing by(?-u:\b).{2,80}$)")
+    Regex::new(r"(?i)^(?:for the latest (?:news|headlines|updates)(?-u:\b)|source link$|(?:read|see|also read|read also|watch|listen|related|more|recommended|trending|most read|popular|related articles?|related stories|related coverage|more on this(?: story)?|more from [^:]{1,}|you may also like|you might also like|don'?t miss|editor'?s picks?)\s*(?:more\s*)?(?::|»|›|>|\||-|–|—|$)|read (?:more|the full (?:story|article))(?-u:\b)|continue reading(?-u:\b)|story continues(?-u:\b)|article continues(?-u:\b)|(?:sign up|subscribe|register)(?-u:\b).{0,}(?-u:\b)(?:newsletters?|updates|alerts|briefing|inbox)(?-u:\b)|(?:get|receive)(?-u:\b).{0,}(?-u:\b)(?:newsletter|delivered (?:straight |directly )?to your inbox)|click here(?-u:\b)|tap here(?-u:\b)|follow (?:us|@\S+|\S+ \S+) on (?:twitter|x|facebook|instagram|tiktok|linkedin|telegram|whatsapp|threads|youtube|google news|bluesky)|follow us(?-u:\b)|like us on facebook|join (?:us|our)(?-u:\b).{0,}(?-u:\b)(?:channel|community|forums?|whatsapp|telegram|discord)|download (?:the|our)(?-u:\b).{0,}(?-u:\b)app(?-u:\b)|share (?:this|on|via)(?-u:\b)|advertisement$|advertisements?$|sponsored(?: content)?$|ad$|this (?:article|story|content) (?:was |has been )?(?:originally |first )?(?:appeared|published|posted)(?-u:\b)|originally (?:published|appeared) (?:on|in|at)(?-u:\b)|all rights reserved|our standards:|the thomson reuters trust principles|we (?:may )?earn a commission|this (?:post|article) (?:may )?contains? affiliate links|listen to (?:this|the) (?:article|story)(?-u:\b)|(?:have|got) a (?:news )?tip(?-u:\b)|send (?:us )?your (?:news )?tips|\(?(?:additional )?reporting by .{2,}(?-u:\b)(?:editing|edited) by .{2,}$|[^.]{2,}(?-u:\b)contributed (?:reporting|research)(?: (?:from|in) [^.]*)?\.?$|[^.]{2,}(?-u:\b)contributed to this (?:report|story|article)\.?$|follow(?-u:\b)[^.]{0,}(?:twitter|facebook|instagram|@\w|https?://)|(?:e-?mail|contact|reach)(?-u:\b)[^.]{0,}@\w|[^.]{0,}(?-u:\b)may be reached at(?-u:\b)|.{0,}(?-u:\b)(?:in|to) your inbox(?-u:\b)|like this (?:story|article|post)\?|if you (?:enjoyed|liked) this (?:article|story|post)|more [\w'’ ]{1,}:\s*https?://|posted (?:on|by)(?-u:\b)[^.]{0,}$|(?:note: )?.{0,}(?-u:\b)comments? (?:are|is|will be) (?:moderated|reviewed|closed)|(?:note: )?we are (?:temporarily )?moderating (?:all )?comments|(?:reporting|writing) by [^.]{2,};\s*(?:additional reporting by [^;]{2,};\s*)?(?:editing|edited) by(?-u:\b)|editing by(?-u:\b).{2,}$)")
         .expect("static regex")
 });
 

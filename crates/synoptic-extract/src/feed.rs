@@ -158,7 +158,8 @@ fn push_text(stack: &mut [Node], s: &str) {
 
 /// Read an RSS 2.0, RSS 1.0 or Atom feed.
 pub fn read_xml(text: &str, source: &str) -> Results {
-    let (doc, error) = parse_tree(text);
+    let text = escape_stray_lt(text);
+    let (doc, error) = parse_tree(&text);
     let Some(root) = doc.children.iter().find(|c| !c.name.starts_with('#')) else {
         return vec![(source.to_string(), Err(error.unwrap_or_else(|| "no feed element".into())))];
     };
@@ -204,6 +205,26 @@ pub fn read_xml(text: &str, source: &str) -> Results {
         out.push((source.to_string(), Err("feed has no items".into())));
     }
     out
+}
+
+/// A `<` that cannot start markup ("x < y", "<3") is text: escape it so the XML reader does not take the
+/// rest of the item for a tag.
+fn escape_stray_lt(text: &str) -> std::borrow::Cow<'_, str> {
+    let stray = |rest: &str| !rest.starts_with(|c: char| c.is_alphabetic() || matches!(c, '/' | '!' | '?' | '_' | ':'));
+    if !text.match_indices('<').any(|(i, _)| stray(&text[i + 1..])) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for (i, _) in text.match_indices('<') {
+        if stray(&text[i + 1..]) {
+            out.push_str(&text[last..i]);
+            out.push_str("&lt;");
+            last = i + 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Tags stripped and references decoded: for titles and names.

@@ -28,9 +28,19 @@ pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-pub async fn stories(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub offset: usize,
+}
+
+/// The story list, newest first; `limit` and `offset` page through it.
+pub async fn stories(State(state): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
     let list = state.read(|db| db.stories()).await?;
-    Ok(Json(json!({ "stories": list })))
+    let total = list.len();
+    let list: Vec<_> = list.into_iter().skip(p.offset).take(p.limit.unwrap_or(usize::MAX)).collect();
+    Ok(Json(json!({ "total": total, "stories": list })))
 }
 
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {

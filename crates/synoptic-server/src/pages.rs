@@ -57,14 +57,38 @@ fn outlets_line(outlets: &[String]) -> String {
 
 // ---- story list ----
 
-pub async fn index(State(state): State<AppState>) -> PageResult {
-    let stories = state.read(|db| db.stories()).await?;
-    Ok(Html(page("Stories", "", &index_body(&stories))))
+/// Stories per page of the list.
+pub const STORIES_PER_PAGE: usize = 50;
+
+#[derive(Debug, Deserialize)]
+pub struct IndexParams {
+    pub page: Option<usize>,
 }
 
-fn index_body(stories: &[StorySummary]) -> String {
+pub async fn index(State(state): State<AppState>, Query(p): Query<IndexParams>) -> PageResult {
+    let stories = state.read(|db| db.stories()).await?;
+    let page_no = p.page.unwrap_or(1).max(1);
+    let pages = stories.len().div_ceil(STORIES_PER_PAGE).max(1);
+    let from = (page_no - 1).saturating_mul(STORIES_PER_PAGE).min(stories.len());
+    let shown = &stories[from..(from + STORIES_PER_PAGE).min(stories.len())];
+    let mut body = index_body(shown, stories.is_empty());
+    if pages > 1 {
+        body.push_str("<nav class=\"pager meta\">");
+        if page_no > 1 {
+            let _ = write!(body, "<a href=\"/?page={}\" rel=\"prev\">\u{2190} Newer</a> ", page_no - 1);
+        }
+        let _ = write!(body, "page {} of {pages} ", page_no.min(pages));
+        if page_no < pages {
+            let _ = write!(body, "<a href=\"/?page={}\" rel=\"next\">Older \u{2192}</a>", page_no + 1);
+        }
+        body.push_str("</nav>\n");
+    }
+    Ok(Html(page("Stories", "", &body)))
+}
+
+fn index_body(stories: &[StorySummary], store_empty: bool) -> String {
     let mut o = String::from("<h1>Stories</h1>\n");
-    if stories.is_empty() {
+    if store_empty {
         o.push_str(
             "<p>No stories yet. Ingest articles (<code>synoptic ingest PATH</code>) or post them to \
                     <code>/api/articles</code>.</p>",
@@ -390,14 +414,6 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// The sentence around `needle` in `text`, escaped, with the needle marked; the needle alone (marked) when
 /// the text does not contain it.
 pub fn highlighted_passage(text: &str, needle: &str) -> String {
@@ -416,19 +432,16 @@ pub fn highlighted_passage(text: &str, needle: &str) -> String {
     if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
         return format!("<mark>{}</mark>", escape(needle));
     }
+    // The sentence around the claim: back to the last sentence end (or line) within reach, forward to the
+    // next; an ellipsis marks a cut made only because the reach ran out.
     let lo = floor_boundary(text, start.saturating_sub(REACH));
-    let before = &text[lo..start];
-    let from = before.rfind(['\n', '.', '!', '?']).map(|i| lo + i + 1).unwrap_or(if lo == 0 {
-        0
-    } else {
-        ceil_boundary(text, lo)
-    });
+    let boundary_before = text[lo..start].rfind(['\n', '.', '!', '?']).map(|i| lo + i + 1);
+    let from = boundary_before.unwrap_or(lo);
     let hi = floor_boundary(text, end.saturating_add(REACH));
-    let after = &text[end..hi];
-    let to = after.find(['\n', '.', '!', '?']).map(|i| end + i + 1).unwrap_or(hi);
-    let to = floor_boundary(text, to);
-    let lead = if from > 0 && lo == from && from != 0 { "\u{2026}" } else { "" };
-    let tail = if to < text.len() && to == hi { "\u{2026}" } else { "" };
+    let boundary_after = text[end..hi].find(['\n', '.', '!', '?']).map(|i| end + i + 1);
+    let to = boundary_after.unwrap_or(hi);
+    let lead = if boundary_before.is_none() && lo > 0 { "\u{2026}" } else { "" };
+    let tail = if boundary_after.is_none() && hi < text.len() { "\u{2026}" } else { "" };
     format!(
         "{lead}{}<mark>{}</mark>{}{tail}",
         escape(text[from..start].trim_start()),

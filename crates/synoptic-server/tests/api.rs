@@ -338,6 +338,14 @@ async fn pages_render_and_escape_article_markup() {
     let search = get(&app, "/search?q=%3Cscript%3E+grain").await;
     assert_eq!(search.status, StatusCode::OK);
     assert!(!search.text().contains("<script>"));
+    let all = get(&app, "/api/stories").await.json();
+    let total = all["total"].as_u64().unwrap();
+    assert!(total >= 2);
+    let paged = get(&app, "/api/stories?limit=1&offset=1").await.json();
+    assert_eq!(paged["total"].as_u64(), Some(total));
+    assert_eq!(paged["stories"].as_array().unwrap().len(), 1);
+    assert_eq!(paged["stories"][0], all["stories"][1]);
+    assert_eq!(get(&app, "/?page=99").await.status, StatusCode::OK);
     let missing = get(&app, "/events/none").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));

@@ -42,14 +42,14 @@ pub fn export(_args: &ExportArgs, store_dir: &Path) -> anyhow::Result<u8> {
 pub fn stories(args: &StoriesArgs, store_dir: &Path) -> anyhow::Result<u8> {
     let store = crate::open_store(store_dir)?;
     let mut list = store.stories()?;
-    if let Some(n) = args.limit {
-        list.truncate(n);
-    }
     let mut out = ui::stdout();
     if list.is_empty() {
         writeln!(out, "no stories yet: add articles with `synoptic ingest PATH...`")?;
         out.flush()?;
         return Ok(0);
+    }
+    if let Some(n) = args.limit {
+        list.truncate(n);
     }
     let width = ui::width();
     let title_width = width.saturating_sub(13 + 7 + 9 + 8 + 11 + 11 + 6).max(20);

@@ -384,6 +384,7 @@ fn measure_brief(ctx: &Ctx, input: &Path, label: &str, runs: usize) -> Result<Br
         first_ms: runs_ms.first().copied().unwrap_or(0.0),
         median_ms: timing.median_secs * 1000.0,
         min_ms: timing.best_secs * 1000.0,
+        cpu_ms: timing.cpu_secs * 1000.0,
         runs_ms,
         peak_rss_bytes: timing.peak_rss_bytes,
         articles: count("articles"),
@@ -420,6 +421,7 @@ fn targets(r: &Report) -> Vec<Target> {
     let seeds = r.brief.iter().filter_map(Outcome::ok).find(|b| b.input == "shared/seeds");
     t.push(Target::at_most("brief on the seeds, cold start (first run)", 200.0, seeds.map(|b| b.first_ms), "ms"));
     t.push(Target::at_most("brief on the seeds (median)", 200.0, seeds.map(|b| b.median_ms), "ms"));
+    t.push(Target::at_most("brief on the seeds (CPU time)", 200.0, seeds.map(|b| b.cpu_ms), "ms"));
     if let Some(Outcome::Ok(c)) = &r.compare {
         let traf = c.trafilatura.ok();
         t.push(Target::at_least("extraction vs trafilatura (wall)", 10.0, traf.and_then(|x| x.ratio_wall), "x"));

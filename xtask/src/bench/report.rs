@@ -128,6 +128,8 @@ pub struct Brief {
     pub first_ms: f64,
     pub median_ms: f64,
     pub min_ms: f64,
+    /// CPU time (user + system) of the fastest run: the latency on an idle machine, near enough.
+    pub cpu_ms: f64,
     pub peak_rss_bytes: u64,
     pub articles: Option<usize>,
     pub events: Option<usize>,
@@ -319,11 +321,12 @@ pub fn table(r: &Report) -> String {
             Outcome::Ok(b) => {
                 let _ = writeln!(
                     w,
-                    "  {:<24} first {:>7.1} ms  median {:>7.1} ms  min {:>7.1} ms  peak {}  ({} articles, {} events, {} stories)",
+                    "  {:<16} first {:>7.1} ms  median {:>7.1} ms  min {:>7.1} ms  cpu {:>6.1} ms  peak {}  ({} articles, {} events, {} stories)",
                     b.input,
                     b.first_ms,
                     b.median_ms,
                     b.min_ms,
+                    b.cpu_ms,
                     mib(b.peak_rss_bytes),
                     b.articles.map_or("?".into(), |n| n.to_string()),
                     b.events.map_or("?".into(), |n| n.to_string()),

@@ -347,6 +347,63 @@ const ORG_WORDS: &[&str] = &[
     "observer",
     "mirror",
     "wire",
+    "therapeutics",
+    "pharmaceuticals",
+    "pharma",
+    "workers",
+    "partners",
+    "ventures",
+    "labs",
+    "laboratories",
+    "bancorp",
+    "financial",
+    "securities",
+    "investments",
+    "brands",
+    "foods",
+    "entertainment",
+    "studios",
+    "pictures",
+    "records",
+    "communications",
+    "telecom",
+    "networks",
+    "software",
+    "solutions",
+    "robotics",
+    "biosciences",
+    "biotech",
+    "insurance",
+    "stores",
+    "restaurants",
+    "hotels",
+    "resorts",
+    "automotive",
+    "aerospace",
+    "dynamics",
+    "petroleum",
+    "mining",
+    "steel",
+    "chemicals",
+    "logistics",
+    "shipping",
+    "railways",
+    "railway",
+    "gmbh",
+    "limited",
+    "incorporated",
+    "llp",
+    "enterprises",
+    "unions",
+    "caucus",
+    "tribunal",
+    "cooperative",
+    "consortium",
+    "hospital",
+    "clinic",
+    "museum",
+    "academy",
+    "orchestra",
 ];
 
 const PLACE_WORDS: &[&str] = &[
@@ -409,6 +466,31 @@ const PLACE_WORDS: &[&str] = &[
     "range",
     "glacier",
     "falls",
+    "key",
+    "keys",
+    "springs",
+    "creek",
+    "peak",
+    "canyon",
+    "cove",
+    "lagoon",
+    "shore",
+    "shores",
+    "isle",
+    "isles",
+    "archipelago",
+    "plateau",
+    "delta",
+    "township",
+    "borough",
+    "parish",
+    "prefecture",
+    "governorate",
+    "reservoir",
+    "boulevard",
+    "parkway",
+    "neighborhood",
+    "neighbourhood",
 ];
 
 /// Lowercase nouns that, right before a name, say it is an organisation.
@@ -824,6 +906,119 @@ word_sets! {
     STANDALONE_SKIP_SET = STANDALONE_SKIP;
     ORG_NOUNS_BEFORE_SET = ORG_NOUNS_BEFORE;
     ROLE_NOUNS_SET = ROLE_NOUNS;
+    ORG_AFTER_POSSESSIVE_SET = ORG_AFTER_POSSESSIVE;
+    NAME_VERBS_SET = NAME_VERBS;
+    COMMON_OPENERS_SET = COMMON_OPENERS;
+}
+
+/// Common given names (`data/given_names.txt`): evidence that a name starting with one is a person.
+static GIVEN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/given_names.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// Is `w` (folded) a common given name?
+pub fn is_given_name(w: &str) -> bool {
+    GIVEN_NAMES.contains(w)
+}
+
+/// Verbs and nouns that, right after a sentence-initial capitalised word, show it acts as a name:
+/// "Acme reported ...", "Acme shares fell ...".
+const NAME_VERBS: &[&str] = &[
+    "said", "says", "reported", "announced", "unveiled", "launched", "released", "acquired", "bought", "sold",
+    "agreed", "plans", "expects", "hired", "employs", "raised", "shares", "stock", "posted", "confirmed", "denied",
+    "told", "warned", "wrote", "tweeted", "declined", "filed", "sued", "won", "lost", "beat", "missed",
+];
+
+/// Common words that open sentences capitalised: never a name on their own there.
+const COMMON_OPENERS: &[&str] = &[
+    "officials", "police", "residents", "people", "experts", "analysts", "critics", "supporters", "authorities",
+    "investors", "shares", "prices", "sales", "revenue", "profit", "earnings", "workers", "officers", "troops",
+    "voters", "lawmakers", "scientists", "researchers", "doctors", "prosecutors", "protesters", "witnesses",
+    "families", "students", "teachers", "companies", "banks", "markets", "stocks", "oil", "gold", "inflation",
+    "unemployment", "growth", "demand", "rates", "talks", "negotiations", "fighting", "violence", "rescuers",
+    "firefighters", "emergency", "rescue", "damage", "flooding", "thousands", "hundreds", "dozens", "millions",
+    "nobody", "everyone", "someone", "anyone", "everything", "nothing", "something", "whatever", "overall",
+    "together", "still", "already", "perhaps", "maybe", "sometimes", "often", "never", "always", "almost",
+    "rather", "otherwise", "further", "furthermore", "moreover", "nevertheless", "nonetheless", "besides",
+    "regardless", "elsewhere", "inside", "outside", "above", "below", "before", "after", "first", "second",
+    "third", "finally", "next", "then", "thus", "hence", "therefore", "instead", "sure", "enough", "asked",
+    "given", "based", "born", "meanwhile", "ultimately", "eventually", "currently", "recently", "previously",
+    "initially", "additionally", "similarly", "likewise", "consequently", "accordingly", "admittedly",
+    "apparently", "clearly", "obviously", "certainly", "indeed", "no", "yes", "ok", "okay", "thank", "thanks",
+    "please", "welcome", "sorry", "well", "good", "great", "new", "old", "big", "small", "more", "less", "most",
+    "least", "much", "many", "few", "several", "all", "both", "either", "neither", "none", "each", "every",
+];
+
+/// A word that opens a sentence only because sentences open capitalised: written in lowercase elsewhere in
+/// the article, a function or common word, or shaped like an adverb or participle.
+fn common_word(w: &str, lowercase: &HashSet<&str>) -> bool {
+    let l = lower(w);
+    if lowercase.contains(l.as_str()) || crate::tokens::is_stopword(&l) {
+        return true;
+    }
+    if in_list(&FUNCTION_SET, &l)
+        || in_list(&COMMON_OPENERS_SET, &l)
+        || in_list(&STANDALONE_SKIP_SET, &l)
+        || in_list(&WEEKDAYS_MONTHS_SET, &l)
+        || is_role_word(&l)
+    {
+        return true;
+    }
+    l.len() > 4 && (l.ends_with("ly") || l.ends_with("ing") || l.ends_with("ed"))
+}
+
+/// Context evidence about what a name is, summed over all its mentions in the article.
+#[derive(Debug, Default, Clone, Copy)]
+struct Votes {
+    person: u32,
+    org: u32,
+    place: u32,
+}
+
+/// Lowercase words that, right after a name's possessive, make it an organisation ("X's chief executive").
+const ORG_AFTER_POSSESSIVE: &[&str] = &[
+    "ceo", "chief", "shares", "stock", "board", "headquarters", "employees", "staff", "workers", "founder",
+    "revenue", "revenues", "profit", "profits", "sales", "earnings", "subsidiary", "products", "customers",
+    "shareholders", "investors", "executives", "spokesperson", "spokeswoman", "spokesman", "members",
+];
+
+/// Context of one mention `(a, e)`: the words around it vote for person, organisation or place.
+fn context_votes(text: &str, toks: &[Tok], a: usize, e: usize, v: &mut Votes) {
+    let same = |i: usize| toks[i].sent == toks[a].sent;
+    let prev = |k: usize| (a >= k && same(a - k)).then(|| lower(toks[a - k].text(text)));
+    let p1 = prev(1);
+    let p2 = prev(2);
+    match (p2.as_deref(), p1.as_deref()) {
+        (Some("shares" | "stake" | "stock" | "stakes"), Some("of" | "in")) => v.org += 2,
+        (Some("based" | "headquartered" | "located" | "lives" | "born"), Some("in")) => v.place += 2,
+        (_, Some("in" | "near" | "across" | "outside" | "inside")) if !toks[e - 1].possessive => v.place += 1,
+        (_, Some("at")) if !toks[e - 1].possessive => v.org += 1,
+        (_, Some("the")) if !toks[e - 1].possessive => v.org += 1,
+        _ => {}
+    }
+    if toks[e - 1].possessive
+        && let Some(n) = toks.get(e)
+        && n.sent == toks[e - 1].sent
+        && in_list(&ORG_AFTER_POSSESSIVE_SET, &lower(n.text(text)))
+    {
+        v.org += 2;
+    }
+    let after = text[toks[e - 1].full_end..].trim_start();
+    if let Some(rest) = after.strip_prefix(',') {
+        let rest = rest.trim_start();
+        if rest.starts_with("which ") {
+            v.org += 1;
+        } else if rest.starts_with("who ") || rest.starts_with("whose ") {
+            v.person += 2;
+        }
+    }
+    if is_given_name(&fold(toks[a].text(text))) {
+        v.person += 1;
+    }
 }
 
 fn honorific(w: &str) -> Option<Option<Gender>> {
@@ -1301,6 +1496,13 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
     let mut b = Builder { ents: Vec::new(), by_key: HashMap::default() };
     // Capitalised words seen mid-sentence: evidence that a sentence-initial word is a name.
     let mid: HashSet<&str> = toks.iter().filter(|t| t.cap && !t.sent_start).map(|t| t.text(text)).collect();
+    // Words the article also writes in lowercase are common words, not names; and how often each capitalised
+    // word opens a sentence (a name that recurs there, like a company's, is a name even if never mid-sentence).
+    let lowercase: HashSet<&str> = toks.iter().filter(|t| !t.cap).map(|t| t.text(text)).collect();
+    let mut openers: HashMap<&str, u32> = HashMap::default();
+    for t in toks.iter().filter(|t| t.cap && t.sent_start) {
+        *openers.entry(t.text(text)).or_default() += 1;
+    }
     // Acronyms defined in the text: "Full Name (ACR)".
     let mut acronyms: HashMap<String, String> = HashMap::default();
     for c in &cands {
@@ -1320,6 +1522,14 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                 acronyms.insert(acr.to_string(), span_text(text, toks, a, e));
             }
         }
+    }
+
+    // Context votes per folded name, over all its untitled mentions: one kind for every mention.
+    let mut votes: HashMap<String, Votes> = HashMap::default();
+    for c in cands.iter().filter(|c| c.description.is_none() && c.kind.is_none()) {
+        let (a, e) = c.name;
+        let v = votes.entry(fold(&span_text(text, toks, a, e))).or_default();
+        context_votes(text, toks, a, e, v);
     }
 
     // Pass 1: people with titles or full names, so that lone surnames anywhere resolve to them.
@@ -1354,7 +1564,19 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
             match c.kind {
                 Some(k) => (k, surface.clone()),
                 None => {
-                    let (k, canon) = classify(&lower_words, &folded, &raw);
+                    let (mut k, canon) = classify(&lower_words, &folded, &raw);
+                    // A default reading (no gazetteer entry, no telling word) yields to the article's context.
+                    if canon.is_none()
+                        && matches!(k, EntityKind::Person | EntityKind::Other)
+                        && let Some(v) = votes.get(&folded)
+                    {
+                        let strong = if k == EntityKind::Person { v.person } else { 0 };
+                        if v.org > strong && v.org >= v.place && (k == EntityKind::Person || v.org >= 2) {
+                            k = EntityKind::Organization;
+                        } else if v.place > strong && v.place > v.org && (k == EntityKind::Person || v.place >= 2) {
+                            k = EntityKind::Place;
+                        }
+                    }
                     (k, canon.map(str::to_string).unwrap_or_else(|| surface.clone()))
                 }
             }
@@ -1407,7 +1629,20 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                     t.sent == toks[a].sent && in_list(&SPEECH_AFTER_SET, t.text(text)) && plain_gap(text, &toks[a], t)
                 });
                 let appositive = appositive_role(text, toks, e);
-                if !(known || acronym || speaks || appositive || mid.contains(w) || acronyms.contains_key(w)) {
+                let namey = !common_word(w, &lowercase)
+                    && (openers.get(w).is_some_and(|&n| n >= 2)
+                        || toks[a].possessive
+                        || toks.get(e).is_some_and(|t| {
+                            t.sent == toks[a].sent && !t.cap && in_list(&NAME_VERBS_SET, &lower(t.text(text)))
+                        }));
+                if !(known
+                    || acronym
+                    || speaks
+                    || appositive
+                    || namey
+                    || mid.contains(w)
+                    || acronyms.contains_key(w))
+                {
                     continue;
                 }
                 if (speaks || appositive) && !known && !acronym && p.kind == EntityKind::Other {

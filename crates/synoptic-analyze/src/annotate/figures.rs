@@ -581,6 +581,9 @@ fn dates(f: &mut Finder<'_>, digits: &[Span], whole: &[Span]) {
             let date = match pre.as_deref() {
                 Some("next") => p + Duration::days(i64::from((7 - back) % 7).max(1) + if back == 0 { 6 } else { 0 }),
                 Some("last") => p - Duration::days(i64::from(if back == 0 { 7 } else { back })),
+                _ if future_cue(&text[f.sentence(m.start()).start.min(m.start())..m.start()]) => {
+                    p + Duration::days(i64::from((7 - back) % 7))
+                }
                 _ => p - Duration::days(i64::from(back)),
             };
             push_date(f, m.start(), m.end(), date);
@@ -598,6 +601,30 @@ fn dates(f: &mut Finder<'_>, digits: &[Span], whole: &[Span]) {
             push_date(f, y.start(), y.end(), date);
         }
     }
+}
+
+/// Words that put a clause in the future: "will meet on", "is scheduled for", "are due to ... on".
+const FUTURE_CUES: &[&str] = &[
+    "will", "shall", "won't", "scheduled", "due", "set", "expected", "planned", "plans", "plan", "upcoming",
+    "coming", "going", "until", "till", "ahead",
+];
+/// Words that close off a clause in the past ("said", "met"): a future cue before them does not reach on.
+const PAST_BREAKS: &[&str] = &["said", "says", "told", "announced", "was", "were", "had", "did"];
+
+/// Is the clause right before a weekday (the sentence up to it, last 8 words) in the future tense?
+fn future_cue(before: &str) -> bool {
+    let words: Vec<&str> =
+        before.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()).collect();
+    for w in words.iter().rev().take(8) {
+        let l = w.to_lowercase();
+        if PAST_BREAKS.contains(&l.as_str()) {
+            return false;
+        }
+        if FUTURE_CUES.contains(&l.as_str()) || l.ends_with("'ll") || l.ends_with("\u{2019}ll") {
+            return true;
+        }
+    }
+    false
 }
 
 fn small_num(w: &str) -> Option<i64> {
@@ -734,6 +761,23 @@ mod tests {
         let alt = f[0].alternate.as_ref().map(|a| (a.unit.as_str(), a.value));
         assert_eq!(alt, Some(("USD", 2.53e9)));
         assert_eq!(f[0].about, "ammunition");
+    }
+
+    #[test]
+    fn weekdays_follow_the_tense_of_their_clause() {
+        // Published on a Tuesday (2024-03-12).
+        let day = |t: &str| {
+            let f = figs(t, Some("2024-03-12T09:00:00Z"));
+            f.iter().find(|x| x.unit == "date").map(|x| x.value)
+        };
+        let d = |m, dd| Some(day_value(NaiveDate::from_ymd_opt(2024, m, dd).unwrap_or_default()));
+        assert_eq!(day("The ministers will meet on Thursday in Brussels."), d(3, 14));
+        assert_eq!(day("The vote is scheduled for Friday."), d(3, 15));
+        assert_eq!(day("They\u{2019}ll decide on Monday."), d(3, 18));
+        assert_eq!(day("The ministers met on Thursday in Brussels."), d(3, 7));
+        assert_eq!(day("She said on Monday that talks will resume."), d(3, 11));
+        assert_eq!(day("Talks will resume, he said on Monday."), d(3, 11));
+        assert_eq!(day("They will meet next Thursday."), d(3, 14));
     }
 
     #[test]

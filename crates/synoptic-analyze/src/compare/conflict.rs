@@ -74,13 +74,15 @@ fn figure_conflicts(
     // Occurrences: (member, figure index).
     let occ: Vec<(usize, usize)> =
         facts.iter().enumerate().flat_map(|(m, f)| (0..f.figures.len()).map(move |i| (m, i))).collect();
+    let at: Vec<Option<usize>> = occ.iter().map(|&(m, i)| unit_at(units, m, facts[m].figures[i].span)).collect();
+    let abouts: Vec<Vec<String>> = occ.iter().map(|&(m, i)| about_terms(&facts[m].figures[i])).collect();
     let mut groups = Groups::new(occ.len());
     let mut conflicting = vec![false; occ.len()];
     // Per occurrence: what the figure measures, and why each pair it is in conflicts.
     let mut about_of: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
     for (ka, &(ma, ia)) in occ.iter().enumerate() {
         let fa = &facts[ma].figures[ia];
-        let Some(ua) = unit_at(units, ma, fa.span) else { continue };
+        let Some(ua) = at[ka] else { continue };
         for (kb, &(mb, ib)) in occ.iter().enumerate().skip(ka + 1) {
             if origins[mb] == origins[ma] {
                 continue;
@@ -90,10 +92,9 @@ fn figure_conflicts(
             if !(money || fa.unit == fb.unit) {
                 continue;
             }
-            let Some(ub) = unit_at(units, mb, fb.span) else { continue };
+            let Some(ub) = at[kb] else { continue };
             let context = units.sim(ua, ub);
-            let ta = about_terms(fa);
-            let shared_about = ta.iter().any(|t| about_terms(fb).contains(t));
+            let shared_about = abouts[ka].iter().any(|t| abouts[kb].contains(t));
             // Does the other article state this same figure anywhere near? Then they agree.
             let b_has_a =
                 facts[mb].figures.iter().any(|g| restates(g, fa.value, &fa.unit) && g.sentence == fb.sentence);
