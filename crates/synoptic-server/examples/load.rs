@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p synoptic-server --example load -- --store DIR [--clients 50] [--seconds 30] [--writes 20]
+//!     [--event ID]
 //! cargo run --release -p synoptic-server --example load -- --addr 127.0.0.1:7878
 //! ```
 //! With `--store`, the server runs in this process over that store; `--writes N` posts N new articles
@@ -21,10 +22,11 @@ struct Args {
     clients: usize,
     seconds: u64,
     writes: usize,
+    event: Option<String>,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { addr: None, store: None, clients: 50, seconds: 30, writes: 0 };
+    let mut a = Args { addr: None, store: None, clients: 50, seconds: 30, writes: 0, event: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
@@ -33,6 +35,7 @@ fn args() -> Result<Args, String> {
             "--store" => a.store = Some(PathBuf::from(value()?)),
             "--clients" => a.clients = value()?.parse().map_err(|e| format!("--clients: {e}"))?,
             "--seconds" => a.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--event" => a.event = Some(value()?),
             "--writes" => a.writes = value()?.parse().map_err(|e| format!("--writes: {e}"))?,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -179,9 +182,13 @@ async fn main() {
         (None, None) => unreachable!("checked in args"),
     };
 
-    // An event page to load: the first event of the first story.
+    // An event page to load: the one given, or the first event of the first story.
     let mut paths = vec!["/api/stories".to_string()];
+    if let Some(event) = &a.event {
+        paths.push(format!("/events/{event}"));
+    }
     match get_json(addr, "/api/stories").await {
+        Ok(_) if a.event.is_some() => {}
         Ok(v) => {
             if let Some(story) = v["stories"][0]["id"].as_str()
                 && let Ok(doc) = get_json(addr, &format!("/api/stories/{story}")).await

@@ -37,9 +37,9 @@ pub struct ListParams {
 
 /// The story list, newest first; `limit` and `offset` page through it.
 pub async fn stories(State(state): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
-    let list = state.read(|db| db.stories()).await?;
+    let list = state.stories().await?;
     let total = list.len();
-    let list: Vec<_> = list.into_iter().skip(p.offset).take(p.limit.unwrap_or(usize::MAX)).collect();
+    let list: Vec<_> = list.iter().skip(p.offset).take(p.limit.unwrap_or(usize::MAX)).collect();
     Ok(Json(json!({ "total": total, "stories": list })))
 }
 

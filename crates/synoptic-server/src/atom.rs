@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub const FEED_ENTRIES: usize = 200;
 
 pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let events = state.read(|db| db.event_summaries()).await?;
+    let events = state.event_summaries().await?;
     let base = base_url(&headers);
     let now = chrono::Utc::now().fixed_offset();
     let body = render(&events[..events.len().min(FEED_ENTRIES)], &base, now);

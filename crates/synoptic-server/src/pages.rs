@@ -66,7 +66,7 @@ pub struct IndexParams {
 }
 
 pub async fn index(State(state): State<AppState>, Query(p): Query<IndexParams>) -> PageResult {
-    let stories = state.read(|db| db.stories()).await?;
+    let stories = state.stories().await?;
     let page_no = p.page.unwrap_or(1).max(1);
     let pages = stories.len().div_ceil(STORIES_PER_PAGE).max(1);
     let from = (page_no - 1).saturating_mul(STORIES_PER_PAGE).min(stories.len());

@@ -5,16 +5,25 @@
 //! served from a consistent snapshot while an ingest commits, and never wait for it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use synoptic_ingest::{Fetcher, IngestOptions};
-use synoptic_store::{Db, Store, StoreError};
+use synoptic_store::{Db, EventSummary, Store, StoreError, StorySummary};
 
 use crate::error::ApiError;
 
-/// Connections kept open for readers; more are opened when all are busy and dropped after use.
+/// Reader connections: at most this many reads run at once (others wait their turn, without holding a
+/// thread), so every read reuses a pooled connection once the pool is warm.
 const READER_POOL: usize = 8;
+
+/// How long the story and event lists (the most-requested, costliest reads) are served from memory.
+/// Writes through this server clear them at once; writes by other processes show within this time.
+const LIST_TTL: Duration = Duration::from_secs(1);
+
+/// A list read from the store, and when.
+type Cached<T> = Mutex<Option<(Instant, Arc<Vec<T>>)>>;
 
 /// How a server behaves, apart from its address.
 #[derive(Debug, Clone)]
@@ -40,6 +49,11 @@ pub struct AppState {
 struct Inner {
     store_dir: PathBuf,
     readers: Mutex<Vec<Store>>,
+    reader_slots: tokio::sync::Semaphore,
+    stories: Cached<StorySummary>,
+    events: Cached<EventSummary>,
+    /// Bumped after every write through this server: a list read before it is not cached.
+    generation: AtomicU64,
     writer: Mutex<Store>,
     token: Option<String>,
     limits: Limits,
@@ -66,6 +80,10 @@ impl AppState {
             inner: Arc::new(Inner {
                 store_dir: store_dir.to_path_buf(),
                 readers: Mutex::new(Vec::new()),
+                reader_slots: tokio::sync::Semaphore::new(READER_POOL),
+                stories: Mutex::new(None),
+                events: Mutex::new(None),
+                generation: AtomicU64::new(0),
                 writer: Mutex::new(writer),
                 token,
                 limits,
@@ -94,6 +112,7 @@ impl AppState {
         F: FnOnce(&Db) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = self.inner.clone();
+        let _slot = self.inner.reader_slots.acquire().await.map_err(|_| ApiError::internal("reader pool closed"))?;
         let joined = tokio::task::spawn_blocking(move || {
             let pooled = inner.readers.lock().ok().and_then(|mut pool| pool.pop());
             let mut store = match pooled {
@@ -115,6 +134,48 @@ impl AppState {
         }
     }
 
+    /// The story list, newest first (from memory when read less than [`LIST_TTL`] ago).
+    pub async fn stories(&self) -> Result<Arc<Vec<StorySummary>>, ApiError> {
+        self.cached(|i| &i.stories, |db| db.stories()).await
+    }
+
+    /// Every event as a list line, newest first (from memory when read less than [`LIST_TTL`] ago).
+    pub async fn event_summaries(&self) -> Result<Arc<Vec<EventSummary>>, ApiError> {
+        self.cached(|i| &i.events, |db| db.event_summaries()).await
+    }
+
+    async fn cached<T, F>(&self, slot: fn(&Inner) -> &Cached<T>, load: F) -> Result<Arc<Vec<T>>, ApiError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Db) -> Result<Vec<T>, StoreError> + Send + 'static,
+    {
+        if let Ok(guard) = slot(&self.inner).lock()
+            && let Some((at, list)) = guard.as_ref()
+            && at.elapsed() < LIST_TTL
+        {
+            return Ok(list.clone());
+        }
+        let read_at = Instant::now();
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let list = Arc::new(self.read(load).await?);
+        if let Ok(mut guard) = slot(&self.inner).lock()
+            && self.inner.generation.load(Ordering::SeqCst) == generation
+        {
+            *guard = Some((read_at, list.clone()));
+        }
+        Ok(list)
+    }
+
+    fn forget_lists(&self) {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut g) = self.inner.stories.lock() {
+            *g = None;
+        }
+        if let Ok(mut g) = self.inner.events.lock() {
+            *g = None;
+        }
+    }
+
     /// Run `f` with the one writer connection, on the blocking pool. Writes inside are acknowledged (this
     /// returns) only after they committed.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
@@ -128,6 +189,7 @@ impl AppState {
             f(&mut guard, &inner.ingest)
         })
         .await;
+        self.forget_lists();
         match joined {
             Ok(out) => out,
             Err(e) => Err(ApiError::internal(format!("writer task failed: {e}"))),

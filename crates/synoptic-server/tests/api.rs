@@ -350,3 +350,54 @@ async fn pages_render_and_escape_article_markup() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));
 }
+
+/// Serve one fixed HTML page on loopback for every request; returns its URL.
+fn serve_page(html: &'static str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                line.clear();
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                html.len()
+            );
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(html.as_bytes());
+        }
+    });
+    format!("http://{addr}/news/page.html")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn urls_are_fetched() {
+    let page = serve_page(
+        "<!DOCTYPE html><html><head><title>Night trains return to the coast line</title></head><body><article>\
+         <h1>Night trains return to the coast line</h1><p>The rail operator brought back night trains on the coast \
+         line on Sunday, two years after the service was cut for lack of rolling stock.</p><p>Sleeper cars built \
+         for the route were delivered in the spring, and tickets for the first month sold out within days.</p>\
+         <p>The operator said it would add a second weekly departure if demand held.</p></article></body></html>",
+    );
+    let store = TempStore::new("api-url");
+    let app = router(store.state(Some(TOKEN), Limits::default()));
+    let body = serde_json::json!({ "url": page }).to_string().into_bytes();
+    let r = send(&app, post(body, "application/json", Some(TOKEN))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["articles"][0]["id"].as_str().unwrap().to_string();
+    let a = get(&app, &format!("/api/articles/{id}")).await.json();
+    assert_eq!(a["source"], page.as_str());
+    assert!(a["text"].as_str().unwrap().contains("Sleeper cars"));
+
+    // A URL that cannot be fetched is a 502 with its reason.
+    let dead = format!("http://{}/", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap());
+    let body = serde_json::json!({ "url": dead }).to_string().into_bytes();
+    let r = send(&app, post(body, "application/json", Some(TOKEN))).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.text());
+    assert_eq!(r.error_code(), "fetch_failed");
+}

@@ -72,7 +72,12 @@ struct Session {
 
 impl Session {
     fn start(driver: &Driver, profile: &Path) -> Session {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        // Bounded, so a browser that hangs fails the test instead of stalling the run.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(90)))
+            .build()
+            .into();
         let args = json!([
             "--headless",
             "--no-sandbox",

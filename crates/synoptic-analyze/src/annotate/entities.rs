@@ -186,6 +186,12 @@ const TITLES: &[&str] = &[
     "sister",
     "brother",
     "saint",
+    "analyst",
+    "economist",
+    "strategist",
+    "researcher",
+    "lawyer",
+    "activist",
 ];
 
 /// Lowercase role words that, right before a name, make it a person and give their role.
@@ -404,6 +410,7 @@ const ORG_WORDS: &[&str] = &[
     "museum",
     "academy",
     "orchestra",
+    "machines",
 ];
 
 const PLACE_WORDS: &[&str] = &[
@@ -908,6 +915,7 @@ word_sets! {
     ROLE_NOUNS_SET = ROLE_NOUNS;
     ORG_AFTER_POSSESSIVE_SET = ORG_AFTER_POSSESSIVE;
     NAME_VERBS_SET = NAME_VERBS;
+    COMPANY_VERBS_SET = COMPANY_VERBS;
     COMMON_OPENERS_SET = COMMON_OPENERS;
 }
 
@@ -931,6 +939,12 @@ const NAME_VERBS: &[&str] = &[
     "said", "says", "reported", "announced", "unveiled", "launched", "released", "acquired", "bought", "sold",
     "agreed", "plans", "expects", "hired", "employs", "raised", "shares", "stock", "posted", "confirmed", "denied",
     "told", "warned", "wrote", "tweeted", "declined", "filed", "sued", "won", "lost", "beat", "missed",
+];
+
+/// What companies do, right after their name: "X reported revenue", "X shares fell".
+const COMPANY_VERBS: &[&str] = &[
+    "reported", "unveiled", "launched", "acquired", "employs", "hired", "shares", "stock", "manufactures",
+    "makes", "sells", "operates", "owns", "invested", "posted", "forecast", "forecasts", "shipped", "recalled",
 ];
 
 /// Common words that open sentences capitalised: never a name on their own there.
@@ -983,7 +997,8 @@ struct Votes {
 const ORG_AFTER_POSSESSIVE: &[&str] = &[
     "ceo", "chief", "shares", "stock", "board", "headquarters", "employees", "staff", "workers", "founder",
     "revenue", "revenues", "profit", "profits", "sales", "earnings", "subsidiary", "products", "customers",
-    "shareholders", "investors", "executives", "spokesperson", "spokeswoman", "spokesman", "members",
+    "shareholders", "investors", "executives", "spokesperson", "spokeswoman", "spokesman", "members", "parent",
+    "analysts", "chairman", "chairwoman", "president", "stake",
 ];
 
 /// Context of one mention `(a, e)`: the words around it vote for person, organisation or place.
@@ -996,6 +1011,9 @@ fn context_votes(text: &str, toks: &[Tok], a: usize, e: usize, v: &mut Votes) {
         (Some("shares" | "stake" | "stock" | "stakes"), Some("of" | "in")) => v.org += 2,
         (Some("based" | "headquartered" | "located" | "lives" | "born"), Some("in")) => v.place += 2,
         (_, Some("in" | "near" | "across" | "outside" | "inside")) if !toks[e - 1].possessive => v.place += 1,
+        (Some("analysts" | "economists" | "researchers" | "scientists" | "engineers" | "executives"), Some("at")) => {
+            v.org += 2
+        }
         (_, Some("at")) if !toks[e - 1].possessive => v.org += 1,
         (_, Some("the")) if !toks[e - 1].possessive => v.org += 1,
         _ => {}
@@ -1007,11 +1025,44 @@ fn context_votes(text: &str, toks: &[Tok], a: usize, e: usize, v: &mut Votes) {
     {
         v.org += 2;
     }
+    // "the agency, X,": an organisation noun in apposition right before.
+    if a >= 1 && same(a - 1) && text[toks[a - 1].full_end..toks[a].start].trim() == "," {
+        let w = lower(toks[a - 1].text(text));
+        if in_list(&ORG_NOUNS_BEFORE_SET, &w) {
+            v.org += 2;
+        }
+    }
+    // "a X spokesperson", "X employees": a person or people of the organisation.
+    if let Some(n) = toks.get(e)
+        && n.sent == toks[e - 1].sent
+        && !n.cap
+        && !toks[e - 1].possessive
+        && plain_gap(text, &toks[e - 1], n)
+        && matches!(
+            lower(n.text(text)).as_str(),
+            "spokesperson" | "spokesman" | "spokeswoman" | "employees" | "executives" | "shareholders" | "subsidiary"
+        )
+    {
+        v.org += 2;
+    }
+    // "X reported revenue", "X shares fell", "X said it ...": what companies do (a lone word counts more:
+    // a full name with no given name is rarely a person's).
+    if let Some(n) = toks.get(e)
+        && n.sent == toks[e - 1].sent
+        && !n.cap
+        && !toks[e - 1].possessive
+    {
+        let w = lower(n.text(text));
+        let it = toks.get(e + 1).is_some_and(|t| matches!(t.text(text), "it" | "its"));
+        if in_list(&COMPANY_VERBS_SET, &w) || (in_list(&SPEECH_AFTER_SET, &w) && it) {
+            v.org += if e - a == 1 { 2 } else { 1 };
+        }
+    }
     let after = text[toks[e - 1].full_end..].trim_start();
     if let Some(rest) = after.strip_prefix(',') {
         let rest = rest.trim_start();
         if rest.starts_with("which ") {
-            v.org += 1;
+            v.org += 2;
         } else if rest.starts_with("who ") || rest.starts_with("whose ") {
             v.person += 2;
         }
@@ -1166,7 +1217,9 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
         let acronym = raw.len() >= 2 && raw.chars().all(|c| c.is_uppercase());
         !acronym && (in_list(&FUNCTION_SET, &words[k]) || in_list(&CONNECTORS_SET, &words[k]))
     };
-    while a < b && function(a) {
+    // A sentence-initial common word ("Shares of Acme", "Officials in Brussels") is no part of the name.
+    let opener = |k: usize| toks[start + k].sent_start && in_list(&COMMON_OPENERS_SET, &words[k]);
+    while a < b && (function(a) || a == 0 && opener(a)) {
         a += 1;
     }
     while b > a && function(b - 1) {
@@ -1629,7 +1682,11 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                     t.sent == toks[a].sent && in_list(&SPEECH_AFTER_SET, t.text(text)) && plain_gap(text, &toks[a], t)
                 });
                 let appositive = appositive_role(text, toks, e);
-                let namey = !common_word(w, &lowercase)
+                let common = common_word(w, &lowercase);
+                if common && !known && !acronym && !mid.contains(w) && !acronyms.contains_key(w) {
+                    continue;
+                }
+                let namey = !common
                     && (openers.get(w).is_some_and(|&n| n >= 2)
                         || toks[a].possessive
                         || toks.get(e).is_some_and(|t| {
@@ -1953,7 +2010,7 @@ fn merge_within_article(ents: &[Ent], mentions: &mut [Mention]) {
             }
             o.kind == EntityKind::Organization
                 && minor
-                && matches!(e.kind, EntityKind::Other | EntityKind::Place)
+                && matches!(e.kind, EntityKind::Other | EntityKind::Place | EntityKind::Organization)
                 && o.name_words.first() == e.name_words.first()
         });
         if let Some((j, _)) = found {
