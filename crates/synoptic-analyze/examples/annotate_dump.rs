@@ -8,7 +8,8 @@ use synoptic_analyze::annotate::annotate;
 use synoptic_model::Article;
 
 fn main() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/extraction-benchmark/ground-truth.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/extraction-benchmark/ground-truth.json");
     let Ok(raw) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} absent", path.display());
         return;

@@ -4,8 +4,9 @@
 //! `tower::ServiceExt::oneshot`, no socket); [`serve`] opens the store, listens and shuts down gracefully
 //! on ctrl-c or SIGTERM.
 //!
-//! - **Reads** run on pooled reader connections, each on one snapshot, on the blocking pool: readers are
-//!   served while an ingest writes (WAL).
+//! - **Reads** run on pooled reader connections (at most 8 at once), each on one snapshot, on the blocking
+//!   pool: readers are served while an ingest writes (WAL). The story and event lists are kept in memory
+//!   for up to a second; a write through this server clears them at once.
 //! - **Writes** (`POST /api/articles`) need `Authorization: Bearer <token>`; with no token configured they
 //!   are refused. One writer connection runs the whole ingest pipeline; a write is answered (acknowledged)
 //!   only after its transaction committed, and shutdown waits for requests in flight, so no acknowledged

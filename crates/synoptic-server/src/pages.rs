@@ -52,7 +52,12 @@ fn outlets_line(outlets: &[String]) -> String {
     if outlets.is_empty() {
         return "<span class=\"muted\">outlets unknown</span>".into();
     }
-    outlets.iter().map(|o| escape(o)).collect::<Vec<_>>().join(", ")
+    const SHOWN: usize = 8;
+    let mut line = outlets.iter().take(SHOWN).map(|o| escape(o)).collect::<Vec<_>>().join(", ");
+    if outlets.len() > SHOWN {
+        let _ = write!(line, " and {} more", outlets.len() - SHOWN);
+    }
+    line
 }
 
 // ---- story list ----

@@ -2,6 +2,10 @@
 //!
 //! The only unsafe code in the workspace lives here: `wait4(2)` is how Linux reports the peak resident set
 //! of one child precisely (`ru_maxrss`), without polling `/proc` and missing a short-lived peak.
+//!
+//! Caveat: Linux carries the parent's peak over into a spawned child's `ru_maxrss` (the peak of the memory
+//! image replaced at exec is kept), so the figure is max(child's peak, this process's peak at spawn time).
+//! The bench therefore keeps xtask itself small (tens of MiB) until every timed child has run.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

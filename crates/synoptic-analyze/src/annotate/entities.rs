@@ -936,35 +936,220 @@ pub fn is_given_name(w: &str) -> bool {
 /// Verbs and nouns that, right after a sentence-initial capitalised word, show it acts as a name:
 /// "Acme reported ...", "Acme shares fell ...".
 const NAME_VERBS: &[&str] = &[
-    "said", "says", "reported", "announced", "unveiled", "launched", "released", "acquired", "bought", "sold",
-    "agreed", "plans", "expects", "hired", "employs", "raised", "shares", "stock", "posted", "confirmed", "denied",
-    "told", "warned", "wrote", "tweeted", "declined", "filed", "sued", "won", "lost", "beat", "missed",
+    "said",
+    "says",
+    "reported",
+    "announced",
+    "unveiled",
+    "launched",
+    "released",
+    "acquired",
+    "bought",
+    "sold",
+    "agreed",
+    "plans",
+    "expects",
+    "hired",
+    "employs",
+    "raised",
+    "shares",
+    "stock",
+    "posted",
+    "confirmed",
+    "denied",
+    "told",
+    "warned",
+    "wrote",
+    "tweeted",
+    "declined",
+    "filed",
+    "sued",
+    "won",
+    "lost",
+    "beat",
+    "missed",
 ];
 
 /// What companies do, right after their name: "X reported revenue", "X shares fell".
 const COMPANY_VERBS: &[&str] = &[
-    "reported", "unveiled", "launched", "acquired", "employs", "hired", "shares", "stock", "manufactures",
-    "makes", "sells", "operates", "owns", "invested", "posted", "forecast", "forecasts", "shipped", "recalled",
+    "reported",
+    "unveiled",
+    "launched",
+    "acquired",
+    "employs",
+    "hired",
+    "shares",
+    "stock",
+    "manufactures",
+    "makes",
+    "sells",
+    "operates",
+    "owns",
+    "invested",
+    "posted",
+    "forecast",
+    "forecasts",
+    "shipped",
+    "recalled",
 ];
 
 /// Common words that open sentences capitalised: never a name on their own there.
 const COMMON_OPENERS: &[&str] = &[
-    "officials", "police", "residents", "people", "experts", "analysts", "critics", "supporters", "authorities",
-    "investors", "shares", "prices", "sales", "revenue", "profit", "earnings", "workers", "officers", "troops",
-    "voters", "lawmakers", "scientists", "researchers", "doctors", "prosecutors", "protesters", "witnesses",
-    "families", "students", "teachers", "companies", "banks", "markets", "stocks", "oil", "gold", "inflation",
-    "unemployment", "growth", "demand", "rates", "talks", "negotiations", "fighting", "violence", "rescuers",
-    "firefighters", "emergency", "rescue", "damage", "flooding", "thousands", "hundreds", "dozens", "millions",
-    "nobody", "everyone", "someone", "anyone", "everything", "nothing", "something", "whatever", "overall",
-    "together", "still", "already", "perhaps", "maybe", "sometimes", "often", "never", "always", "almost",
-    "rather", "otherwise", "further", "furthermore", "moreover", "nevertheless", "nonetheless", "besides",
-    "regardless", "elsewhere", "inside", "outside", "above", "below", "before", "after", "first", "second",
-    "third", "finally", "next", "then", "thus", "hence", "therefore", "instead", "sure", "enough", "asked",
-    "given", "based", "born", "meanwhile", "ultimately", "eventually", "currently", "recently", "previously",
-    "initially", "additionally", "similarly", "likewise", "consequently", "accordingly", "admittedly",
-    "apparently", "clearly", "obviously", "certainly", "indeed", "no", "yes", "ok", "okay", "thank", "thanks",
-    "please", "welcome", "sorry", "well", "good", "great", "new", "old", "big", "small", "more", "less", "most",
-    "least", "much", "many", "few", "several", "all", "both", "either", "neither", "none", "each", "every",
+    "officials",
+    "police",
+    "residents",
+    "people",
+    "experts",
+    "analysts",
+    "critics",
+    "supporters",
+    "authorities",
+    "investors",
+    "shares",
+    "prices",
+    "sales",
+    "revenue",
+    "profit",
+    "earnings",
+    "workers",
+    "officers",
+    "troops",
+    "voters",
+    "lawmakers",
+    "scientists",
+    "researchers",
+    "doctors",
+    "prosecutors",
+    "protesters",
+    "witnesses",
+    "families",
+    "students",
+    "teachers",
+    "companies",
+    "banks",
+    "markets",
+    "stocks",
+    "oil",
+    "gold",
+    "inflation",
+    "unemployment",
+    "growth",
+    "demand",
+    "rates",
+    "talks",
+    "negotiations",
+    "fighting",
+    "violence",
+    "rescuers",
+    "firefighters",
+    "emergency",
+    "rescue",
+    "damage",
+    "flooding",
+    "thousands",
+    "hundreds",
+    "dozens",
+    "millions",
+    "nobody",
+    "everyone",
+    "someone",
+    "anyone",
+    "everything",
+    "nothing",
+    "something",
+    "whatever",
+    "overall",
+    "together",
+    "still",
+    "already",
+    "perhaps",
+    "maybe",
+    "sometimes",
+    "often",
+    "never",
+    "always",
+    "almost",
+    "rather",
+    "otherwise",
+    "further",
+    "furthermore",
+    "moreover",
+    "nevertheless",
+    "nonetheless",
+    "besides",
+    "regardless",
+    "elsewhere",
+    "inside",
+    "outside",
+    "above",
+    "below",
+    "before",
+    "after",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "next",
+    "then",
+    "thus",
+    "hence",
+    "therefore",
+    "instead",
+    "sure",
+    "enough",
+    "asked",
+    "given",
+    "based",
+    "born",
+    "meanwhile",
+    "ultimately",
+    "eventually",
+    "currently",
+    "recently",
+    "previously",
+    "initially",
+    "additionally",
+    "similarly",
+    "likewise",
+    "consequently",
+    "accordingly",
+    "admittedly",
+    "apparently",
+    "clearly",
+    "obviously",
+    "certainly",
+    "indeed",
+    "no",
+    "yes",
+    "ok",
+    "okay",
+    "thank",
+    "thanks",
+    "please",
+    "welcome",
+    "sorry",
+    "well",
+    "good",
+    "great",
+    "new",
+    "old",
+    "big",
+    "small",
+    "more",
+    "less",
+    "most",
+    "least",
+    "much",
+    "many",
+    "few",
+    "several",
+    "all",
+    "both",
+    "either",
+    "neither",
+    "none",
+    "each",
+    "every",
 ];
 
 /// A word that opens a sentence only because sentences open capitalised: written in lowercase elsewhere in
@@ -995,10 +1180,38 @@ struct Votes {
 
 /// Lowercase words that, right after a name's possessive, make it an organisation ("X's chief executive").
 const ORG_AFTER_POSSESSIVE: &[&str] = &[
-    "ceo", "chief", "shares", "stock", "board", "headquarters", "employees", "staff", "workers", "founder",
-    "revenue", "revenues", "profit", "profits", "sales", "earnings", "subsidiary", "products", "customers",
-    "shareholders", "investors", "executives", "spokesperson", "spokeswoman", "spokesman", "members", "parent",
-    "analysts", "chairman", "chairwoman", "president", "stake",
+    "ceo",
+    "chief",
+    "shares",
+    "stock",
+    "board",
+    "headquarters",
+    "employees",
+    "staff",
+    "workers",
+    "founder",
+    "revenue",
+    "revenues",
+    "profit",
+    "profits",
+    "sales",
+    "earnings",
+    "subsidiary",
+    "products",
+    "customers",
+    "shareholders",
+    "investors",
+    "executives",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "members",
+    "parent",
+    "analysts",
+    "chairman",
+    "chairwoman",
+    "president",
+    "stake",
 ];
 
 /// Context of one mention `(a, e)`: the words around it vote for person, organisation or place.
@@ -1218,7 +1431,11 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
         !acronym && (in_list(&FUNCTION_SET, &words[k]) || in_list(&CONNECTORS_SET, &words[k]))
     };
     // A sentence-initial common word ("Shares of Acme", "Officials in Brussels") is no part of the name.
-    let opener = |k: usize| toks[start + k].sent_start && in_list(&COMMON_OPENERS_SET, &words[k]);
+    let opener = |k: usize| {
+        let w = &words[k];
+        let shaped = w.len() > 4 && (w.ends_with("ing") || w.ends_with("ly")) && gazetteer::lookup(w).is_none();
+        toks[start + k].sent_start && (in_list(&COMMON_OPENERS_SET, w) || shaped)
+    };
     while a < b && (function(a) || a == 0 && opener(a)) {
         a += 1;
     }
@@ -1619,6 +1836,15 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                 None => {
                     let (mut k, canon) = classify(&lower_words, &folded, &raw);
                     // A default reading (no gazetteer entry, no telling word) yields to the article's context.
+                    // "Drug Use", "Staff Reports": a default person whose every word the article also
+                    // writes in lowercase, with no given name, is a phrase in title case.
+                    if canon.is_none()
+                        && k == EntityKind::Person
+                        && !is_given_name(&words[0])
+                        && lower_words.iter().all(|w| lowercase.contains(w.as_str()))
+                    {
+                        k = EntityKind::Other;
+                    }
                     if canon.is_none()
                         && matches!(k, EntityKind::Person | EntityKind::Other)
                         && let Some(v) = votes.get(&folded)
@@ -1692,14 +1918,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                         || toks.get(e).is_some_and(|t| {
                             t.sent == toks[a].sent && !t.cap && in_list(&NAME_VERBS_SET, &lower(t.text(text)))
                         }));
-                if !(known
-                    || acronym
-                    || speaks
-                    || appositive
-                    || namey
-                    || mid.contains(w)
-                    || acronyms.contains_key(w))
-                {
+                if !(known || acronym || speaks || appositive || namey || mid.contains(w) || acronyms.contains_key(w)) {
                     continue;
                 }
                 if (speaks || appositive) && !known && !acronym && p.kind == EntityKind::Other {

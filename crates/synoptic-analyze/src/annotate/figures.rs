@@ -605,8 +605,22 @@ fn dates(f: &mut Finder<'_>, digits: &[Span], whole: &[Span]) {
 
 /// Words that put a clause in the future: "will meet on", "is scheduled for", "are due to ... on".
 const FUTURE_CUES: &[&str] = &[
-    "will", "shall", "won't", "scheduled", "due", "set", "expected", "planned", "plans", "plan", "upcoming",
-    "coming", "going", "until", "till", "ahead",
+    "will",
+    "shall",
+    "won't",
+    "scheduled",
+    "due",
+    "set",
+    "expected",
+    "planned",
+    "plans",
+    "plan",
+    "upcoming",
+    "coming",
+    "going",
+    "until",
+    "till",
+    "ahead",
 ];
 /// Words that close off a clause in the past ("said", "met"): a future cue before them does not reach on.
 const PAST_BREAKS: &[&str] = &["said", "says", "told", "announced", "was", "were", "had", "did"];
