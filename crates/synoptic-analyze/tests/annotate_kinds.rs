@@ -27,6 +27,8 @@ fn kinds_from_words_and_context() {
         // A given name keeps a person a person, even after "at".
         ("Reporters waited at the door. At noon they met Maria Lindqvist.", "Maria Lindqvist", Some(Person)),
         ("Talks with Carlos Mendes ended, and Carlos Mendes left.", "Carlos Mendes", Some(Person)),
+        // Title case of words the article also writes in lowercase, with no given name: not a person.
+        ("We cover Drug Use in this series: drug use is rising.", "Drug Use", Some(EntityKind::Other)),
         // Consistency: every mention of a name takes the kind its telling mentions give.
         (
             "Quenton Ash said profits rose. Investors at Quenton Ash were pleased. Quenton Ash shares rose.",

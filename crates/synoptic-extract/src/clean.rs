@@ -244,6 +244,15 @@ static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// "<Organisation> contributed to this report." for an organisation not in [`AGENCIES`]: a name of capitalised
+/// words whose last word names a news organisation (Press, News, Agency, Wire, …), so reporters' names stay out.
+static CONTRIBUTED_ANY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[Tt]he\s+)?(?P<name>(?:\p{Lu}[\p{L}&'’.\-]*\s+){0,4}(?:Press|News|Agency|Wire|Service|Newswire|Media|Bureau|Network|Radio|Television|Agence))\s+contributed\s+to\s+this\s+(?:report|story|article)\.?$",
+    )
+    .expect("static regex")
+});
+
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^(?P<pre>[^()\n.!?]{{0,60}}?)\s*\((?P<agency>{AGENCIES})\)\s*(?:[-–—:|]+\s*)?"))
         .expect("static regex")
@@ -262,6 +271,16 @@ pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
     {
         let name = (1..=9).find_map(|i| c.name(&format!("a{i}"))).map(|m| m.as_str())?;
         return agency(name).map(|a| (a.to_string(), None));
+    }
+    if p.len() <= 160
+        && let Some(c) = CONTRIBUTED_ANY.captures(p.trim())
+    {
+        // An outlet or agency the table does not list ("Meridian Press contributed to this report."): the
+        // credit is the name as written, without a leading article.
+        let name = c.name("name").map_or("", |m| m.as_str()).trim();
+        if !name.is_empty() && !is_sentence_like(name) {
+            return Some((name.to_string(), None));
+        }
     }
     if let Some(c) = DATELINE.captures(p) {
         let a = agency(c.name("agency").map_or("", |m| m.as_str()))?;
