@@ -44,7 +44,13 @@ fn main() {
             .iter()
             .map(|&i| EventMember { article: &items[i].article, annotations: &annotations[i], origin: &origins[i] })
             .collect();
-        let reps = if n <= 20 { 20 } else if n <= 80 { 5 } else { 2 };
+        let reps = if n <= 20 {
+            20
+        } else if n <= 80 {
+            5
+        } else {
+            2
+        };
         let start = Instant::now();
         let mut sink = 0usize;
         for _ in 0..reps {

@@ -29,6 +29,8 @@ fn kinds_from_words_and_context() {
         ("Talks with Carlos Mendes ended, and Carlos Mendes left.", "Carlos Mendes", Some(Person)),
         // Title case of words the article also writes in lowercase, with no given name: not a person.
         ("We cover Drug Use in this series: drug use is rising.", "Drug Use", Some(EntityKind::Other)),
+        // Coordination with an organisation.
+        ("Talks between Brenlow Motors and Zentrova broke down.", "Zentrova", Some(Org)),
         // Consistency: every mention of a name takes the kind its telling mentions give.
         (
             "Quenton Ash said profits rose. Investors at Quenton Ash were pleased. Quenton Ash shares rose.",

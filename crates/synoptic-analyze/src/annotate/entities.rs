@@ -498,6 +498,7 @@ const PLACE_WORDS: &[&str] = &[
     "parkway",
     "neighborhood",
     "neighbourhood",
+    "area",
 ];
 
 /// Lowercase nouns that, right before a name, say it is an organisation.
@@ -1153,7 +1154,7 @@ const COMMON_OPENERS: &[&str] = &[
 ];
 
 /// A word that opens a sentence only because sentences open capitalised: written in lowercase elsewhere in
-/// the article, a function or common word, or shaped like an adverb or participle.
+/// the article, a function or common word, or shaped like an adverb.
 fn common_word(w: &str, lowercase: &HashSet<&str>) -> bool {
     let l = lower(w);
     if lowercase.contains(l.as_str()) || crate::tokens::is_stopword(&l) {
@@ -1167,7 +1168,7 @@ fn common_word(w: &str, lowercase: &HashSet<&str>) -> bool {
     {
         return true;
     }
-    l.len() > 4 && (l.ends_with("ly") || l.ends_with("ing") || l.ends_with("ed"))
+    l.len() > 4 && l.ends_with("ly")
 }
 
 /// Context evidence about what a name is, summed over all its mentions in the article.
@@ -1433,7 +1434,7 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
     // A sentence-initial common word ("Shares of Acme", "Officials in Brussels") is no part of the name.
     let opener = |k: usize| {
         let w = &words[k];
-        let shaped = w.len() > 4 && (w.ends_with("ing") || w.ends_with("ly")) && gazetteer::lookup(w).is_none();
+        let shaped = w.len() > 4 && w.ends_with("ly") && gazetteer::lookup(w).is_none();
         toks[start + k].sent_start && (in_list(&COMMON_OPENERS_SET, w) || shaped)
     };
     while a < b && (function(a) || a == 0 && opener(a)) {
@@ -1991,6 +1992,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
             }
         }
     }
+    kinds_from_coordination(text, toks, &mut b.ents, &mut mentions);
     merge_within_article(&b.ents, &mut mentions);
     infer_gender_from_pronouns(text, toks, &mut b.ents, &mentions);
     mentions.sort_by_key(|m| (m.span.start, m.description));
@@ -2170,6 +2172,41 @@ fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize,
         }
     }
     out
+}
+
+/// "Acme and Globex", "Acme, Globex and Initech": a name of no known kind coordinated with organisations (or
+/// places) is one too. Only names with no other kind in the article change.
+fn kinds_from_coordination(text: &str, toks: &[Tok], ents: &mut [Ent], mentions: &mut [Mention]) {
+    let mut order: Vec<usize> = (0..mentions.len()).filter(|&i| !mentions[i].description).collect();
+    order.sort_by_key(|&i| mentions[i].toks.0);
+    let mut found: Vec<(usize, EntityKind)> = Vec::new();
+    for w in order.windows(2) {
+        let (m1, m2) = (&mentions[w[0]], &mentions[w[1]]);
+        let gap = m2.toks.0.checked_sub(m1.toks.1);
+        let joined = match gap {
+            Some(1) => matches!(toks[m1.toks.1].text(text), "and" | "or"),
+            Some(0) => text[toks[m1.toks.1 - 1].full_end..toks[m2.toks.0].start].trim() == ",",
+            _ => false,
+        };
+        if !joined || toks[m1.toks.0].sent != toks[m2.toks.0].sent {
+            continue;
+        }
+        let (k1, k2) = (ents[m1.ent].kind, ents[m2.ent].kind);
+        for (other, known) in [(m1.ent, k2), (m2.ent, k1)] {
+            if ents[other].kind == EntityKind::Other
+                && matches!(known, EntityKind::Organization | EntityKind::Place)
+                && gazetteer::lookup(&ents[other].key).is_none()
+            {
+                found.push((other, known));
+            }
+        }
+    }
+    for (e, k) in found {
+        // Two mentions disagreeing (an org on one side, a place on the other) leave the name alone.
+        if ents[e].kind == EntityKind::Other {
+            ents[e].kind = k;
+        }
+    }
 }
 
 /// A sentence opening with "He"/"She" after a sentence whose only person is X tells X's gender.

@@ -4,7 +4,7 @@
 
 use synoptic_model::{Agreement, SingleSource};
 
-use super::claims::{self, SAME, Units};
+use super::claims::{self, Units};
 use super::facts::Facts;
 use crate::EventMember;
 
@@ -43,10 +43,8 @@ pub(crate) fn agreements_and_details(
             continue;
         }
         covered[u] = true;
-        for (v, c) in covered.iter_mut().enumerate() {
-            if units.units[v].member != units.units[u].member && units.sim(u, v) >= SAME {
-                *c = true;
-            }
+        for &v in units.same_as(u) {
+            covered[v as usize] = true;
         }
         agreements.push(Agreement {
             text: units.units[u].text.clone(),

@@ -52,6 +52,14 @@ pub(crate) struct Units {
     pub by_member: Vec<std::ops::Range<usize>>,
     /// `best[u][m]`: the best similarity of unit u to any unit of member m (1 for its own member).
     best: Vec<Vec<f64>>,
+    /// `same[u]`: units of other members that say the same thing as u, ascending.
+    same: Vec<Vec<u32>>,
+}
+
+/// Statement frequency above which a term is left out of the candidate index: every term in events of up to
+/// a few thousand statements (exact), the commonest ones beyond.
+fn common_cut(statements: usize) -> usize {
+    if statements <= 4000 { statements } else { (statements / 20).max(200) }
 }
 
 /// Words that open a subordinate or coordinate clause after a comma or semicolon.
@@ -187,7 +195,7 @@ impl Units {
         for u in &mut units {
             u.weight = u.terms.iter().map(|&t| idf[t as usize]).sum();
         }
-        let mut all = Units { units, idf, named, figure, vocab, by_member, best: Vec::new() };
+        let mut all = Units { units, idf, named, figure, vocab, by_member, best: Vec::new(), same: Vec::new() };
         all.fill_best();
         all
     }
@@ -242,18 +250,60 @@ impl Units {
         self.best.get(u).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// Fill [`Units::best`]: every pair of statements of different members compared once.
+    /// Fill [`Units::best`] and [`Units::same`]. Only candidate pairs are scored: statements of different
+    /// members that share at least two indexed terms (a pair sharing fewer cannot reach a non-zero
+    /// [`Units::sim`]). Terms are indexed per statement through an inverted index; in large events the
+    /// commonest terms (in more than [`common_cut`] statements) are left out of the index, so a pair is a
+    /// candidate only through rarer terms — pairs sharing only very common words are not scored.
     fn fill_best(&mut self) {
         let members = self.by_member.len();
-        let mut best = vec![vec![0.0f64; members]; self.units.len()];
+        let n = self.units.len();
+        let mut best = vec![vec![0.0f64; members]; n];
         for (u, row) in best.iter_mut().enumerate() {
             row[self.units[u].member] = 1.0;
         }
-        for u in 0..self.units.len() {
+        let mut same: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let cut = common_cut(n);
+        let mut df = vec![0usize; self.idf.len()];
+        for u in &self.units {
+            for &t in &u.terms {
+                df[t as usize] += 1;
+            }
+        }
+        // Postings in ascending unit order, so "later units" is a suffix.
+        let mut postings: Vec<Vec<u32>> =
+            df.iter().map(|&d| if d <= cut { Vec::with_capacity(d) } else { Vec::new() }).collect();
+        for (u, unit) in self.units.iter().enumerate() {
+            for &t in &unit.terms {
+                if df[t as usize] <= cut {
+                    postings[t as usize].push(u as u32);
+                }
+            }
+        }
+        let mut count = vec![0u16; n];
+        let mut touched: Vec<u32> = Vec::new();
+        for u in 0..n {
             let mu = self.units[u].member;
-            for v in u + 1..self.units.len() {
+            if self.units[u].weight <= 0.0 {
+                continue;
+            }
+            for &t in &self.units[u].terms {
+                let list = &postings[t as usize];
+                let from = list.partition_point(|&v| v as usize <= u);
+                for &v in &list[from..] {
+                    let c = &mut count[v as usize];
+                    if *c == 0 {
+                        touched.push(v);
+                    }
+                    *c = c.saturating_add(1);
+                }
+            }
+            for &v in &touched {
+                let v = v as usize;
+                let shared = count[v];
+                count[v] = 0;
                 let mv = self.units[v].member;
-                if mu == mv {
+                if shared < 2 || mu == mv {
                     continue;
                 }
                 let s = self.sim(u, v);
@@ -263,9 +313,23 @@ impl Units {
                 if s > best[v][mu] {
                     best[v][mu] = s;
                 }
+                if s >= SAME {
+                    same[u].push(v as u32);
+                    same[v].push(u as u32);
+                }
             }
+            touched.clear();
+        }
+        for list in &mut same {
+            list.sort_unstable();
         }
         self.best = best;
+        self.same = same;
+    }
+
+    /// Units of other members saying the same thing as unit `u` ([`Units::sim`] at or above [`SAME`]).
+    pub(crate) fn same_as(&self, u: usize) -> &[u32] {
+        self.same.get(u).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Members whose articles say what unit `u` says (its own member included), in event order.
