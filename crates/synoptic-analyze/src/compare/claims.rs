@@ -56,10 +56,10 @@ pub(crate) struct Units {
     same: Vec<Vec<u32>>,
 }
 
-/// Statement frequency above which a term is left out of the candidate index: every term in events of up to
-/// a few thousand statements (exact), the commonest ones beyond.
+/// Statement frequency above which a term is left out of the candidate index: every term in events of a few
+/// hundred statements (exact), beyond that terms in more than 5% of the statements (at least 100).
 fn common_cut(statements: usize) -> usize {
-    if statements <= 4000 { statements } else { (statements / 20).max(200) }
+    if statements <= 600 { statements } else { (statements / 20).max(100) }
 }
 
 /// Words that open a subordinate or coordinate clause after a comma or semicolon.
