@@ -53,6 +53,7 @@ fn main() {
             "--story-threshold" => cfg.story_threshold = val(),
             "--w-entities" => cfg.w_entities = val(),
             "--w-title" => cfg.w_title = val(),
+            "--w-member" => cfg.w_member = val(),
             n => match n.parse::<usize>() {
                 Ok(n) => sizes.push(n),
                 Err(_) => eprintln!("ignored argument {n}"),

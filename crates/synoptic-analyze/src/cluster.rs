@@ -8,7 +8,9 @@
 //!
 //! The score of an article against an event is a weighted mean of cosines between TF-IDF vectors (content
 //! terms; named things; title words) and the share of the article's figures and quotes the event already
-//! carries, multiplied by a time decay when both have dates. Document frequencies grow with the stream
+//! carries, multiplied by a time decay when both have dates. The text and named-things cosines are blended
+//! with the best cosine against one of the event's few most recent members, so a centroid that has summed
+//! generic shared terms (the same actors, places) over many members does not draw in a different happening. Document frequencies grow with the stream
 //! (copies count once) and are halved when the table outgrows its cap, so old vocabulary fades.
 //!
 //! Invariants: deterministic (same articles in the same order give the same placements, also across a
@@ -72,6 +74,11 @@ pub struct EngineConfig {
     pub article_terms: usize,
     /// Terms kept per event or story centroid.
     pub centroid_terms: usize,
+    /// Share of the text and named-things scores taken from the best single recent member rather than the
+    /// centroid (a centroid summed over many members favours large events on generic shared terms).
+    pub w_member: f64,
+    /// Recent member vectors kept per open event for that comparison.
+    pub member_vectors: usize,
     /// Index terms with more open events than this are too common to find candidates with.
     pub max_posting: usize,
     /// Distinct terms in the document-frequency table before it is halved.
@@ -100,6 +107,8 @@ impl Default for EngineConfig {
             query_terms: 24,
             article_terms: 200,
             centroid_terms: 300,
+            w_member: 0.5,
+            member_vectors: 8,
             max_posting: 2_000,
             df_capacity: 300_000,
             copies: CopyConfig::default(),
@@ -406,6 +415,9 @@ struct EventRec {
     norms: [f64; 3],
     norm_seq: u64,
     articles: u32,
+    /// The most recent members' term and named-thing vectors (bounded by `member_vectors`).
+    #[serde(default)]
+    members: VecDeque<(Bag, Bag)>,
 }
 
 /// Events that belong together over weeks.
@@ -747,6 +759,7 @@ impl Engine {
                 norms: [0.0; 3],
                 norm_seq: 0,
                 articles: 0,
+                members: VecDeque::new(),
             },
         );
         slot
@@ -771,6 +784,15 @@ impl Engine {
             ev.terms.add(&f.terms, cap);
             ev.ents.add(&f.ents, cap);
             ev.title.add(&f.title, cap / 4);
+            if self.cfg.member_vectors > 0 {
+                let (mut t, mut n) = (Bag::default(), Bag::default());
+                t.add(&f.terms, cap);
+                n.add(&f.ents, cap);
+                ev.members.push_back((t, n));
+                while ev.members.len() > self.cfg.member_vectors {
+                    ev.members.pop_front();
+                }
+            }
             for x in &f.facts {
                 if let Err(i) = ev.facts.binary_search(x)
                     && ev.facts.len() < cap
@@ -1003,6 +1025,18 @@ fn score_event(
 ) -> Scored {
     let text = cosine(qvec, &ev.terms, ev.norms[0], st);
     let entities = (!evec.is_empty() && !ev.ents.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1], st));
+    // Blend with the best single recent member: only matters for events with several members.
+    let (text, entities) = if ev.members.len() > 1 && cfg.w_member > 0.0 {
+        let w = cfg.w_member.clamp(0.0, 1.0);
+        let best = |v: &[(u64, f64)], pick: fn(&(Bag, Bag)) -> &Bag| {
+            ev.members.iter().map(|m| pick(m)).map(|b| cosine(v, b, st.bag_norm(b), st)).fold(0.0, f64::max)
+        };
+        let t = (1.0 - w) * text + w * best(qvec, |m| &m.0);
+        let e = entities.map(|x| (1.0 - w) * x + w * best(evec, |m| &m.1));
+        (t, e)
+    } else {
+        (text, entities)
+    };
     let title = (!tvec.is_empty() && !ev.title.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2], st));
     let facts = (!f.facts.is_empty() && !ev.facts.is_empty()).then(|| {
         let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();

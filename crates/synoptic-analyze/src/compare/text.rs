@@ -293,7 +293,9 @@ const STOPWORDS: &[&str] = &[
 
 /// Whether `w` (lowercase) is a stopword.
 pub fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(w)
 }
 
 /// A light English stemmer: folds plural, past, gerund and final-e forms so that "visited", "visiting",

@@ -80,18 +80,46 @@ pub(crate) fn one_line(s: &str, max: usize) -> String {
 /// The event's title: the member title most shared with the other members' texts, else the first
 /// sentence of the first article, trimmed.
 pub(crate) fn title(members: &[EventMember<'_>], sentences: &Units) -> String {
-    let bodies: Vec<std::collections::HashSet<String>> =
-        members.iter().map(|m| super::text::terms(&m.article.text).into_iter().collect()).collect();
+    // Title terms get small ids; each body is reduced to which title terms it contains (one pass each).
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let titles: Vec<Option<(&str, Vec<usize>)>> = members
+        .iter()
+        .map(|m| {
+            let t = m.article.title.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+            let terms: Vec<usize> = super::text::terms(t)
+                .into_iter()
+                .map(|w| {
+                    let next = ids.len();
+                    *ids.entry(w).or_insert(next)
+                })
+                .collect();
+            (!terms.is_empty()).then_some((t, terms))
+        })
+        .collect();
+    let bodies: Vec<Vec<bool>> = members
+        .iter()
+        .map(|m| {
+            let mut has = vec![false; ids.len()];
+            for w in super::text::terms(&m.article.text) {
+                if let Some(&i) = ids.get(&w) {
+                    has[i] = true;
+                }
+            }
+            has
+        })
+        .collect();
+    pick_title(&titles, &bodies, sentences)
+}
+
+/// The title whose terms the other members' bodies share most (its own body counts a quarter).
+fn pick_title(titles: &[Option<(&str, Vec<usize>)>], bodies: &[Vec<bool>], sentences: &Units) -> String {
     let mut best: Option<(f64, String)> = None;
-    for (i, m) in members.iter().enumerate() {
-        let Some(t) = m.article.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { continue };
-        let terms = super::text::terms(t);
-        if terms.is_empty() {
-            continue;
-        }
+    for (i, title) in titles.iter().enumerate() {
+        let Some((t, terms)) = title else { continue };
         let mut score = 0.0;
         for (j, body) in bodies.iter().enumerate() {
-            let share = terms.iter().filter(|w| body.contains(*w)).count() as f64 / terms.len() as f64;
+            let share =
+                terms.iter().filter(|&&w| body.get(w).copied().unwrap_or(false)).count() as f64 / terms.len() as f64;
             score += if i == j { 0.25 * share } else { share };
         }
         if best.as_ref().is_none_or(|(s, _)| score > *s + 1e-9) {
