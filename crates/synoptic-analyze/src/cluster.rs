@@ -417,7 +417,16 @@ struct EventRec {
     articles: u32,
     /// The most recent members' term and named-thing vectors (bounded by `member_vectors`).
     #[serde(default)]
-    members: VecDeque<(Bag, Bag)>,
+    members: VecDeque<Member>,
+}
+
+/// One recent member of an event: its term and named-thing vectors and their IDF-weighted norms (refreshed
+/// with the event's).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Member {
+    terms: Bag,
+    ents: Bag,
+    norms: [f64; 2],
 }
 
 /// Events that belong together over weeks.
@@ -733,8 +742,13 @@ impl Engine {
             let st = &self.state;
             let Some(ev) = st.events.get(&e) else { return };
             let norms = [st.bag_norm(&ev.terms), st.bag_norm(&ev.ents), st.bag_norm(&ev.title)];
+            let member_norms: Vec<[f64; 2]> =
+                ev.members.iter().map(|m| [st.bag_norm(&m.terms), st.bag_norm(&m.ents)]).collect();
             if let Some(ev) = self.state.events.get_mut(&e) {
                 ev.norms = norms;
+                for (m, n) in ev.members.iter_mut().zip(member_norms) {
+                    m.norms = n;
+                }
                 ev.norm_seq = seq;
             }
         }
@@ -785,10 +799,10 @@ impl Engine {
             ev.ents.add(&f.ents, cap);
             ev.title.add(&f.title, cap / 4);
             if self.cfg.member_vectors > 0 {
-                let (mut t, mut n) = (Bag::default(), Bag::default());
-                t.add(&f.terms, cap);
-                n.add(&f.ents, cap);
-                ev.members.push_back((t, n));
+                let mut m = Member::default();
+                m.terms.add(&f.terms, cap);
+                m.ents.add(&f.ents, cap);
+                ev.members.push_back(m);
                 while ev.members.len() > self.cfg.member_vectors {
                     ev.members.pop_front();
                 }
@@ -1028,11 +1042,11 @@ fn score_event(
     // Blend with the best single recent member: only matters for events with several members.
     let (text, entities) = if ev.members.len() > 1 && cfg.w_member > 0.0 {
         let w = cfg.w_member.clamp(0.0, 1.0);
-        let best = |v: &[(u64, f64)], pick: fn(&(Bag, Bag)) -> &Bag| {
-            ev.members.iter().map(|m| pick(m)).map(|b| cosine(v, b, st.bag_norm(b), st)).fold(0.0, f64::max)
+        let best = |v: &[(u64, f64)], pick: fn(&Member) -> (&Bag, f64)| {
+            ev.members.iter().map(pick).map(|(b, n)| cosine(v, b, n, st)).fold(0.0, f64::max)
         };
-        let t = (1.0 - w) * text + w * best(qvec, |m| &m.0);
-        let e = entities.map(|x| (1.0 - w) * x + w * best(evec, |m| &m.1));
+        let t = (1.0 - w) * text + w * best(qvec, |m| (&m.terms, m.norms[0]));
+        let e = entities.map(|x| (1.0 - w) * x + w * best(evec, |m| (&m.ents, m.norms[1])));
         (t, e)
     } else {
         (text, entities)

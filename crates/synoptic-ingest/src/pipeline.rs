@@ -1,10 +1,13 @@
 //! Articles into the store: drop what is stored, order, annotate, place (copies, events, stories), store in
-//! batches, and recompute the synopsis of every event a batch touched.
+//! batches, and recompute the synopsis of every event the run touched.
 //!
-//! Crash safety: each batch commits in one transaction holding its articles, their placements and the
-//! recomputed events and stories. An article is reported ingested only after its batch committed, so a
+//! Crash safety: each batch commits in one transaction holding its articles, their placements and a
+//! pending marker per touched event. An article is reported ingested only after its batch committed, so a
 //! `kill -9` at any point leaves a store that holds every reported article; the next run drops what is
-//! stored and goes on with the rest.
+//! stored and goes on with the rest. Event and story synopses are rebuilt once per run (and every
+//! `REBUILD_EVERY_BATCHES` batches), not at every batch: an event that grows over many batches is rebuilt
+//! once instead of once per batch. They may lag within a run and are complete when `ingest` returns; a run
+//! stopped before that leaves pending markers, and the next `Ingester::open` rebuilds those events.
 //!
 //! The engine (copies index, open events and stories) is saved as a snapshot with the ingest sequence
 //! number it reflects, every [`IngestOptions::snapshot_every`] articles and when an [`Ingester`] finishes —
@@ -27,6 +30,14 @@ pub const ENGINE_STATE: &str = "engine";
 
 /// Key of the ingest sequence number (decimal) of the last article the engine snapshot reflects.
 pub const ENGINE_SEQ: &str = "engine.seq";
+
+/// Key prefix of an event whose synopsis is not yet rebuilt (`pending/<event id>`, value `story\ntitle`):
+/// placements commit per batch, synopses once per run; a run stopped in between leaves these markers and
+/// the next [`Ingester::open`] rebuilds those events.
+pub const PENDING_PREFIX: &str = "pending/";
+
+/// Batches between synopsis rebuilds within one run (the run's end always rebuilds).
+const REBUILD_EVERY_BATCHES: usize = 40;
 
 /// Key prefix of an article's placement explanation in the store (`explain/<article id>`).
 pub const EXPLAIN_PREFIX: &str = "explain/";
@@ -211,7 +222,20 @@ impl Ingester {
             }
             replayed += page.len();
         }
-        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings })
+        // Events whose synopses a stopped run left to rebuild.
+        let mut pending: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for key in store.state_keys(PENDING_PREFIX)? {
+            let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
+            let value = store.state(&key)?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+            let (story_id, title) = value.split_once('\n').unwrap_or((value.as_str(), ""));
+            pending.insert(event_id.to_string(), (story_id.to_string(), title.to_string()));
+        }
+        let ingester = Ingester { engine, opts, unsaved: replayed, last_seq, warnings };
+        if !pending.is_empty() {
+            let synopsis = &ingester.opts.synopsis;
+            store.transaction(|tx| rebuild_events(tx, &pending, synopsis))?;
+        }
+        Ok(ingester)
     }
 
     /// Ingest `articles`, calling `on_batch` after each batch commits.
@@ -246,6 +270,11 @@ impl Ingester {
         let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
         let ordered: Vec<Article> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
 
+        // Events touched since their synopses were last rebuilt. Placements commit per batch; synopses are
+        // rebuilt once per run (or every `rebuild_every` batches), so a big event is rebuilt once, not at every
+        // batch that adds to it.
+        let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut since_rebuild = 0usize;
         for chunk in ordered.chunks(self.opts.batch_size.max(1)) {
             let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
             for article in chunk {
@@ -266,10 +295,8 @@ impl Ingester {
             report.timings.cluster += t.elapsed();
 
             let t = Instant::now();
-            let mut compare = Duration::ZERO;
-            let opts = &self.opts;
             let (batch, last_seq) = store.transaction(|tx| {
-                let batch = store_batch(tx, &placed, opts, &mut compare)?;
+                let batch = store_batch(tx, &placed, &mut touched)?;
                 let last_seq = match placed.last() {
                     Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
                     None => None,
@@ -288,13 +315,37 @@ impl Ingester {
             } else {
                 self.unsaved += batch.ingested;
             }
-            report.timings.compare += compare;
-            report.timings.store += t.elapsed().saturating_sub(compare);
+            report.timings.store += t.elapsed();
             let committed = batch.ingested;
             report.merge(batch);
             on_batch(BatchDone { articles: committed, committed: report.ingested });
+            since_rebuild += 1;
+            if since_rebuild >= REBUILD_EVERY_BATCHES {
+                self.rebuild(store, &mut touched, &mut report)?;
+                since_rebuild = 0;
+            }
         }
+        self.rebuild(store, &mut touched, &mut report)?;
         Ok(report)
+    }
+
+    /// Rebuild the synopses of the `touched` events and their stories, in one transaction, and clear it.
+    fn rebuild(
+        &self,
+        store: &mut Store,
+        touched: &mut BTreeMap<String, (String, String)>,
+        report: &mut IngestReport,
+    ) -> Result<(), IngestError> {
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let t = Instant::now();
+        let synopsis = &self.opts.synopsis;
+        store.transaction(|tx| rebuild_events(tx, touched, synopsis))?;
+        report.timings.compare += t.elapsed();
+        report.events_touched += touched.len();
+        touched.clear();
+        Ok(())
     }
 
     /// Save the engine snapshot when it has unsaved articles.
@@ -318,16 +369,14 @@ impl Ingester {
     }
 }
 
-/// Store one batch of placed articles and recompute the events and stories they touch.
+/// Store one batch of placed articles and their placements; the events the batch touched (with the story
+/// and story title of their latest placement) are added to `touched`, to be rebuilt by [`rebuild_events`].
 fn store_batch(
     tx: &Db,
     placed: &[(Article, Annotations, Placement)],
-    opts: &IngestOptions,
-    compare: &mut Duration,
+    touched: &mut BTreeMap<String, (String, String)>,
 ) -> Result<IngestReport, StoreError> {
     let mut batch = IngestReport::default();
-    // Events by id, with the story and story title from the latest placement.
-    let mut events: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (article, ann, placement) in placed {
         if !tx.insert_article(article, ann)? {
             batch.duplicates += 1;
@@ -341,21 +390,33 @@ fn store_batch(
         batch.new_events += usize::from(placement.new_event);
         batch.new_stories += usize::from(placement.new_story);
         batch.ingested_ids.push(article.id.clone());
-        events.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
+        touched.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
     }
-    let c = Instant::now();
+    for (event_id, (story_id, title)) in touched.iter() {
+        tx.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}").as_bytes())?;
+    }
+    Ok(batch)
+}
+
+/// Recompute the synopses of `events` (event id → story id and story title) and the stories they belong to.
+fn rebuild_events(
+    tx: &Db,
+    events: &BTreeMap<String, (String, String)>,
+    opts: &SynopsisOptions,
+) -> Result<(), StoreError> {
     let mut stories: BTreeMap<String, String> = BTreeMap::new();
-    for (event_id, (story_id, story_title)) in &events {
-        refresh_event(tx, event_id, story_id, &opts.synopsis)?;
+    for (event_id, (story_id, story_title)) in events {
+        refresh_event(tx, event_id, story_id, opts)?;
         stories.insert(story_id.clone(), story_title.clone());
     }
     for (story_id, title) in &stories {
         let new_events: Vec<&String> = events.iter().filter(|(_, (s, _))| s == story_id).map(|(e, _)| e).collect();
         refresh_story(tx, story_id, title, &new_events)?;
     }
-    *compare += c.elapsed();
-    batch.events_touched = events.len();
-    Ok(batch)
+    for event_id in events.keys() {
+        tx.delete_state(&format!("{PENDING_PREFIX}{event_id}"))?;
+    }
+    Ok(())
 }
 
 /// Rebuild one event's synopsis from its stored members and store it.
