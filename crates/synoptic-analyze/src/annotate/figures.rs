@@ -797,9 +797,9 @@ mod tests {
     #[test]
     fn qualifiers_about_and_dates() {
         let f =
-            figs("Allies gave more than $150 billion in aid to the country on Thursday.", Some("2023-04-20T12:00:00Z"));
+            figs("Donors gave more than $870 million in aid to the region on Thursday.", Some("2023-04-20T12:00:00Z"));
         assert_eq!(f[0].qualifier.as_deref(), Some("more than"));
-        assert_eq!(f[0].about, "aid to the country");
+        assert_eq!(f[0].about, "aid to the region");
         assert_eq!(f[1].unit, "date");
         assert_eq!(f[1].value, day_value(NaiveDate::from_ymd_opt(2023, 4, 20).unwrap_or_default()));
     }

@@ -295,9 +295,9 @@ mod tests {
 
     #[test]
     fn folds_case_diacritics_possessive_and_endings() {
-        assert_eq!(fold("Zelenskyy’s"), "zelensky");
-        assert_eq!(fold("Zelenskiy"), "zelensky");
-        assert_eq!(fold("Zelensky"), "zelensky");
+        assert_eq!(fold("Dobrovolskyy’s"), "dobrovolsky");
+        assert_eq!(fold("Dobrovolskiy"), "dobrovolsky");
+        assert_eq!(fold("Dobrovolsky"), "dobrovolsky");
         assert_eq!(fold("U.S."), "us");
         assert_eq!(fold("Secretary-General"), "secretary general");
         assert_eq!(fold("Kraków"), "krakow");
