@@ -38,7 +38,7 @@ pub fn annotate(article: &Article) -> Annotations {
 }
 
 /// The variant-folded key of a name: case, diacritics, possessives, transliteration endings
-/// (Zelensky / Zelenskyy / Zelenskiy), and gazetteer variants (Kiev → Kyiv, NATO ↔ its expansion) fold to
+/// (Dobrovolsky / Dobrovolskyy / Dobrovolskiy), and gazetteer variants (Kiev → Kyiv, NATO ↔ its expansion) fold to
 /// one key.
 pub fn entity_key(name: &str) -> String {
     let f = gazetteer::fold(name);
