@@ -26,6 +26,11 @@ use clap::Parser;
 use cli::{Cli, Command};
 use ui::Ui;
 
+/// mimalloc instead of the system allocator: the pipeline allocates many short-lived strings and vectors, and
+/// glibc malloc/free were ~20% of ingest samples (see xtask/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui { quiet: cli.quiet };
