@@ -1,15 +1,25 @@
-//! Speed of `compare::build_event` by event size: µs per article for events of 5, 20, 80 and 300 articles.
+//! Speed of `compare::build_event`, alone: on a JSON Lines stream with gold labels, or on synthetic events
+//! of chosen sizes.
 //!
-//! `cargo run --release -p synoptic-analyze --example compare_speed -- [N ...]`
-//! Events are cut from the synthetic stream (articles of one gold event, in stream order, topped up with the
-//! next events' articles when the event is smaller than N), annotated once; only `build_event` is timed.
+//! `cargo run --release -p synoptic-analyze --example compare_speed -- FILE.jsonl [--json OUT] [--top K]`
+//! reads a `synoptic synth` stream, groups it by `gold_event` (stream order; a copy's origin is its
+//! `gold_copy_of`), annotates every article once, then times `build_event` per event in CPU time of this
+//! thread: total over all events, per event, per member, and the K largest events (5 by default).
+//! `--json OUT` writes every built event as one JSON line (in first-seen event order), so two builds can be
+//! compared byte for byte (`cmp before.jsonl after.jsonl`).
+//!
+//! `cargo run --release -p synoptic-analyze --example compare_speed -- [N ...]` (no file) cuts events of N
+//! articles from the synthetic stream generator instead and prints CPU ms per event and µs per article.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
 
+use serde::Deserialize;
 use synoptic_analyze::EventMember;
 use synoptic_analyze::annotate::annotate;
 use synoptic_analyze::compare::{SynopsisOptions, build_event};
 use synoptic_analyze::synth::{SynthConfig, stream};
+use synoptic_model::{Annotations, Article};
 
 /// CPU time of this thread so far (seconds), from /proc/thread-self/schedstat: the machine is shared.
 fn cpu_seconds() -> f64 {
@@ -19,8 +29,104 @@ fn cpu_seconds() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
+/// One line of a `synoptic synth` stream: an Article plus its gold labels.
+#[derive(Deserialize)]
+struct Line {
+    #[serde(flatten)]
+    article: Article,
+    gold_event: String,
+    #[serde(default)]
+    gold_copy_of: Option<String>,
+}
+
 fn main() {
-    let mut sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first() {
+        Some(path) if std::path::Path::new(path).is_file() => {
+            let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
+            let top = value_of("--top").and_then(|v| v.parse().ok()).unwrap_or(5);
+            if let Err(e) = on_stream(path, value_of("--json").map(String::as_str), top) {
+                eprintln!("compare_speed: {e}");
+                std::process::exit(2);
+            }
+        }
+        _ => by_size(args.iter().filter_map(|a| a.parse().ok()).collect()),
+    }
+}
+
+fn on_stream(path: &str, json_out: Option<&str>, top: usize) -> std::io::Result<()> {
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut lines: Vec<Line> = Vec::new();
+    for (n, line) in file.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Line>(&line) {
+            Ok(l) => lines.push(l),
+            Err(e) => eprintln!("line {}: skipped: {e}", n + 1),
+        }
+    }
+    let start = cpu_seconds();
+    let annotations: Vec<Annotations> = lines.iter().map(|l| annotate(&l.article)).collect();
+    let annotate_s = cpu_seconds() - start;
+    let origins: Vec<&str> =
+        lines.iter().map(|l| l.gold_copy_of.as_deref().unwrap_or(l.article.id.as_str())).collect();
+    // Events in first-seen order, members in stream order.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut events: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let e = *index.entry(l.gold_event.as_str()).or_insert_with(|| {
+            events.push((l.gold_event.as_str(), Vec::new()));
+            events.len() - 1
+        });
+        events[e].1.push(i);
+    }
+    let opts = SynopsisOptions::default();
+    let mut out = match json_out {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => None,
+    };
+    let mut timed: Vec<(f64, usize, usize, &str)> = Vec::new(); // (seconds, members, origins, id)
+    let mut total = 0.0;
+    for (id, idx) in &events {
+        let members: Vec<EventMember<'_>> = idx
+            .iter()
+            .map(|&i| EventMember { article: &lines[i].article, annotations: &annotations[i], origin: origins[i] })
+            .collect();
+        let start = cpu_seconds();
+        let event = build_event(id, "s", &members, &opts);
+        let took = cpu_seconds() - start;
+        total += took;
+        let n_origins = members.iter().map(|m| m.origin).collect::<std::collections::HashSet<_>>().len();
+        timed.push((took, members.len(), n_origins, id));
+        if let Some(w) = out.as_mut() {
+            serde_json::to_writer(&mut *w, &event)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    if let Some(mut w) = out {
+        w.flush()?;
+    }
+    let articles: usize = timed.iter().map(|t| t.1).sum();
+    println!("{} articles, {} events; annotate {:.2} ms/article (not counted below)", articles, events.len(), {
+        annotate_s * 1e3 / articles.max(1) as f64
+    });
+    println!(
+        "build_event: total {:.1} ms CPU, {:.3} ms/event, {:.3} ms/article",
+        total * 1e3,
+        total * 1e3 / events.len().max(1) as f64,
+        total * 1e3 / articles.max(1) as f64
+    );
+    timed.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.total_cmp(&a.0)));
+    println!("{:>12} {:>8} {:>8} {:>10} {:>12}", "largest", "articles", "origins", "cpu ms", "ms/article");
+    for (s, n, o, id) in timed.iter().take(top) {
+        println!("{id:>12} {n:>8} {o:>8} {:>10.2} {:>12.3}", s * 1e3, s * 1e3 / (*n).max(1) as f64);
+    }
+    Ok(())
+}
+
+fn by_size(mut sizes: Vec<usize>) {
     if sizes.is_empty() {
         sizes = vec![5, 20, 80, 300];
     }

@@ -212,6 +212,7 @@ pub fn recluster(items: &[(Article, Annotations)], cfg: &EngineConfig) -> Vec<Pl
 }
 
 /// What the engine extracts from one article: hashed terms with their weight before IDF (1 + ln tf).
+#[derive(Debug, Clone)]
 struct Features {
     /// Content terms and adjacent-term bigrams of title and body.
     terms: Vec<(u64, f64)>,
@@ -315,7 +316,7 @@ impl Features {
 
 /// Display names of the wanted hashes (terms, bigrams, named things) of an article: a second pass, only
 /// for explanations.
-fn names_of(a: &Article, ann: &Annotations, wanted: &HashSet<u64>) -> HashMap<u64, String> {
+fn names_of(a: &Article, entity_names: &[(u64, String)], wanted: &HashSet<u64>) -> HashMap<u64, String> {
     let mut out = HashMap::new();
     let mut prev: Option<(u64, String)> = None;
     for part in [a.title.as_deref().unwrap_or(""), a.text.as_str()] {
@@ -337,14 +338,34 @@ fn names_of(a: &Article, ann: &Annotations, wanted: &HashSet<u64>) -> HashMap<u6
             prev = Some((h, w.to_string()));
         });
     }
-    for e in &ann.entities {
-        let k = entity_key(&e.canonical);
-        let h = hash_bytes(k.as_bytes(), SALT_ENTITY);
-        if wanted.contains(&h) {
-            out.entry(h).or_insert_with(|| e.canonical.clone());
+    for (h, name) in entity_names {
+        if wanted.contains(h) {
+            out.entry(*h).or_insert_with(|| name.clone());
         }
     }
     out
+}
+
+/// What [`Engine::add_prepared`] needs of one article that depends on no engine state: its features, copy
+/// signature and the display names of its named things. Computed by [`prepare`], on any thread.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    features: Features,
+    sig: Signature,
+    /// (hash, canonical name) of the entity annotations, for explanations.
+    entity_names: Vec<(u64, String)>,
+}
+
+/// The pure half of [`Engine::add`]: features and copy signature of an article (no engine state, no IO).
+pub fn prepare(article: &Article, ann: &Annotations, cfg: &EngineConfig) -> Prepared {
+    let features = Features::of(article, ann, cfg.bigrams);
+    let sig = signature(&article.text);
+    let entity_names = ann
+        .entities
+        .iter()
+        .map(|e| (hash_bytes(entity_key(&e.canonical).as_bytes(), SALT_ENTITY), e.canonical.clone()))
+        .collect();
+    Prepared { features, sig, entity_names }
 }
 
 /// A weighted bag of term hashes (a centroid), sorted by hash, capped in size. A sorted list rather than a
@@ -539,14 +560,24 @@ impl Engine {
     }
 
     /// Place one article (online): find its copies, join the best open event or start one.
+    /// Same as [`prepare`] followed by [`Engine::add_prepared`].
     pub fn add(&mut self, article: &Article, ann: &Annotations) -> Placement {
+        if let Some(p) = self.placement_of_known(&article.id) {
+            return p;
+        }
+        let prepared = prepare(article, ann, &self.cfg);
+        self.add_prepared(article, prepared)
+    }
+
+    /// Place one article from its [`prepare`]d features (the stateful half of [`Engine::add`]).
+    /// `prepared` must come from the same article and an equal configuration.
+    pub fn add_prepared(&mut self, article: &Article, prepared: Prepared) -> Placement {
         // The same content again: report where it already is, change nothing.
         if let Some(p) = self.placement_of_known(&article.id) {
             return p;
         }
         let cfg = self.cfg.clone();
-        let f = Features::of(article, ann, cfg.bigrams);
-        let sig = signature(&article.text);
+        let Prepared { features: f, sig, entity_names } = prepared;
         self.state.seq += 1;
         let seq = self.state.seq;
         if let Some(t) = f.time {
@@ -638,7 +669,7 @@ impl Engine {
             let terms = shared(&qvec, &ev.terms, 8);
             let ents = shared(&evec, &ev.ents, 8);
             let wanted: HashSet<u64> = terms.iter().chain(&ents).copied().collect();
-            let names = names_of(article, ann, &wanted);
+            let names = names_of(article, &entity_names, &wanted);
             expl.top_terms = terms.iter().filter_map(|h| names.get(h).cloned()).collect();
             expl.shared_entities = ents.iter().filter_map(|h| names.get(h).cloned()).collect();
         }

@@ -2,7 +2,7 @@
 //! snapshot and restore), re-ingesting the same content changes nothing, memory bounded by the window.
 
 use proptest::prelude::*;
-use synoptic_analyze::cluster::{CopyTier, Engine, EngineConfig, Placement};
+use synoptic_analyze::cluster::{CopyTier, Engine, EngineConfig, Placement, prepare};
 use synoptic_analyze::synth::{SynthArticle, SynthConfig, stream};
 use synoptic_model::{Annotations, Article};
 
@@ -92,4 +92,23 @@ fn memory_is_bounded_by_the_window() {
 fn snapshot_rejects_garbage() {
     assert!(Engine::from_snapshot(b"not json", EngineConfig::default()).is_err());
     assert!(Engine::from_snapshot(b"", EngineConfig::default()).is_err());
+}
+
+/// The pure half can run on another thread: prepare there, place here, same placements as `add`.
+#[test]
+fn prepared_on_worker_threads_places_like_add() {
+    let items: Vec<Article> = small_stream(11, 120).into_iter().map(|x| x.article).collect();
+    let plain = run(&mut Engine::new(EngineConfig::default()), &items);
+    let cfg = EngineConfig::default();
+    let worker_items = items.clone();
+    let worker_cfg = cfg.clone();
+    let prepared = std::thread::spawn(move || {
+        worker_items.iter().map(|a| prepare(a, &Annotations::default(), &worker_cfg)).collect::<Vec<_>>()
+    })
+    .join()
+    .unwrap_or_default();
+    assert_eq!(prepared.len(), items.len());
+    let mut engine = Engine::new(cfg);
+    let split: Vec<Placement> = items.iter().zip(prepared).map(|(a, p)| engine.add_prepared(a, p)).collect();
+    assert_eq!(plain, split);
 }

@@ -8,12 +8,16 @@
 //! - [`inputs`]: what the user named → [`Source`]s (directories walked in sorted order, hidden skipped).
 //! - [`fetch`]: HTTP(S) with redirects, time-outs, a size cap and conditional GET.
 //! - [`read`]: one source → articles plus issues (through `synoptic_extract::read`).
-//! - [`pipeline`]: articles → store (annotate, place, batch commits, event synopses, stories).
+//! - [`pipeline`]: articles → store (annotate and prepare on worker threads, place, batch commits).
+//! - [`synopses`]: stale event synopses and stories rebuilt in parallel, outside the per-article path.
+//! - [`par`]: the ordered parallel map both use.
 
 pub mod fetch;
 pub mod inputs;
+pub mod par;
 pub mod pipeline;
 pub mod read;
+pub mod synopses;
 pub mod watch;
 
 pub use fetch::{FetchError, FetchOptions, FetchOutcome, Fetched, Fetcher, Validators};
@@ -21,4 +25,5 @@ pub use inputs::{InputError, InputProblem, Loaded, Source};
 pub use pipeline::{
     BatchDone, IngestError, IngestOptions, IngestReport, Ingester, StageTimings, ingest_articles, ingest_articles_with,
 };
+pub use synopses::{RefreshReport, refresh_pending};
 pub use read::{InputIssue, InputRead, ReadConfig, read_source, read_source_each};

@@ -1,13 +1,15 @@
-//! Articles into the store: drop what is stored, order, annotate, place (copies, events, stories), store in
-//! batches, and recompute the synopsis of every event the run touched.
+//! Articles into the store: drop what is stored, order, annotate, place (copies, events, stories) and store
+//! in batches; the synopses of the events a batch touched are marked pending, to be rebuilt by
+//! [`crate::synopses::refresh_pending`].
+//!
+//! Two stages run at once: worker threads annotate and prepare (tokenize, sign) the next batch while this
+//! thread places the current one in the engine and commits it. Placement is sequential — the engine is one
+//! online state — so results are the same whatever the number of threads.
 //!
 //! Crash safety: each batch commits in one transaction holding its articles, their placements and a
 //! pending marker per touched event. An article is reported ingested only after its batch committed, so a
 //! `kill -9` at any point leaves a store that holds every reported article; the next run drops what is
-//! stored and goes on with the rest. Event and story synopses are rebuilt once per run (and every
-//! `REBUILD_EVERY_BATCHES` batches), not at every batch: an event that grows over many batches is rebuilt
-//! once instead of once per batch. They may lag within a run and are complete when `ingest` returns; a run
-//! stopped before that leaves pending markers, and the next `Ingester::open` rebuilds those events.
+//! stored and goes on with the rest, and the pending markers say which synopses are stale.
 //!
 //! The engine (copies index, open events and stories) is saved as a snapshot with the ingest sequence
 //! number it reflects, every [`IngestOptions::snapshot_every`] articles and when an [`Ingester`] finishes —
@@ -15,29 +17,24 @@
 //! replays the articles stored after it (their annotations are stored), so the engine always agrees with
 //! the store, even after a kill between snapshots.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use synoptic_analyze::EventMember;
 use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, processing_order};
-use synoptic_analyze::compare::{SynopsisOptions, build_event};
-use synoptic_model::{Annotations, Article, Event, Story};
+use synoptic_analyze::compare::SynopsisOptions;
+use synoptic_model::{Annotations, Article};
 use synoptic_store::{Db, Store, StoreError};
+
+use crate::par;
+pub use crate::synopses::{PENDING_PREFIX, refresh_event, refresh_story};
 
 /// Key of the engine's state in the store.
 pub const ENGINE_STATE: &str = "engine";
 
 /// Key of the ingest sequence number (decimal) of the last article the engine snapshot reflects.
 pub const ENGINE_SEQ: &str = "engine.seq";
-
-/// Key prefix of an event whose synopsis is not yet rebuilt (`pending/<event id>`, value `story\ntitle`):
-/// placements commit per batch, synopses once per run; a run stopped in between leaves these markers and
-/// the next [`Ingester::open`] rebuilds those events.
-pub const PENDING_PREFIX: &str = "pending/";
-
-/// Batches between synopsis rebuilds within one run (the run's end always rebuilds).
-const REBUILD_EVERY_BATCHES: usize = 40;
 
 /// Key prefix of an article's placement explanation in the store (`explain/<article id>`).
 pub const EXPLAIN_PREFIX: &str = "explain/";
@@ -52,6 +49,8 @@ pub struct IngestOptions {
     /// Save the engine snapshot after this many new articles (and when the ingester finishes). After a
     /// crash, at most this many articles are replayed into the engine on the next start.
     pub snapshot_every: usize,
+    /// Worker threads for the pure per-article work and for synopses; 0 means all cores.
+    pub threads: usize,
 }
 
 impl Default for IngestOptions {
@@ -61,11 +60,14 @@ impl Default for IngestOptions {
             engine: EngineConfig::default(),
             synopsis: SynopsisOptions::default(),
             snapshot_every: 20_000,
+            threads: 0,
         }
     }
 }
 
-/// Time spent in each stage. `read` and `extract` are filled by callers that read inputs.
+/// Time spent in each stage. `read` and `extract` are filled by callers that read inputs. Stages that run
+/// on worker threads (annotate, compare) count the threads' summed busy time, so the stages add up to more
+/// than the wall time when threads overlap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct StageTimings {
     pub read: Duration,
@@ -95,10 +97,10 @@ impl StageTimings {
         [
             ("read", self.read),
             ("clean/extract", self.extract),
+            ("annotate+prepare", self.annotate),
             ("copies+cluster", self.cluster),
-            ("annotate", self.annotate),
-            ("compare", self.compare),
             ("store", self.store),
+            ("synopses", self.compare),
         ]
     }
 }
@@ -116,7 +118,7 @@ pub struct IngestReport {
     pub copies: usize,
     pub new_events: usize,
     pub new_stories: usize,
-    /// Events recomputed because articles joined them.
+    /// Events whose synopses were rebuilt.
     pub events_touched: usize,
     /// Ids of the newly stored articles, in processing order.
     pub ingested_ids: Vec<String>,
@@ -156,7 +158,8 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
-/// Ingest `articles` into `store` in one go (open, ingest, finish); see the module documentation.
+/// Ingest `articles` into `store` in one go (open, ingest, rebuild the synopses, finish); see the module
+/// documentation.
 pub fn ingest_articles(
     store: &mut Store,
     articles: Vec<Article>,
@@ -174,9 +177,16 @@ pub fn ingest_articles_with(
 ) -> Result<IngestReport, IngestError> {
     let mut ingester = Ingester::open(store, opts.clone())?;
     let mut report = ingester.ingest(store, articles, on_batch)?;
+    ingester.refresh(store, &mut report)?;
     ingester.finish(store)?;
     report.warnings.splice(0..0, ingester.warnings);
     Ok(report)
+}
+
+/// An article ready to be placed: the pure work done on a worker thread.
+struct Ready {
+    annotations: Annotations,
+    prepared: synoptic_analyze::cluster::Prepared,
 }
 
 /// A run of ingests that keeps one engine in memory between calls (the command line feeds a large input
@@ -193,7 +203,8 @@ pub struct Ingester {
 }
 
 impl Ingester {
-    /// Restore the engine from the store: its snapshot, then the articles stored after it.
+    /// Restore the engine from the store: its snapshot, then the articles stored after it. Synopses left
+    /// pending by an earlier run stay pending until [`Ingester::refresh`] (or any reader that refreshes).
     pub fn open(store: &mut Store, opts: IngestOptions) -> Result<Ingester, IngestError> {
         let mut warnings = Vec::new();
         let seq: u64 = store
@@ -222,23 +233,15 @@ impl Ingester {
             }
             replayed += page.len();
         }
-        // Events whose synopses a stopped run left to rebuild.
-        let mut pending: BTreeMap<String, (String, String)> = BTreeMap::new();
-        for key in store.state_keys(PENDING_PREFIX)? {
-            let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
-            let value = store.state(&key)?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-            let (story_id, title) = value.split_once('\n').unwrap_or((value.as_str(), ""));
-            pending.insert(event_id.to_string(), (story_id.to_string(), title.to_string()));
-        }
-        let ingester = Ingester { engine, opts, unsaved: replayed, last_seq, warnings };
-        if !pending.is_empty() {
-            let synopsis = &ingester.opts.synopsis;
-            store.transaction(|tx| rebuild_events(tx, &pending, synopsis))?;
-        }
-        Ok(ingester)
+        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings })
     }
 
-    /// Ingest `articles`, calling `on_batch` after each batch commits.
+    fn threads(&self) -> usize {
+        if self.opts.threads == 0 { par::default_threads() } else { self.opts.threads }
+    }
+
+    /// Ingest `articles`, calling `on_batch` after each batch commits. The touched events are left pending;
+    /// [`Ingester::refresh`] rebuilds their synopses.
     pub fn ingest(
         &mut self,
         store: &mut Store,
@@ -268,83 +271,95 @@ impl Ingester {
 
         let order = processing_order(&fresh);
         let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
-        let ordered: Vec<Article> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
+        let mut ordered: Vec<Article> =
+            order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
 
-        // Events touched since their synopses were last rebuilt. Placements commit per batch; synopses are
-        // rebuilt once per run (or every `rebuild_every` batches), so a big event is rebuilt once, not at every
-        // batch that adds to it.
-        let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut since_rebuild = 0usize;
-        for chunk in ordered.chunks(self.opts.batch_size.max(1)) {
-            let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
-            for article in chunk {
-                let t = Instant::now();
-                let ann = synoptic_analyze::annotate::annotate(article);
-                report.timings.annotate += t.elapsed();
-                let t = Instant::now();
-                let placement = self.engine.add(article, &ann);
-                report.timings.cluster += t.elapsed();
-                let mut article = article.clone();
-                article.copy_of = placement.copy_of.clone();
-                article.event = Some(placement.event.clone());
-                placed.push((article, ann, placement));
-            }
-            let save = self.unsaved + placed.len() >= self.opts.snapshot_every;
-            let t = Instant::now();
-            let snapshot = if save { Some(self.engine.snapshot()) } else { None };
-            report.timings.cluster += t.elapsed();
-
-            let t = Instant::now();
-            let (batch, last_seq) = store.transaction(|tx| {
-                let batch = store_batch(tx, &placed, &mut touched)?;
-                let last_seq = match placed.last() {
-                    Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
-                    None => None,
-                };
-                if let (Some(snapshot), Some(seq)) = (&snapshot, last_seq) {
-                    tx.put_state(ENGINE_STATE, snapshot)?;
-                    tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
+        let batch_size = self.opts.batch_size.max(1);
+        let threads = self.threads();
+        let cfg = self.opts.engine.clone();
+        // Worker threads prepare batch k+1 while this thread places and commits batch k.
+        std::thread::scope(|s| -> Result<(), IngestError> {
+            let (send, receive) = sync_channel::<(Vec<Ready>, Duration)>(1);
+            let batches = ordered.chunks(batch_size);
+            let cfg = &cfg;
+            s.spawn(move || {
+                for chunk in batches {
+                    let prepared = par::map_timed(chunk, threads, |article| {
+                        let annotations = synoptic_analyze::annotate::annotate(article);
+                        let prepared = synoptic_analyze::cluster::prepare(article, &annotations, cfg);
+                        Ready { annotations, prepared }
+                    });
+                    if send.send(prepared).is_err() {
+                        break;
+                    }
                 }
-                Ok((batch, last_seq))
-            })?;
-            if let Some(seq) = last_seq {
-                self.last_seq = self.last_seq.max(seq);
+            });
+            for (chunk, (ready, busy)) in ordered.chunks(batch_size).zip(receive) {
+                report.timings.annotate += busy;
+                self.place_and_store(store, chunk, ready, &mut report, on_batch)?;
             }
-            if snapshot.is_some() {
-                self.unsaved = 0;
-            } else {
-                self.unsaved += batch.ingested;
-            }
-            report.timings.store += t.elapsed();
-            let committed = batch.ingested;
-            report.merge(batch);
-            on_batch(BatchDone { articles: committed, committed: report.ingested });
-            since_rebuild += 1;
-            if since_rebuild >= REBUILD_EVERY_BATCHES {
-                self.rebuild(store, &mut touched, &mut report)?;
-                since_rebuild = 0;
-            }
-        }
-        self.rebuild(store, &mut touched, &mut report)?;
+            Ok(())
+        })?;
+        ordered.clear();
         Ok(report)
     }
 
-    /// Rebuild the synopses of the `touched` events and their stories, in one transaction, and clear it.
-    fn rebuild(
-        &self,
+    /// Place one prepared batch in the engine and commit it with its placements and pending markers.
+    fn place_and_store(
+        &mut self,
         store: &mut Store,
-        touched: &mut BTreeMap<String, (String, String)>,
+        chunk: &[Article],
+        ready: Vec<Ready>,
         report: &mut IngestReport,
+        on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), IngestError> {
-        if touched.is_empty() {
-            return Ok(());
-        }
         let t = Instant::now();
-        let synopsis = &self.opts.synopsis;
-        store.transaction(|tx| rebuild_events(tx, touched, synopsis))?;
-        report.timings.compare += t.elapsed();
-        report.events_touched += touched.len();
-        touched.clear();
+        let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
+        for (article, r) in chunk.iter().zip(ready) {
+            let placement = self.engine.add_prepared(article, r.prepared);
+            let mut article = article.clone();
+            article.copy_of = placement.copy_of.clone();
+            article.event = Some(placement.event.clone());
+            placed.push((article, r.annotations, placement));
+        }
+        let save = self.unsaved + placed.len() >= self.opts.snapshot_every;
+        let snapshot = if save { Some(self.engine.snapshot()) } else { None };
+        report.timings.cluster += t.elapsed();
+
+        let t = Instant::now();
+        let (batch, last_seq) = store.transaction(|tx| {
+            let batch = store_batch(tx, &placed)?;
+            let last_seq = match placed.last() {
+                Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
+                None => None,
+            };
+            if let (Some(snapshot), Some(seq)) = (&snapshot, last_seq) {
+                tx.put_state(ENGINE_STATE, snapshot)?;
+                tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
+            }
+            Ok((batch, last_seq))
+        })?;
+        if let Some(seq) = last_seq {
+            self.last_seq = self.last_seq.max(seq);
+        }
+        if snapshot.is_some() {
+            self.unsaved = 0;
+        } else {
+            self.unsaved += batch.ingested;
+        }
+        report.timings.store += t.elapsed();
+        let committed = batch.ingested;
+        report.merge(batch);
+        on_batch(BatchDone { articles: committed, committed: report.ingested });
+        Ok(())
+    }
+
+    /// Rebuild the synopses of every pending event (and their stories), on the worker threads.
+    pub fn refresh(&self, store: &mut Store, report: &mut IngestReport) -> Result<(), IngestError> {
+        let done = crate::synopses::refresh_pending(store, &self.opts.synopsis, self.threads())?;
+        report.timings.compare += done.compare;
+        report.timings.store += done.store;
+        report.events_touched += done.events;
         Ok(())
     }
 
@@ -369,14 +384,11 @@ impl Ingester {
     }
 }
 
-/// Store one batch of placed articles and their placements; the events the batch touched (with the story
-/// and story title of their latest placement) are added to `touched`, to be rebuilt by [`rebuild_events`].
-fn store_batch(
-    tx: &Db,
-    placed: &[(Article, Annotations, Placement)],
-    touched: &mut BTreeMap<String, (String, String)>,
-) -> Result<IngestReport, StoreError> {
+/// Store one batch of placed articles and their placements, and mark the events it touched pending (with
+/// the story and story title of their latest placement).
+fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<IngestReport, StoreError> {
     let mut batch = IngestReport::default();
+    let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (article, ann, placement) in placed {
         if !tx.insert_article(article, ann)? {
             batch.duplicates += 1;
@@ -392,76 +404,6 @@ fn store_batch(
         batch.ingested_ids.push(article.id.clone());
         touched.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
     }
-    for (event_id, (story_id, title)) in touched.iter() {
-        tx.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}").as_bytes())?;
-    }
+    crate::synopses::mark_pending(tx, &touched)?;
     Ok(batch)
-}
-
-/// Recompute the synopses of `events` (event id → story id and story title) and the stories they belong to.
-fn rebuild_events(
-    tx: &Db,
-    events: &BTreeMap<String, (String, String)>,
-    opts: &SynopsisOptions,
-) -> Result<(), StoreError> {
-    let mut stories: BTreeMap<String, String> = BTreeMap::new();
-    for (event_id, (story_id, story_title)) in events {
-        refresh_event(tx, event_id, story_id, opts)?;
-        stories.insert(story_id.clone(), story_title.clone());
-    }
-    for (story_id, title) in &stories {
-        let new_events: Vec<&String> = events.iter().filter(|(_, (s, _))| s == story_id).map(|(e, _)| e).collect();
-        refresh_story(tx, story_id, title, &new_events)?;
-    }
-    for event_id in events.keys() {
-        tx.delete_state(&format!("{PENDING_PREFIX}{event_id}"))?;
-    }
-    Ok(())
-}
-
-/// Rebuild one event's synopsis from its stored members and store it.
-pub fn refresh_event(db: &Db, event_id: &str, story_id: &str, opts: &SynopsisOptions) -> Result<Event, StoreError> {
-    let stored = db.event_members(event_id)?;
-    let members: Vec<EventMember<'_>> = stored
-        .iter()
-        .map(|s| EventMember {
-            article: &s.article,
-            annotations: &s.annotations,
-            origin: s.article.copy_of.as_deref().unwrap_or(&s.article.id),
-        })
-        .collect();
-    let event = build_event(event_id, story_id, &members, opts);
-    db.put_event(&event)?;
-    Ok(event)
-}
-
-/// Add events to a story (created when new), keep its events in time order, and set its title.
-pub fn refresh_story(db: &Db, story_id: &str, title: &str, new_events: &[&String]) -> Result<Story, StoreError> {
-    let mut story =
-        db.story(story_id)?.unwrap_or_else(|| Story { id: story_id.to_string(), title: String::new(), events: vec![] });
-    let mut ids: BTreeSet<String> = story.events.iter().cloned().collect();
-    ids.extend(new_events.iter().map(|s| s.to_string()));
-    let mut dated: Vec<(Option<synoptic_model::Timestamp>, usize, String)> = Vec::new();
-    for id in ids {
-        let Some(event) = db.event(&id)? else { continue };
-        // Events that moved to another story leave this one.
-        if event.story != story_id {
-            continue;
-        }
-        let first = story.events.iter().position(|e| *e == id).unwrap_or(usize::MAX);
-        dated.push((event.first_seen, first, id));
-    }
-    // Dated events in time order, undated after, each keeping their earlier place.
-    dated.sort_by(|a, b| match (a.0, b.0) {
-        (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
-    });
-    story.events = dated.into_iter().map(|d| d.2).collect();
-    if !title.is_empty() {
-        story.title = title.to_string();
-    }
-    db.put_story(&story)?;
-    Ok(story)
 }

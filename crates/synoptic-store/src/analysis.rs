@@ -3,11 +3,12 @@
 //! Events and stories are stored whole as JSON (they are computed values, replaced on every update), with
 //! the columns that lists and lookups need beside them.
 
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use synoptic_model::{Document, Event, SCHEMA_VERSION, Story, Timestamp};
 
-use crate::{EventSummary, StoreError, StorySummary, articles, atomically, parse_ts, ts_secs, ts_text};
+use crate::{EventSummary, StoreError, StorySummary, articles, atomically, codec, parse_ts, ts_secs, ts_text};
 
 /// How far an event reaches: its latest report and its outlets.
 pub(crate) struct Reach {
@@ -52,7 +53,7 @@ pub(crate) fn event_reach(
 }
 
 pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
-    let body = serde_json::to_string(e).map_err(|err| StoreError::json(format!("event {}", e.id), err))?;
+    let body = encode_body("event", &e.id, e)?;
     let reach = event_reach(c, &e.articles, e.first_seen)?;
     let mut st = c.prepare_cached(
         "INSERT INTO events (id, story, title, first_seen, first_seen_ts, articles, origins, body, last_seen, \
@@ -82,17 +83,50 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &str) -> R
     serde_json::from_str(body).map_err(|e| StoreError::json(format!("{what} {id}"), e))
 }
 
+/// A stored event or story body: deflated JSON (a BLOB, schema v3) or JSON text (older rows).
+pub(crate) struct Body {
+    bytes: Vec<u8>,
+    deflated: bool,
+}
+
+impl FromSql for Body {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Body> {
+        match v {
+            ValueRef::Blob(b) => Ok(Body { bytes: b.to_vec(), deflated: true }),
+            ValueRef::Text(t) => Ok(Body { bytes: t.to_vec(), deflated: false }),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+/// The stored form of a body: its JSON, deflated.
+pub(crate) fn encode_body<T: serde::Serialize>(what: &str, id: &str, v: &T) -> Result<Vec<u8>, StoreError> {
+    let json = serde_json::to_vec(v).map_err(|e| StoreError::json(format!("{what} {id}"), e))?;
+    Ok(codec::deflate(&json))
+}
+
+pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &Body) -> Result<T, StoreError> {
+    let inflated;
+    let json = if body.deflated {
+        inflated = codec::inflate(&body.bytes).map_err(|e| StoreError::invalid(format!("{what} {id}"), e.0))?;
+        &inflated[..]
+    } else {
+        &body.bytes[..]
+    };
+    serde_json::from_slice(json).map_err(|e| StoreError::json(format!("{what} {id}"), e))
+}
+
 pub(crate) fn event(c: &Connection, id: &str) -> Result<Option<Event>, StoreError> {
     let mut st = c.prepare_cached("SELECT body FROM events WHERE id = ?1")?;
-    let body: Option<String> = st.query_row([id], |r| r.get(0)).optional()?;
-    body.map(|b| decode("event", id, &b)).transpose()
+    let body: Option<Body> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode_body("event", id, &b)).transpose()
 }
 
 pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
     let mut st = c.prepare_cached("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Body>(1)?)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
-    rows.iter().map(|(id, body)| decode("event", id, body)).collect()
+    rows.iter().map(|(id, body)| decode_body("event", id, body)).collect()
 }
 
 pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, StoreError> {
@@ -137,7 +171,7 @@ pub(crate) fn link_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
 }
 
 pub(crate) fn put_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
-    let body = serde_json::to_string(s).map_err(|err| StoreError::json(format!("story {}", s.id), err))?;
+    let body = encode_body("story", &s.id, s)?;
     atomically(c, |c| {
         c.prepare_cached(
             "INSERT INTO stories (id, title, body) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET \
@@ -150,15 +184,15 @@ pub(crate) fn put_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
 
 pub(crate) fn story(c: &Connection, id: &str) -> Result<Option<Story>, StoreError> {
     let mut st = c.prepare_cached("SELECT body FROM stories WHERE id = ?1")?;
-    let body: Option<String> = st.query_row([id], |r| r.get(0)).optional()?;
-    body.map(|b| decode("story", id, &b)).transpose()
+    let body: Option<Body> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode_body("story", id, &b)).transpose()
 }
 
 fn all_stories(c: &Connection) -> Result<Vec<Story>, StoreError> {
     let mut st = c.prepare_cached("SELECT id, body FROM stories ORDER BY seq")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Body>(1)?)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
-    rows.iter().map(|(id, body)| decode("story", id, body)).collect()
+    rows.iter().map(|(id, body)| decode_body("story", id, body)).collect()
 }
 
 pub(crate) fn delete_story(c: &Connection, id: &str) -> Result<bool, StoreError> {
@@ -257,13 +291,26 @@ pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {
     atomically(c, |c| {
         c.execute_batch(
             "DELETE FROM story_events; DELETE FROM stories; DELETE FROM events; DELETE FROM state; \
-             UPDATE articles SET copy_of = NULL, event = NULL WHERE copy_of IS NOT NULL OR event IS NOT NULL;",
+             UPDATE articles SET copy_of = NULL, event = NULL, explain = NULL \
+             WHERE copy_of IS NOT NULL OR event IS NOT NULL OR explain IS NOT NULL;",
         )?;
         Ok(())
     })
 }
 
+/// The article whose explanation `key` names, when it is an explanation key.
+fn explained(key: &str) -> Option<&str> {
+    key.strip_prefix(crate::EXPLAIN_KEY_PREFIX)
+}
+
 pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    if let Some(id) = explained(key)
+        && articles::set_explanation(c, id, Some(bytes))?
+    {
+        // Kept with the article; a state row left by an older version would now be stale.
+        c.prepare_cached("DELETE FROM state WHERE key = ?1")?.execute([key])?;
+        return Ok(());
+    }
     c.prepare_cached(
         "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?
@@ -272,6 +319,11 @@ pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), S
 }
 
 pub(crate) fn state(c: &Connection, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    if let Some(id) = explained(key)
+        && let Some(Some(bytes)) = articles::explanation(c, id)?
+    {
+        return Ok(Some(bytes));
+    }
     Ok(c.prepare_cached("SELECT value FROM state WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
@@ -283,7 +335,14 @@ pub(crate) fn state_keys(c: &Connection, prefix: &str) -> Result<Vec<String>, St
 }
 
 pub(crate) fn delete_state(c: &Connection, key: &str) -> Result<bool, StoreError> {
-    Ok(c.prepare_cached("DELETE FROM state WHERE key = ?1")?.execute([key])? > 0)
+    let in_row = match explained(key) {
+        Some(id) => {
+            c.prepare_cached("UPDATE articles SET explain = NULL WHERE id = ?1 AND explain IS NOT NULL")?.execute([id])?
+                > 0
+        }
+        None => false,
+    };
+    Ok(c.prepare_cached("DELETE FROM state WHERE key = ?1")?.execute([key])? > 0 || in_row)
 }
 
 pub(crate) fn document(c: &Connection) -> Result<Document, StoreError> {
@@ -317,4 +376,24 @@ pub(crate) fn document_for_story(c: &Connection, id: &str) -> Result<Option<Docu
     }
     let articles = articles_of(c, &events)?;
     Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories: vec![s] }))
+}
+
+/// Rewrite every event and story body stored as JSON text (older versions) deflated.
+pub(crate) fn compact_bodies(c: &Connection) -> Result<(), StoreError> {
+    for table in ["events", "stories"] {
+        let mut read = c.prepare(&format!(
+            "SELECT seq, body FROM {table} WHERE seq > ?1 AND typeof(body) = 'text' ORDER BY seq LIMIT 256"
+        ))?;
+        let mut write = c.prepare(&format!("UPDATE {table} SET body = ?2 WHERE seq = ?1"))?;
+        let mut after = i64::MIN;
+        loop {
+            let page = read.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<(i64, String)>, _>>()?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            for (seq, body) in page {
+                write.execute(params![seq, codec::deflate(body.as_bytes())])?;
+            }
+        }
+    }
+    Ok(())
 }

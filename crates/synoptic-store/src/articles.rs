@@ -1,9 +1,10 @@
 //! Articles: insert by content id, look up, page through in ingest order, placement and annotations.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use synoptic_model::{Annotations, Article, ArticleExtra};
 
-use crate::{StoreError, StoredArticle, parse_ts, ts_secs, ts_text};
+use crate::{NewArticle, StoreError, StoredArticle, codec, parse_ts, ts_secs, ts_text};
 
 /// Columns read for an article, annotations last (so readers that skip them stop one column early).
 const COLUMNS: &str =
@@ -27,7 +28,21 @@ struct Raw {
     extra: String,
     copy_of: Option<String>,
     event: Option<String>,
-    annotations: Option<String>,
+    annotations: Option<StoredAnnotations>,
+}
+
+/// Annotations as stored: the binary record (v3) or JSON text (older rows).
+enum StoredAnnotations {
+    Binary(Vec<u8>),
+    Json(String),
+}
+
+fn read_annotations(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<StoredAnnotations>> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Blob(b) => Some(StoredAnnotations::Binary(b.to_vec())),
+        ValueRef::Text(t) => Some(StoredAnnotations::Json(String::from_utf8_lossy(t).into_owned())),
+        _ => None,
+    })
 }
 
 impl Raw {
@@ -47,11 +62,11 @@ impl Raw {
             extra: r.get(11)?,
             copy_of: r.get(12)?,
             event: r.get(13)?,
-            annotations: if with_annotations { r.get(14)? } else { None },
+            annotations: if with_annotations { read_annotations(r, 14)? } else { None },
         })
     }
 
-    fn article(self) -> Result<(Article, Option<String>, i64), StoreError> {
+    fn article(self) -> Result<(Article, Option<StoredAnnotations>, i64), StoreError> {
         let what = |field: &str| format!("{field} of article {}", self.id);
         let credits = serde_json::from_str(&self.credits).map_err(|e| StoreError::json(what("credits"), e))?;
         let extra: ArticleExtra =
@@ -77,9 +92,12 @@ impl Raw {
 
     fn stored(self) -> Result<StoredArticle, StoreError> {
         let (article, annotations, seq) = self.article()?;
+        let what = || format!("annotations of article {}", article.id);
         let annotations = match annotations {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::json(format!("annotations of article {}", article.id), e))?,
+            Some(StoredAnnotations::Binary(b)) => {
+                codec::decode_annotations(&b, &article.text).map_err(|e| StoreError::invalid(what(), e.0))?
+            }
+            Some(StoredAnnotations::Json(json)) => serde_json::from_str(&json).map_err(|e| StoreError::json(what(), e))?,
             None => Annotations::default(),
         };
         let seq = u64::try_from(seq).map_err(|_| StoreError::invalid("article order", seq.to_string()))?;
@@ -92,10 +110,16 @@ fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String, StoreError>
 }
 
 pub(crate) fn insert(c: &Connection, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
+    insert_placed(c, &NewArticle::new(a, ann))
+}
+
+/// Insert an article with its placement and explanation in one row write.
+pub(crate) fn insert_placed(c: &Connection, new: &NewArticle<'_>) -> Result<bool, StoreError> {
+    let a = new.article;
     let mut st = c.prepare_cached(
         "INSERT INTO articles (id, source, title, text, url, outlet, author, published, published_ts, language, \
-         credits, extra, annotations, copy_of, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-         ?13, ?14, ?15) ON CONFLICT(id) DO NOTHING",
+         credits, extra, annotations, copy_of, event, explain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+         ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(id) DO NOTHING",
     )?;
     let n = st.execute(params![
         a.id,
@@ -110,9 +134,10 @@ pub(crate) fn insert(c: &Connection, a: &Article, ann: &Annotations) -> Result<b
         a.language,
         to_json("credits", &a.credits)?,
         to_json("extra fields", &a.extra)?,
-        to_json("annotations", ann)?,
-        a.copy_of,
-        a.event,
+        codec::encode_annotations(new.annotations, Some(&a.text)),
+        new.copy_of,
+        new.event,
+        new.explanation,
     ])?;
     Ok(n > 0)
 }
@@ -175,8 +200,11 @@ pub(crate) fn set_placement(
 }
 
 pub(crate) fn set_annotations(c: &Connection, article: &str, ann: &Annotations) -> Result<(), StoreError> {
+    let text: Option<String> =
+        c.prepare_cached("SELECT text FROM articles WHERE id = ?1")?.query_row([article], |r| r.get(0)).optional()?;
+    let Some(text) = text else { return Ok(()) };
     let mut st = c.prepare_cached("UPDATE articles SET annotations = ?2 WHERE id = ?1")?;
-    st.execute(params![article, to_json("annotations", ann)?])?;
+    st.execute(params![article, codec::encode_annotations(ann, Some(&text))])?;
     Ok(())
 }
 
@@ -187,4 +215,38 @@ pub(crate) type OutletAndTime = (Option<String>, Option<String>);
 pub(crate) fn outlet_and_time(c: &Connection, id: &str) -> Result<Option<OutletAndTime>, StoreError> {
     let mut st = c.prepare_cached("SELECT outlet, published FROM articles WHERE id = ?1")?;
     Ok(st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
+/// Keep `bytes` as the placement explanation of an article; `false` when no such article is stored.
+pub(crate) fn set_explanation(c: &Connection, article: &str, bytes: Option<&[u8]>) -> Result<bool, StoreError> {
+    Ok(c.prepare_cached("UPDATE articles SET explain = ?2 WHERE id = ?1")?.execute(params![article, bytes])? > 0)
+}
+
+/// The placement explanation of an article: `None` when the article is unknown, `Some(None)` when it has none.
+pub(crate) fn explanation(c: &Connection, article: &str) -> Result<Option<Option<Vec<u8>>>, StoreError> {
+    let mut st = c.prepare_cached("SELECT explain FROM articles WHERE id = ?1")?;
+    Ok(st.query_row([article], |r| r.get(0)).optional()?)
+}
+
+/// Rewrite every article whose annotations are stored as JSON (older versions) in the binary form.
+pub(crate) fn compact_all(c: &Connection) -> Result<(), StoreError> {
+    let mut read = c.prepare(
+        "SELECT seq, id, text, annotations FROM articles WHERE seq > ?1 AND typeof(annotations) = 'text' \
+         ORDER BY seq LIMIT 256",
+    )?;
+    let mut write = c.prepare("UPDATE articles SET annotations = ?2 WHERE seq = ?1")?;
+    let mut after = i64::MIN;
+    loop {
+        // Read a page, then write it: rows are not changed under a running query.
+        let page = read
+            .query_map([after], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<Vec<(i64, String, String, String)>, _>>()?;
+        let Some(last) = page.last() else { return Ok(()) };
+        after = last.0;
+        for (seq, id, text, json) in page {
+            let ann: Annotations =
+                serde_json::from_str(&json).map_err(|e| StoreError::json(format!("annotations of article {id}"), e))?;
+            write.execute(params![seq, codec::encode_annotations(&ann, Some(&text))])?;
+        }
+    }
 }

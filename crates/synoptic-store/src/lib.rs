@@ -24,6 +24,7 @@
 
 mod analysis;
 mod articles;
+mod codec;
 mod error;
 mod feeds;
 pub mod schema;
@@ -38,6 +39,38 @@ use synoptic_model::{Annotations, Article, Document, Event, Story, Timestamp};
 
 pub use error::{BackendError, StoreError};
 pub use search::fts_query;
+
+/// State keys `explain/<article id>` (an article's placement explanation) are kept in the article's row
+/// since schema v3, not in the state table: [`Db::put_state`], [`Db::state`] and [`Db::delete_state`] route
+/// them there when the article is stored. [`Db::set_explanation`] and [`Db::explanation`] say so directly.
+pub const EXPLAIN_KEY_PREFIX: &str = "explain/";
+
+/// An article to insert with where it belongs, for [`Db::insert_articles`]: one row write per article
+/// instead of an insert, a placement update and an explanation.
+#[derive(Debug, Clone, Copy)]
+pub struct NewArticle<'a> {
+    pub article: &'a Article,
+    pub annotations: &'a Annotations,
+    /// Its origin when it is a copy (stored instead of `article.copy_of`).
+    pub copy_of: Option<&'a str>,
+    /// Its event (stored instead of `article.event`).
+    pub event: Option<&'a str>,
+    /// Why it was placed there (opaque bytes; see [`Db::explanation`]).
+    pub explanation: Option<&'a [u8]>,
+}
+
+impl<'a> NewArticle<'a> {
+    /// An article with its own `copy_of` and `event` and no explanation.
+    pub fn new(article: &'a Article, annotations: &'a Annotations) -> NewArticle<'a> {
+        NewArticle {
+            article,
+            annotations,
+            copy_of: article.copy_of.as_deref(),
+            event: article.event.as_deref(),
+            explanation: None,
+        }
+    }
+}
 
 /// File name of the database inside a store directory.
 pub const DB_FILE: &str = "synoptic.db";
@@ -264,6 +297,24 @@ impl Db {
     /// the same id is already stored.
     pub fn insert_article(&self, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
         self.run(|c| articles::insert(c, a, ann))
+    }
+
+    /// Store several articles with their placements and explanations (see [`NewArticle`]), in order; for
+    /// each, `true` when it was added and `false` (nothing changed) when its id was already stored. Call it
+    /// inside [`Store::transaction`] so that the batch commits as one.
+    pub fn insert_articles(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
+        self.run(|c| batch.iter().map(|new| articles::insert_placed(c, new)).collect())
+    }
+
+    /// Keep `bytes` as the explanation of an article's placement; `false` (nothing stored) when the
+    /// article is not in the store.
+    pub fn set_explanation(&self, article: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+        self.run(|c| articles::set_explanation(c, article, Some(bytes)))
+    }
+
+    /// The explanation of an article's placement, when one was stored.
+    pub fn explanation(&self, article: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.run(|c| Ok(articles::explanation(c, article)?.flatten()))
     }
 
     pub fn contains_article(&self, id: &str) -> Result<bool, StoreError> {

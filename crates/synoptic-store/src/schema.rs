@@ -9,6 +9,9 @@
 //! - v2: full-text search (FTS5 over title and text, kept in step by triggers, built from existing rows),
 //!   feed-watching state, per-event summary columns (last seen, outlets) and the story → events link
 //!   table, both filled in from the stored JSON.
+//! - v3: compact storage. Annotations as a binary record instead of JSON, event and story bodies deflated
+//!   (both still read in their old form), and each article's placement explanation in an `explain` column
+//!   of its row instead of an `explain/<id>` state row; existing rows are converted.
 
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
@@ -16,7 +19,7 @@ use std::path::Path;
 use crate::StoreError;
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 2;
+pub const CURRENT: u32 = 3;
 
 /// `PRAGMA application_id` of a Synoptic store: "Syno" in ASCII.
 pub const APPLICATION_ID: i64 = 0x5379_6E6F;
@@ -102,6 +105,11 @@ CREATE TABLE story_events (
 CREATE INDEX story_events_event ON story_events(event);
 ";
 
+/// Schema v3 additions; converting the stored rows is in [`migrate_v3`].
+pub(crate) const V3: &str = "
+ALTER TABLE articles ADD COLUMN explain BLOB;
+";
+
 /// Settings every connection gets. WAL lets readers read while one writer writes; `synchronous=NORMAL`
 /// in WAL mode means a committed transaction survives the process being killed (the WAL is written
 /// before commit returns) — only a power cut or OS crash may lose the last commits, never corrupt the file.
@@ -164,6 +172,7 @@ pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> 
                 tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             }
             1 => migrate_v2(&tx)?,
+            2 => migrate_v3(&tx)?,
             _ => return Err(StoreError::invalid("schema version", found.to_string())),
         }
         tx.pragma_update(None, "user_version", found + 1)?;
@@ -196,6 +205,21 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
             serde_json::from_str(&body).map_err(|e| StoreError::json(format!("story {id}"), e))?;
         crate::analysis::link_story(conn, &story)?;
     }
+    Ok(())
+}
+
+/// v2 → v3: the explanation column, and every stored row rewritten in its compact form.
+fn migrate_v3(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(V3)?;
+    crate::articles::compact_all(conn)?;
+    crate::analysis::compact_bodies(conn)?;
+    // Explanations move from the engine state into their article's row (those of unknown articles stay).
+    conn.execute_batch(
+        "UPDATE articles SET explain = (SELECT value FROM state WHERE key = 'explain/' || articles.id) \
+         WHERE EXISTS (SELECT 1 FROM state WHERE key = 'explain/' || articles.id); \
+         DELETE FROM state WHERE substr(key, 1, 8) = 'explain/' \
+         AND EXISTS (SELECT 1 FROM articles WHERE id = substr(key, 9));",
+    )?;
     Ok(())
 }
 

@@ -54,7 +54,7 @@ fn v1_store_migrates_with_data_intact() {
         assert_eq!(v, 1);
     }
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
 
     // Articles, with annotations, placement, credits and extra fields.
     assert_eq!(store.article_count().unwrap(), 4);
@@ -94,6 +94,122 @@ fn v1_store_migrates_with_data_intact() {
     let fresh = Store::open_in_memory().unwrap();
     assert_eq!(store.schema_dump().unwrap(), fresh.schema_dump().unwrap());
     store.check_integrity().unwrap();
+}
+
+/// A store as schema v2 left it (JSON annotations and bodies, explanations as state rows) opens as v3 and
+/// answers every query as before, with its rows now in their compact forms.
+#[test]
+fn v2_store_migrates_to_compact_storage() {
+    assert_eq!(schema::CURRENT, 3);
+    let dir = Scratch::new("v2");
+    let fixture = |name: &str| std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")));
+    type Rows = Vec<(String, String)>;
+    let (annotations, events, stories): (Rows, Rows, Rows) = {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        conn.execute_batch(&fixture("v1.sql").unwrap()).unwrap();
+        conn.execute_batch(&fixture("v2.sql").unwrap()).unwrap();
+        let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, 2);
+        let rows = |sql: &str| -> Rows {
+            let mut st = conn.prepare(sql).unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+        };
+        (
+            rows("SELECT id, annotations FROM articles ORDER BY seq"),
+            rows("SELECT id, body FROM events"),
+            rows("SELECT id, body FROM stories"),
+        )
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+
+    // The same annotations, events and stories as the JSON that v2 stored.
+    assert_eq!(annotations.len(), 5);
+    for (id, json) in &annotations {
+        let want: Annotations = serde_json::from_str(json).unwrap();
+        assert_eq!(store.article(id).unwrap().unwrap().annotations, want, "article {id}");
+    }
+    let ferry = store.article("a1b2c3d4e5f60005").unwrap().unwrap();
+    assert_eq!(ferry.annotations.figures[1].alternate.as_ref().map(|f| f.text.as_str()), Some("$2.6 million"));
+    assert_eq!(ferry.annotations.quotes[0].speaker.as_deref(), Some("Ada Lind"));
+    for (id, json) in &events {
+        let want: Event = serde_json::from_str(json).unwrap();
+        assert_eq!(store.event(id).unwrap().unwrap(), want, "event {id}");
+    }
+    assert_eq!(store.events().unwrap().len(), 2);
+    for (id, json) in &stories {
+        let want: Story = serde_json::from_str(json).unwrap();
+        assert_eq!(store.story(id).unwrap().unwrap(), want, "story {id}");
+    }
+    assert_eq!(store.event_members("ev-tram").unwrap().len(), 2);
+    let list = store.stories().unwrap();
+    assert_eq!(list[0].outlets, ["Northport Gazette", "Coastal Wire", "Valmont Herald"]);
+    assert_eq!(store.search("ferry fares", 10).unwrap().len(), 1);
+    assert_eq!(store.search("\"harbour bridge\"", 10).unwrap().len(), 2);
+    let doc = store.document_for_story("st-transport").unwrap().unwrap();
+    assert_eq!((doc.events.len(), doc.articles.len()), (2, 3));
+
+    // Explanations moved into their articles' rows and are read under the same keys; that of an unknown
+    // article stays a state row, other state is untouched.
+    let ferry_why = br#"{"score":0.4,"reason":"score reaches threshold"}"#;
+    assert_eq!(store.state("explain/a1b2c3d4e5f60005").unwrap().as_deref(), Some(&ferry_why[..]));
+    assert_eq!(store.explanation("a1b2c3d4e5f60005").unwrap().as_deref(), Some(&ferry_why[..]));
+    assert_eq!(store.explanation("a1b2c3d4e5f60002").unwrap(), None);
+    assert_eq!(store.state_keys("explain/").unwrap(), ["explain/0000000000000000"]);
+    assert_eq!(store.state("pending/ev-tram").unwrap().unwrap(), b"st-transport\nNorthport transport");
+    assert_eq!(store.state("engine").unwrap().unwrap(), [0, 1, 2, 3]);
+    assert!(store.delete_state("explain/a1b2c3d4e5f60005").unwrap());
+    assert_eq!(store.state("explain/a1b2c3d4e5f60005").unwrap(), None);
+    assert!(!store.delete_state("explain/a1b2c3d4e5f60005").unwrap());
+
+    // Stored in the compact forms; the schema is exactly a fresh store's.
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM articles WHERE typeof(annotations) <> 'blob'"), 0);
+        assert_eq!(count("SELECT count(*) FROM events WHERE typeof(body) <> 'blob'"), 0);
+        assert_eq!(count("SELECT count(*) FROM stories WHERE typeof(body) <> 'blob'"), 0);
+        assert_eq!(count("SELECT count(*) FROM articles WHERE explain IS NOT NULL"), 1);
+    }
+    let fresh = Store::open_in_memory().unwrap();
+    assert_eq!(store.schema_dump().unwrap(), fresh.schema_dump().unwrap());
+    store.check_integrity().unwrap();
+}
+
+/// Articles stored in one batch call with placement and explanation read back like articles stored one
+/// write at a time; explanations follow the article (state keys, reset).
+#[test]
+fn batch_insert_stores_placement_and_explanation() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (a, b, c) = (article(1), article(2), article(3));
+    let ann = Annotations::default();
+    let batch = [
+        synoptic_store::NewArticle { event: Some("ev-1"), explanation: Some(b"why a"), ..synoptic_store::NewArticle::new(&a, &ann) },
+        synoptic_store::NewArticle { copy_of: Some(&a.id), event: Some("ev-1"), ..synoptic_store::NewArticle::new(&b, &ann) },
+        synoptic_store::NewArticle { event: Some("ev-1"), explanation: Some(b"why again"), ..synoptic_store::NewArticle::new(&a, &ann) },
+    ];
+    let added = store.transaction(|tx| tx.insert_articles(&batch)).unwrap();
+    assert_eq!(added, [true, true, false]);
+    let members = store.event_members("ev-1").unwrap();
+    assert_eq!(members.iter().map(|m| m.article.id.as_str()).collect::<Vec<_>>(), [a.id.as_str(), b.id.as_str()]);
+    assert_eq!(members[1].article.copy_of.as_deref(), Some(a.id.as_str()));
+    assert_eq!(store.explanation(&a.id).unwrap().as_deref(), Some(&b"why a"[..]));
+    assert_eq!(store.state(&format!("explain/{}", a.id)).unwrap().as_deref(), Some(&b"why a"[..]));
+
+    // The one-call-per-write way gives the same rows.
+    assert!(store.insert_article(&c, &ann).unwrap());
+    store.set_placement(&c.id, None, "ev-1").unwrap();
+    store.put_state(&format!("explain/{}", c.id), b"why c").unwrap();
+    assert_eq!(store.explanation(&c.id).unwrap().as_deref(), Some(&b"why c"[..]));
+    assert!(store.state_keys("explain/").unwrap().is_empty(), "kept with the article, not as state");
+    // An explanation for an article not (yet) stored is kept as state.
+    store.put_state("explain/elsewhere", b"why not").unwrap();
+    assert_eq!(store.state("explain/elsewhere").unwrap().as_deref(), Some(&b"why not"[..]));
+
+    store.reset_analysis().unwrap();
+    assert_eq!(store.explanation(&a.id).unwrap(), None);
+    assert_eq!(store.state("explain/elsewhere").unwrap(), None);
+    assert!(store.article(&a.id).unwrap().is_some());
 }
 
 #[test]

@@ -26,7 +26,8 @@ pub fn run(args: &BriefArgs, ui: Ui) -> anyhow::Result<u8> {
     };
     // One shot: the engine never needs saving.
     let mut ingester = Ingester::open(&mut store, opts).context("starting the analysis")?;
-    ingester.ingest(&mut store, articles, &mut |_| {}).context("analysing the articles")?;
+    let mut report = ingester.ingest(&mut store, articles, &mut |_| {}).context("analysing the articles")?;
+    ingester.refresh(&mut store, &mut report).context("comparing the sources")?;
     let doc = store.document().context("reading back the synopsis")?;
     let mut out = ui::stdout();
     crate::render::write_document(&mut out, &doc, args.format)?;

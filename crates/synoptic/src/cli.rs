@@ -43,7 +43,7 @@ pub enum Command {
     /// Print clean articles as JSON Lines (one Article of the JSON contract per line), storing nothing.
     ///
     /// Like a boilerplate remover's command line: `synoptic extract page.html feed.xml > articles.jsonl`.
-    Extract(InputArgs),
+    Extract(ExtractArgs),
 
     /// Add articles to the store: copies found, events and stories updated, synopses recomputed.
     ///
@@ -73,6 +73,11 @@ pub enum Command {
 
     /// List the stories in the store: title, events, articles, origins, first and last seen.
     Stories(StoriesArgs),
+
+    /// Rebuild the synopses of events that changed since they were last built (after `ingest --no-synopses`).
+    ///
+    /// Reading commands (show, stories, export, serve) do this themselves first; this is for doing it ahead.
+    Refresh(RefreshArgs),
 
     /// Re-cluster every stored article in one batch (document frequencies over the whole collection).
     Recluster(ReclusterArgs),
@@ -106,13 +111,33 @@ pub struct InputArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads reading inputs (default: the available cores). The output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
 pub struct IngestArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Print how long each stage took (read, clean/extract, copies+cluster, annotate, compare, store).
+    /// Print how long each stage took (read, clean/extract, annotate+prepare, copies+cluster, store,
+    /// synopses) and the wall-clock rate.
     #[arg(long)]
     pub stats: bool,
+
+    /// Leave the synopses of the events this run touched to be rebuilt later: by `synoptic refresh`, or by
+    /// the first command that reads them (show, stories, export, serve). Ingest then only places and stores.
+    #[arg(long)]
+    pub no_synopses: bool,
+
+    /// Worker threads for annotation and synopses (0: all cores).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 
     /// Print one machine-readable line `ingested N` on stderr after each committed batch (N: total so far).
     #[arg(long)]
@@ -188,6 +213,13 @@ pub struct StoriesArgs {
 #[derive(Debug, Args)]
 pub struct ReclusterArgs {}
 
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Worker threads (0: all cores).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {
     /// Extraction quality: precision, recall and F1 of 4-word shingles against gold article bodies.
@@ -201,6 +233,13 @@ pub enum EvalCommand {
     /// Gold is JSON Lines: `{"id"|"source": ..., "event": label, "story": label?}`. Scores the store, or
     /// with `--input`, a one-shot run over those inputs.
     Cluster(EvalClusterArgs),
+
+    /// Copy detection alone, against a generated stream's gold (`gold_copy_of`): recall, precision, speed.
+    ///
+    /// Runs signature, LSH candidates and tier classification in stream order over the records' bodies,
+    /// linking each to the origin of its best copy; the time is of the detection only (not the reading).
+    /// Example: `synoptic synth --articles 10000 > s.jsonl && synoptic eval copies --input s.jsonl`.
+    Copies(EvalCopiesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +270,21 @@ pub struct EvalClusterArgs {
     /// Largest input read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = synoptic_ingest::fetch::DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalCopiesArgs {
+    /// A JSON Lines stream with gold copy links (as `synoptic synth` writes).
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also print each missed gold copy and each wrong link (position, origin, similarities).
+    #[arg(long)]
+    pub misses: bool,
 }
 
 #[derive(Debug, Args)]

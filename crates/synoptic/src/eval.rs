@@ -1,20 +1,24 @@
 //! `synoptic eval extract` (shingle precision/recall/F1 against gold bodies) and `synoptic eval cluster`
-//! (B-cubed and pairwise scores of events and stories against gold labels).
+//! (B-cubed and pairwise scores of events and stories against gold labels) and `synoptic eval copies`
+//! (recall, precision and speed of copy detection alone against a generated stream's gold links).
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use synoptic_analyze::copies::{
+    CopyConfig, CopyDetector, CopyGold, CopyGoldBuilder, CopyScores, Signature, classify, signature,
+};
 use synoptic_analyze::eval::{ClusterScores, score};
 use synoptic_extract::eval::{PageScore, aggregate, load_gold, score_page};
 use synoptic_ingest::{IngestOptions, ingest_articles};
 use synoptic_model::{Article, Document};
 use synoptic_store::Store;
 
-use crate::cli::{EvalClusterArgs, EvalCommand, EvalExtractArgs};
+use crate::cli::{EvalClusterArgs, EvalCommand, EvalCopiesArgs, EvalExtractArgs};
 use crate::reading::read_inputs;
 use crate::ui::{self, Ui};
 
@@ -25,6 +29,7 @@ pub fn run(cmd: EvalCommand, store_dir: &dyn Fn() -> anyhow::Result<PathBuf>, ui
             let dir = if args.input.is_empty() { Some(store_dir()?) } else { None };
             cluster(&args, dir.as_deref(), ui)
         }
+        EvalCommand::Copies(args) => copies(&args, ui),
     }
 }
 
@@ -179,4 +184,128 @@ fn find<'a>(articles: &'a [Article], g: &GoldLine) -> Option<&'a Article> {
             .iter()
             .find(|a| a.source.ends_with(&format!("/{source}")) || source.ends_with(&format!("/{}", a.source)))
     })
+}
+
+/// What `synoptic eval copies --json` prints.
+#[derive(Debug, Serialize)]
+struct CopiesReport {
+    articles: usize,
+    #[serde(flatten)]
+    scores: CopyScores,
+    /// CPU time of the detection (signatures, candidates, classification), reading excluded.
+    cpu_secs: f64,
+    wall_secs: f64,
+    articles_per_sec: f64,
+    signature_ns_per_article: f64,
+    match_ns_per_article: f64,
+    /// Whether `cpu_secs` is the thread's CPU time (else wall time stands in for it).
+    cpu_measured: bool,
+}
+
+fn copies(args: &EvalCopiesArgs, ui: Ui) -> anyhow::Result<u8> {
+    let path = &args.input;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut gold = CopyGoldBuilder::default();
+    let mut texts: Vec<String> = Vec::new();
+    let mut problems = 0usize;
+    for (i, line) in std::io::BufReader::with_capacity(1 << 16, file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        let name = format!("{}#{}", path.display(), i + 1);
+        let value: serde_json::Value = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(e) => {
+                if !line.trim().is_empty() {
+                    ui.problem(format_args!("{name}: invalid JSON: {e}"));
+                    problems += 1;
+                }
+                serde_json::Value::Null
+            }
+        };
+        gold.push(&value);
+        let text = match &value {
+            serde_json::Value::Object(m) => synoptic_extract::records::record(m, &name).map(|a| a.text),
+            _ => Err(String::new()),
+        };
+        texts.push(text.unwrap_or_default());
+    }
+    let gold = gold.finish();
+
+    let (cpu0, wall0) = (thread_cpu(), Instant::now());
+    let sigs: Vec<Signature> = texts.iter().map(|t| signature(t)).collect();
+    let (cpu1, wall1) = (thread_cpu(), Instant::now());
+    let mut detector = CopyDetector::new(CopyConfig::default());
+    for sig in sigs {
+        detector.add(sig);
+    }
+    let (cpu2, wall2) = (thread_cpu(), Instant::now());
+    let cpu_measured = cpu0.is_some() && cpu2.is_some();
+    let span = |a: Option<f64>, b: Option<f64>, wa: Instant, wb: Instant| match (a, b) {
+        (Some(a), Some(b)) => b - a,
+        _ => (wb - wa).as_secs_f64(),
+    };
+    let sig_secs = span(cpu0, cpu1, wall0, wall1);
+    let match_secs = span(cpu1, cpu2, wall1, wall2);
+    let n = texts.len();
+    let per = |secs: f64| if n > 0 { secs * 1e9 / n as f64 } else { 0.0 };
+    let cpu_secs = sig_secs + match_secs;
+    let report = CopiesReport {
+        articles: n,
+        scores: gold.score(detector.origins()),
+        cpu_secs,
+        wall_secs: (wall2 - wall0).as_secs_f64(),
+        articles_per_sec: if cpu_secs > 0.0 { n as f64 / cpu_secs } else { 0.0 },
+        signature_ns_per_article: per(sig_secs),
+        match_ns_per_article: per(match_secs),
+        cpu_measured,
+    };
+
+    let mut out = ui::stdout();
+    if args.misses {
+        write_misses(&mut out, &gold, &detector)?;
+    }
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        let s = &report.scores;
+        writeln!(out, "articles        {}", report.articles)?;
+        writeln!(out, "gold copies     {}", s.gold_copies)?;
+        writeln!(out, "found copies    {}", s.predicted_copies)?;
+        writeln!(out, "recall          {:.4}", s.recall)?;
+        writeln!(out, "precision       {:.4}", s.precision)?;
+        let clock = if cpu_measured { "CPU" } else { "wall" };
+        writeln!(out, "detection       {:.0} articles/s, {:.1} ms {clock}", report.articles_per_sec, cpu_secs * 1e3)?;
+        writeln!(out, "  signature     {:.0} ns/article", report.signature_ns_per_article)?;
+        writeln!(out, "  match         {:.0} ns/article (LSH candidates + classify)", report.match_ns_per_article)?;
+    }
+    out.flush()?;
+    Ok(u8::from(problems > 0))
+}
+
+/// One line per missed gold copy (`miss`) and per link outside the gold copy group (`wrong`).
+fn write_misses(out: &mut impl Write, gold: &CopyGold, detector: &CopyDetector) -> std::io::Result<()> {
+    let predicted = detector.origins();
+    for (i, p) in predicted.iter().enumerate() {
+        let right = p.is_some_and(|p| gold.root(p) == gold.root(i));
+        let (kind, other) = match (gold.origin.get(i).copied().flatten(), *p) {
+            (Some(_), _) if !right => ("miss", gold.root(i)),
+            (_, Some(p)) if !right => ("wrong", p),
+            _ => continue,
+        };
+        let (Some(a), Some(b)) = (detector.signature(i), detector.signature(other)) else { continue };
+        let rel = classify(a, b, detector.config());
+        let candidate = detector.index().candidates(a).contains(&(other as u64));
+        writeln!(
+            out,
+            "{kind}\t{i}\t{other}\tjaccard {:.3}\tcontainment {:.3}\tshingles {} {}\tcandidate {candidate}\t{:?}",
+            rel.jaccard, rel.containment, a.shingles, b.shingles, rel.tier
+        )?;
+    }
+    Ok(())
+}
+
+/// CPU time of the calling thread in seconds (Linux `schedstat`), when the system reports it.
+fn thread_cpu() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
 }

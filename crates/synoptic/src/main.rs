@@ -52,10 +52,11 @@ fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
         Command::Ingest(args) => ingest::run(&args, &store_dir()?, ui),
         Command::Brief(args) => brief::run(&args, ui),
         Command::Search(args) => store_cmds::search(&args, &store_dir()?),
-        Command::Export(args) => store_cmds::export(&args, &store_dir()?),
-        Command::Show(args) => show::run(&args, &store_dir()?),
-        Command::Stories(args) => store_cmds::stories(&args, &store_dir()?),
+        Command::Export(args) => store_cmds::export(&args, &store_dir()?, ui),
+        Command::Show(args) => show::run(&args, &store_dir()?, ui),
+        Command::Stories(args) => store_cmds::stories(&args, &store_dir()?, ui),
         Command::Recluster(_) => ingest::recluster(&store_dir()?, ui),
+        Command::Refresh(args) => ingest::refresh(&args, &store_dir()?, ui),
         Command::Eval(cmd) => eval::run(cmd, &store_dir, ui),
         Command::Synth(args) => synth::run(&args),
         Command::Serve(args) => serve::serve(&args, &store_dir()?, ui),
@@ -71,6 +72,25 @@ fn store_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
             .map(|d| d.join("synoptic"))
             .context("no data directory on this platform: pass --store DIR or set SYNOPTIC_STORE"),
     }
+}
+
+/// Open the store for reading, first rebuilding the synopses an `ingest --no-synopses` left stale (noted on
+/// stderr when there are any). A store that cannot be written (read-only files) is read as it is.
+pub fn open_fresh_store(dir: &std::path::Path, ui: ui::Ui) -> anyhow::Result<synoptic_store::Store> {
+    let mut store = open_store(dir)?;
+    let pending = synoptic_ingest::synopses::pending(&store).map(|p| p.len()).unwrap_or(0);
+    if pending > 0 {
+        let opts = synoptic_analyze::compare::SynopsisOptions::default();
+        match synoptic_ingest::refresh_pending(&mut store, &opts, 0) {
+            Ok(done) => ui.note(format_args!(
+                "rebuilt {} event synopses in {:.2} s",
+                done.events,
+                done.wall.as_secs_f64()
+            )),
+            Err(e) => ui.problem(format_args!("{pending} event synopses are stale and could not be rebuilt: {e}")),
+        }
+    }
+    Ok(store)
 }
 
 /// Open the store, naming the directory when that fails.

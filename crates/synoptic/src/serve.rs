@@ -21,6 +21,8 @@ pub fn serve(args: &ServeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut cfg = ServeConfig::new(store_dir.to_path_buf());
     cfg.addr = addr;
     cfg.token = args.token.clone().filter(|t| !t.is_empty());
+    // Synopses an `ingest --no-synopses` left stale are rebuilt before the first page is served.
+    drop(crate::open_fresh_store(store_dir, ui)?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     ui.note(format_args!(
         "serving {} on http://{addr}/ (writes {}); ctrl-c stops",

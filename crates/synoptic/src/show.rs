@@ -15,8 +15,8 @@ use crate::cli::{Format, ShowArgs};
 use crate::store_cmds::wrap;
 use crate::ui;
 
-pub fn run(args: &ShowArgs, store_dir: &Path) -> anyhow::Result<u8> {
-    let store = crate::open_store(store_dir)?;
+pub fn run(args: &ShowArgs, store_dir: &Path, ui: crate::ui::Ui) -> anyhow::Result<u8> {
+    let store = crate::open_fresh_store(store_dir, ui)?;
     let id = args.id.trim();
     let mut out = ui::stdout();
     if let Some(stored) = store.article(id)? {

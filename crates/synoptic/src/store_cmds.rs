@@ -30,8 +30,8 @@ pub fn search(args: &SearchArgs, store_dir: &Path) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-pub fn export(_args: &ExportArgs, store_dir: &Path) -> anyhow::Result<u8> {
-    let store = crate::open_store(store_dir)?;
+pub fn export(_args: &ExportArgs, store_dir: &Path, ui: ui::Ui) -> anyhow::Result<u8> {
+    let store = crate::open_fresh_store(store_dir, ui)?;
     let doc = store.document()?;
     let mut out = ui::stdout();
     ui::write_json(&mut out, &doc, true)?;
@@ -39,8 +39,8 @@ pub fn export(_args: &ExportArgs, store_dir: &Path) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-pub fn stories(args: &StoriesArgs, store_dir: &Path) -> anyhow::Result<u8> {
-    let store = crate::open_store(store_dir)?;
+pub fn stories(args: &StoriesArgs, store_dir: &Path, ui: ui::Ui) -> anyhow::Result<u8> {
+    let store = crate::open_fresh_store(store_dir, ui)?;
     let mut list = store.stories()?;
     let mut out = ui::stdout();
     if list.is_empty() {

@@ -105,7 +105,17 @@ fn store_commands_show_what_ingest_stored() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.starts_with("ingested 4 new articles (0 already stored)"), "{text}");
-    for stage in ["read", "clean/extract", "copies+cluster", "annotate", "compare", "store", "total"] {
+    for stage in [
+        "read",
+        "clean/extract",
+        "annotate+prepare",
+        "copies+cluster",
+        "store",
+        "synopses",
+        "stages (busy)",
+        "wall: placed",
+        "wall: total",
+    ] {
         assert!(text.lines().any(|l| l.starts_with(stage)), "--stats shows {stage}: {text}");
     }
 

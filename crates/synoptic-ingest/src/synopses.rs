@@ -1,0 +1,177 @@
+//! Event and story synopses, rebuilt outside the per-article path: ingest marks the events it touched as
+//! pending, and [`refresh_pending`] rebuilds them, several events at a time on worker threads.
+//!
+//! Why deferred: comparing the sources of an event costs more than placing an article, and an event that
+//! grows over many batches would otherwise be rebuilt at every batch. A pending marker
+//! (`pending/<event id>` → `story id\nstory title`) is written in the same transaction as the placements
+//! that make the synopsis stale, so a crash never loses one; the markers of a group of events are deleted
+//! in the transaction that stores their new synopses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use synoptic_analyze::EventMember;
+use synoptic_analyze::compare::{SynopsisOptions, build_event};
+use synoptic_model::{Event, Story};
+use synoptic_store::{Db, Store, StoreError, StoredArticle};
+
+use crate::par;
+
+/// Key prefix of an event whose synopsis is stale.
+pub const PENDING_PREFIX: &str = "pending/";
+
+/// Events rebuilt per transaction; members of one group are held in memory together.
+const GROUP_EVENTS: usize = 256;
+/// ... or fewer when their members add up to this many articles.
+const GROUP_ARTICLES: usize = 20_000;
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RefreshReport {
+    pub events: usize,
+    pub stories: usize,
+    /// Wall time of the refresh.
+    pub wall: Duration,
+    /// Time the worker threads spent comparing sources (summed over threads).
+    pub compare: Duration,
+    /// Time spent reading members and writing synopses.
+    pub store: Duration,
+}
+
+/// Events waiting for a synopsis: event id → (story id, story title).
+pub fn pending(db: &Db) -> Result<BTreeMap<String, (String, String)>, StoreError> {
+    let mut out = BTreeMap::new();
+    for key in db.state_keys(PENDING_PREFIX)? {
+        let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
+        let value = db.state(&key)?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let (story_id, title) = value.split_once('\n').unwrap_or((value.as_str(), ""));
+        out.insert(event_id.to_string(), (story_id.to_string(), title.to_string()));
+    }
+    Ok(out)
+}
+
+/// Mark events stale (in the caller's transaction).
+pub fn mark_pending<'a>(
+    db: &Db,
+    events: impl IntoIterator<Item = (&'a String, &'a (String, String))>,
+) -> Result<(), StoreError> {
+    for (event_id, (story_id, title)) in events {
+        db.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}").as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Rebuild every pending event's synopsis and the stories they belong to. `threads` 0 means all cores.
+pub fn refresh_pending(
+    store: &mut Store,
+    opts: &SynopsisOptions,
+    threads: usize,
+) -> Result<RefreshReport, StoreError> {
+    let started = Instant::now();
+    let mut report = RefreshReport::default();
+    let todo = pending(store)?;
+    if todo.is_empty() {
+        return Ok(report);
+    }
+    let threads = if threads == 0 { par::default_threads() } else { threads };
+    let mut stories_done: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<(String, (String, String))> = todo.into_iter().collect();
+    while !todo.is_empty() {
+        // Read one group's members.
+        let t = Instant::now();
+        let mut group: Vec<(String, String, String, Vec<StoredArticle>)> = Vec::new();
+        let mut articles = 0usize;
+        while let Some((event_id, (story_id, title))) = todo.pop() {
+            let members = store.event_members(&event_id)?;
+            articles += members.len();
+            group.push((event_id, story_id, title, members));
+            if group.len() >= GROUP_EVENTS || articles >= GROUP_ARTICLES {
+                break;
+            }
+        }
+        report.store += t.elapsed();
+
+        // Compare sources on the worker threads.
+        let (events, busy) = par::map_timed(&group, threads, |(event_id, story_id, _, members)| {
+            build(event_id, story_id, members, opts)
+        });
+        report.compare += busy;
+
+        // Store the synopses, the stories, and clear the markers, in one transaction.
+        let t = Instant::now();
+        let mut stories: BTreeMap<&str, (&str, Vec<&String>)> = BTreeMap::new();
+        for (event_id, story_id, title, _) in &group {
+            stories.entry(story_id.as_str()).or_insert_with(|| (title.as_str(), Vec::new())).1.push(event_id);
+        }
+        store.transaction(|tx| {
+            for event in &events {
+                tx.put_event(event)?;
+            }
+            for (story_id, (title, new_events)) in &stories {
+                refresh_story(tx, story_id, title, new_events)?;
+            }
+            for (event_id, ..) in &group {
+                tx.delete_state(&format!("{PENDING_PREFIX}{event_id}"))?;
+            }
+            Ok(())
+        })?;
+        report.store += t.elapsed();
+        report.events += events.len();
+        stories_done.extend(stories.keys().map(|s| s.to_string()));
+    }
+    report.stories = stories_done.len();
+    report.wall = started.elapsed();
+    Ok(report)
+}
+
+fn build(event_id: &str, story_id: &str, stored: &[StoredArticle], opts: &SynopsisOptions) -> Event {
+    let members: Vec<EventMember<'_>> = stored
+        .iter()
+        .map(|s| EventMember {
+            article: &s.article,
+            annotations: &s.annotations,
+            origin: s.article.copy_of.as_deref().unwrap_or(&s.article.id),
+        })
+        .collect();
+    build_event(event_id, story_id, &members, opts)
+}
+
+/// Rebuild one event's synopsis from its stored members and store it.
+pub fn refresh_event(db: &Db, event_id: &str, story_id: &str, opts: &SynopsisOptions) -> Result<Event, StoreError> {
+    let stored = db.event_members(event_id)?;
+    let event = build(event_id, story_id, &stored, opts);
+    db.put_event(&event)?;
+    Ok(event)
+}
+
+/// Add events to a story (created when new), keep its events in time order, and set its title.
+pub fn refresh_story(db: &Db, story_id: &str, title: &str, new_events: &[&String]) -> Result<Story, StoreError> {
+    let mut story =
+        db.story(story_id)?.unwrap_or_else(|| Story { id: story_id.to_string(), title: String::new(), events: vec![] });
+    let mut ids: BTreeSet<String> = story.events.iter().cloned().collect();
+    ids.extend(new_events.iter().map(|s| s.to_string()));
+    let mut dated: Vec<(Option<synoptic_model::Timestamp>, usize, String)> = Vec::new();
+    for id in ids {
+        let Some(event) = db.event(&id)? else { continue };
+        // Events that moved to another story leave this one.
+        if event.story != story_id {
+            continue;
+        }
+        let first = story.events.iter().position(|e| *e == id).unwrap_or(usize::MAX);
+        dated.push((event.first_seen, first, id));
+    }
+    // Dated events in time order, undated after, each keeping their earlier place.
+    dated.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    story.events = dated.into_iter().map(|d| d.2).collect();
+    if !title.is_empty() {
+        story.title = title.to_string();
+    }
+    db.put_story(&story)?;
+    Ok(story)
+}
