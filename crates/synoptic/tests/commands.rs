@@ -176,3 +176,42 @@ fn store_commands_show_what_ingest_stored() {
     assert!(stderr(&out).starts_with("synoptic: nope: no article, event or story"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `ingest --no-synopses` places and stores only; the synopses are then built by `refresh` or by the first
+/// reading command, and come out the same as an ingest that built them itself.
+#[test]
+fn deferred_synopses_are_built_by_refresh_or_the_first_reader() {
+    let dir = scratch("deferred");
+    let eager = dir.join("eager");
+    let out = run(synoptic(&eager).arg("ingest").arg(inputs()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = export(&eager);
+    assert!(!expected["events"].as_array().unwrap().is_empty());
+
+    // Deferred, then the first reader (export) builds them and says so.
+    let lazy = dir.join("lazy");
+    let out = run(synoptic(&lazy).args(["ingest", "--no-synopses", "--threads", "2"]).arg(inputs()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(synoptic(&lazy).args(["export"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("rebuilt"), "the reader says it built stale synopses: {}", stderr(&out));
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["events"], expected["events"]);
+    assert_eq!(got["stories"], expected["stories"]);
+    // Nothing left to do.
+    let out = run(synoptic(&lazy).arg("refresh"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("rebuilt 0 event synopses"), "{}", stdout(&out));
+
+    // Deferred, then `refresh`, one thread.
+    let later = dir.join("later");
+    let out = run(synoptic(&later).args(["ingest", "--no-synopses"]).arg(inputs()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(synoptic(&later).args(["refresh", "--threads", "1"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let n = expected["events"].as_array().unwrap().len();
+    assert!(stdout(&out).starts_with(&format!("rebuilt {n} event synopses")), "{}", stdout(&out));
+    let got = export(&later);
+    assert_eq!(got["events"], expected["events"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
