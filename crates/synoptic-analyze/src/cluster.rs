@@ -318,7 +318,8 @@ impl Features {
 /// for explanations.
 fn names_of(a: &Article, entity_names: &[(u64, String)], wanted: &HashSet<u64>) -> HashMap<u64, String> {
     let mut out = HashMap::new();
-    let mut prev: Option<(u64, String)> = None;
+    let mut prev: Option<u64> = None;
+    let mut prev_word = String::new();
     for part in [a.title.as_deref().unwrap_or(""), a.text.as_str()] {
         each_term(part, |w, _| {
             let h = term_hash(w);
@@ -329,13 +330,15 @@ fn names_of(a: &Article, entity_names: &[(u64, String)], wanted: &HashSet<u64>) 
             if wanted.contains(&e) {
                 out.entry(e).or_insert_with(|| w.to_string());
             }
-            if let Some((p, pw)) = &prev {
-                let b = bigram(*p, h);
+            if let Some(p) = prev {
+                let b = bigram(p, h);
                 if wanted.contains(&b) {
-                    out.entry(b).or_insert_with(|| format!("{pw} {w}"));
+                    out.entry(b).or_insert_with(|| format!("{prev_word} {w}"));
                 }
             }
-            prev = Some((h, w.to_string()));
+            prev = Some(h);
+            prev_word.clear();
+            prev_word.push_str(w);
         });
     }
     for (h, name) in entity_names {
@@ -448,6 +451,9 @@ struct Member {
     terms: Bag,
     ents: Bag,
     norms: [f64; 2],
+    /// Article count when the norms were computed (0: not yet). A member's bags never change, only the
+    /// IDF under them drifts, so its norms are refreshed on the same schedule as a quiet event's.
+    norm_seq: u64,
 }
 
 /// Events that belong together over weeks.
@@ -460,6 +466,9 @@ struct StoryRec {
     terms: Bag,
     ents: Bag,
     posted: HashSet<u64, PassBuild>,
+    /// Norms of the IDF-weighted centroids and the article count when they were computed (0: stale).
+    norms: [f64; 2],
+    norm_seq: u64,
 }
 
 /// An article in the active window (for copy detection).
@@ -620,7 +629,9 @@ impl Engine {
         let qvec = self.state.weighted(&f.terms, cfg.article_terms);
         let evec = self.state.weighted(&f.ents, cfg.article_terms);
         let tvec = self.state.weighted(&f.title, cfg.article_terms);
-        let mut cands = self.candidates(&qvec, &evec);
+        let post: Vec<(u64, f64)> =
+            top_terms(&qvec, cfg.query_terms).into_iter().chain(top_terms(&evec, cfg.query_terms)).collect();
+        let mut cands = self.candidates(&post);
         if let Some((_, rec)) = &copy
             && self.state.events.contains_key(&rec.event)
             && !cands.contains(&rec.event)
@@ -631,7 +642,7 @@ impl Engine {
         for e in cands {
             self.refresh_norms(e);
             if let Some(ev) = self.state.events.get(&e) {
-                let s = score_event(&cfg, &self.state, ev, &qvec, &evec, &tvec, &f);
+                let s = score_event(&cfg, ev, &qvec, &evec, &tvec, &f);
                 scored.push((e, s));
             }
         }
@@ -689,7 +700,7 @@ impl Engine {
         // Story: decided when the event starts.
         let mut new_story = false;
         if new_event {
-            let (sslot, fresh, sscore) = self.place_story(article, &qvec, &evec);
+            let (sslot, fresh, sscore) = self.place_story(article, &qvec, &evec, &post);
             new_story = fresh;
             expl.story_score = sscore;
             if let Some(ev) = self.state.events.get_mut(&eslot) {
@@ -697,7 +708,7 @@ impl Engine {
             }
         }
         let is_copy = copy_of.is_some();
-        self.update_event(eslot, &f, &qvec, &evec, seq, is_copy);
+        self.update_event(eslot, &f, &post, seq, is_copy);
 
         // Remember the article for later copies.
         let slot = self.state.next_slot;
@@ -746,9 +757,9 @@ impl Engine {
         }
     }
 
-    fn candidates(&self, qvec: &[(u64, f64)], evec: &[(u64, f64)]) -> Vec<u64> {
+    fn candidates(&self, post: &[(u64, f64)]) -> Vec<u64> {
         let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
-        for (h, w) in top_terms(qvec, self.cfg.query_terms).into_iter().chain(top_terms(evec, self.cfg.query_terms)) {
+        for &(h, w) in post {
             if let Some(list) = self.state.event_postings.get(&h)
                 && list.len() <= self.cfg.max_posting
             {
@@ -765,23 +776,46 @@ impl Engine {
 
     fn refresh_norms(&mut self, e: u64) {
         let seq = self.state.seq;
-        let stale = match self.state.events.get(&e) {
-            Some(ev) => seq.saturating_sub(ev.norm_seq) > seq / 50 || ev.norm_seq == 0,
-            None => false,
-        };
-        if stale {
-            let st = &self.state;
-            let Some(ev) = st.events.get(&e) else { return };
-            let norms = [st.bag_norm(&ev.terms), st.bag_norm(&ev.ents), st.bag_norm(&ev.title)];
-            let member_norms: Vec<[f64; 2]> =
-                ev.members.iter().map(|m| [st.bag_norm(&m.terms), st.bag_norm(&m.ents)]).collect();
-            if let Some(ev) = self.state.events.get_mut(&e) {
-                ev.norms = norms;
-                for (m, n) in ev.members.iter_mut().zip(member_norms) {
-                    m.norms = n;
-                }
+        let stale = |at: u64| at == 0 || seq.saturating_sub(at) > seq / 50;
+        let st = &mut self.state;
+        let Some(ev) = st.events.get(&e) else { return };
+        let centroid = stale(ev.norm_seq);
+        if !centroid && !ev.members.iter().any(|m| stale(m.norm_seq)) {
+            return;
+        }
+        let idf = st.idf_table();
+        let norms = centroid.then(|| [idf.norm(&ev.terms), idf.norm(&ev.ents), idf.norm(&ev.title)]);
+        let member_norms: Vec<Option<[f64; 2]>> = ev
+            .members
+            .iter()
+            .map(|m| stale(m.norm_seq).then(|| [idf.norm(&m.terms), idf.norm(&m.ents)]))
+            .collect();
+        if let Some(ev) = st.events.get_mut(&e) {
+            if let Some(n) = norms {
+                ev.norms = n;
                 ev.norm_seq = seq;
             }
+            for (m, n) in ev.members.iter_mut().zip(member_norms) {
+                if let Some(n) = n {
+                    m.norms = n;
+                    m.norm_seq = seq;
+                }
+            }
+        }
+    }
+
+    fn refresh_story_norms(&mut self, s: u64) {
+        let seq = self.state.seq;
+        let st = &mut self.state;
+        let Some(story) = st.stories.get(&s) else { return };
+        if story.norm_seq != 0 && seq.saturating_sub(story.norm_seq) <= seq / 50 {
+            return;
+        }
+        let idf = st.idf_table();
+        let norms = [idf.norm(&story.terms), idf.norm(&story.ents)];
+        if let Some(story) = st.stories.get_mut(&s) {
+            story.norms = norms;
+            story.norm_seq = seq;
         }
     }
 
@@ -810,13 +844,8 @@ impl Engine {
         slot
     }
 
-    fn update_event(&mut self, e: u64, f: &Features, qvec: &[(u64, f64)], evec: &[(u64, f64)], seq: u64, copy: bool) {
+    fn update_event(&mut self, e: u64, f: &Features, post: &[(u64, f64)], seq: u64, copy: bool) {
         let cap = self.cfg.centroid_terms;
-        let post: Vec<u64> = top_terms(qvec, self.cfg.query_terms)
-            .into_iter()
-            .chain(top_terms(evec, self.cfg.query_terms))
-            .map(|x| x.0)
-            .collect();
         let Some(ev) = self.state.events.get_mut(&e) else { return };
         ev.articles += 1;
         ev.last_seq = seq;
@@ -849,7 +878,7 @@ impl Engine {
         }
         let story = ev.story;
         let mut newly = Vec::new();
-        for h in post {
+        for &(h, _) in post {
             if ev.posted.len() < cap && ev.posted.insert(h) {
                 newly.push(h);
             }
@@ -866,16 +895,22 @@ impl Engine {
             if !copy {
                 st.terms.add(&f.terms, cap);
                 st.ents.add(&f.ents, cap);
+                st.norm_seq = 0;
             }
         }
     }
 
-    fn place_story(&mut self, article: &Article, qvec: &[(u64, f64)], evec: &[(u64, f64)]) -> (u64, bool, Option<f64>) {
-        let cfg = &self.cfg;
-        let st = &self.state;
+    fn place_story(
+        &mut self,
+        article: &Article,
+        qvec: &Weighted,
+        evec: &Weighted,
+        post: &[(u64, f64)],
+    ) -> (u64, bool, Option<f64>) {
         let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
-        for (h, w) in top_terms(qvec, cfg.query_terms).into_iter().chain(top_terms(evec, cfg.query_terms)) {
-            if let Some(list) = st.story_postings.get(&h)
+        let cfg = &self.cfg;
+        for &(h, w) in post {
+            if let Some(list) = self.state.story_postings.get(&h)
                 && list.len() <= cfg.max_posting
             {
                 for s in list {
@@ -883,18 +918,23 @@ impl Engine {
                 }
             }
         }
-        let mut cands: Vec<(u64, f64)> = acc.into_iter().filter(|(s, _)| st.stories.contains_key(s)).collect();
+        let mut cands: Vec<(u64, f64)> = acc.into_iter().filter(|(s, _)| self.state.stories.contains_key(s)).collect();
         cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        cands.truncate(cfg.max_candidates);
+        cands.truncate(self.cfg.max_candidates);
+        for &(s, _) in &cands {
+            self.refresh_story_norms(s);
+        }
+        let cfg = &self.cfg;
+        let st = &self.state;
         let time = article.published.map(|p| p.timestamp());
         let mut best: Option<(u64, f64)> = None;
         for (s, _) in cands {
             let Some(story) = st.stories.get(&s) else { continue };
-            let text = cosine(qvec, &story.terms, st.bag_norm(&story.terms), st);
+            let text = cosine(qvec, &story.terms, story.norms[0]);
             let ent = if evec.is_empty() || story.ents.is_empty() {
                 None
             } else {
-                Some(cosine(evec, &story.ents, st.bag_norm(&story.ents), st))
+                Some(cosine(evec, &story.ents, story.norms[1]))
             };
             let base = match ent {
                 Some(x) => (cfg.w_text * text + cfg.w_entities * x) / (cfg.w_text + cfg.w_entities),
@@ -909,8 +949,6 @@ impl Engine {
                 best = Some((s, score));
             }
         }
-        let post: Vec<u64> =
-            top_terms(qvec, cfg.query_terms).into_iter().chain(top_terms(evec, cfg.query_terms)).map(|x| x.0).collect();
         let threshold = cfg.story_threshold;
         let cap = cfg.centroid_terms;
         let title = article.title.clone().filter(|t| !t.trim().is_empty());
@@ -929,6 +967,8 @@ impl Engine {
                         terms: Bag::default(),
                         ents: Bag::default(),
                         posted: HashSet::default(),
+                        norms: [0.0; 2],
+                        norm_seq: 0,
                     },
                 );
                 (slot, true)
@@ -939,7 +979,7 @@ impl Engine {
                 story.title = title.unwrap_or_else(|| fallback_title(&article.text));
             }
             let mut newly = Vec::new();
-            for h in post {
+            for &(h, _) in post {
                 if story.posted.len() < cap && story.posted.insert(h) {
                     newly.push(h);
                 }
@@ -1006,24 +1046,72 @@ impl State {
         }
     }
 
-    fn idf(&self, h: u64, prior: f64) -> f64 {
-        let df = self.df.get(&h).copied().unwrap_or(0);
-        ((self.df_docs + prior) / (f64::from(df) + 0.5)).ln().max(0.01)
+    /// The IDF of the current table, for many look-ups in a row.
+    fn idf_table(&self) -> Idf<'_> {
+        Idf { df: &self.df, ln_docs: (self.df_docs + IDF_PRIOR).ln() }
     }
 
     /// IDF-weighted vector, cut to its `keep` heaviest terms.
-    fn weighted(&self, v: &[(u64, f64)], keep: usize) -> Vec<(u64, f64)> {
-        let w: Vec<(u64, f64)> = v.iter().map(|&(h, x)| (h, x * self.idf(h, IDF_PRIOR))).collect();
-        if w.len() <= keep {
-            return w;
+    fn weighted(&self, v: &[(u64, f64)], keep: usize) -> Weighted {
+        let idf = self.idf_table();
+        let mut w: Vec<(u64, f64, f64)> = v
+            .iter()
+            .map(|&(h, x)| {
+                let i = idf.of(h);
+                (h, x * i, i)
+            })
+            .collect();
+        if w.len() > keep {
+            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            w.truncate(keep);
+            w.sort_unstable_by_key(|x| x.0);
         }
-        let mut t = top_terms(&w, keep);
-        t.sort_unstable_by_key(|x| x.0);
-        t
+        let norm = w.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+        Weighted { v: w, norm }
+    }
+}
+
+/// Inverse document frequencies: `ln((docs + prior) / (df + 0.5))`, at least 0.01, computed as a difference
+/// of logarithms with `ln(df + 0.5)` from a table for common counts (no `ln` per look-up).
+struct Idf<'a> {
+    df: &'a HashMap<u64, u32, PassBuild>,
+    ln_docs: f64,
+}
+
+/// Counts below this have their `ln(df + 0.5)` in a table.
+const LN_TABLE: usize = 4096;
+
+fn ln_half(df: u32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| (0..LN_TABLE).map(|k| (k as f64 + 0.5).ln()).collect());
+    match t.get(df as usize) {
+        Some(x) => *x,
+        None => (f64::from(df) + 0.5).ln(),
+    }
+}
+
+impl Idf<'_> {
+    fn of(&self, h: u64) -> f64 {
+        let df = self.df.get(&h).copied().unwrap_or(0);
+        (self.ln_docs - ln_half(df)).max(0.01)
     }
 
-    fn bag_norm(&self, b: &Bag) -> f64 {
-        b.w.iter().map(|&(h, x)| (f64::from(x) * self.idf(h, IDF_PRIOR)).powi(2)).sum::<f64>().sqrt()
+    /// Norm of a bag weighted by IDF.
+    fn norm(&self, b: &Bag) -> f64 {
+        b.w.iter().map(|&(h, x)| (f64::from(x) * self.of(h)).powi(2)).sum::<f64>().sqrt()
+    }
+}
+
+/// An article's IDF-weighted vector, sorted by term hash: (hash, weight, the IDF in the weight), and its
+/// norm. Carrying the IDF lets cosines against centroids run without a single table look-up.
+struct Weighted {
+    v: Vec<(u64, f64, f64)>,
+    norm: f64,
+}
+
+impl Weighted {
+    fn is_empty(&self) -> bool {
+        self.v.is_empty()
     }
 }
 
@@ -1039,42 +1127,53 @@ fn df_halve(df: &mut HashMap<u64, u32, PassBuild>, docs: &mut f64) {
     *docs /= 2.0;
 }
 
-fn top_terms(v: &[(u64, f64)], k: usize) -> Vec<(u64, f64)> {
-    let mut t = v.to_vec();
+/// The `k` heaviest terms of a weighted vector as (hash, weight), heaviest first.
+fn top_terms(v: &Weighted, k: usize) -> Vec<(u64, f64)> {
+    let mut t: Vec<(u64, f64)> = v.v.iter().map(|x| (x.0, x.1)).collect();
     t.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     t.truncate(k);
     t
 }
 
-fn norm(v: &[(u64, f64)]) -> f64 {
-    v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt()
-}
-
-fn cosine(v: &[(u64, f64)], bag: &Bag, bag_norm: f64, st: &State) -> f64 {
-    let n = norm(v);
-    if n <= 0.0 || bag_norm <= 0.0 {
+/// Cosine of an article vector and an IDF-weighted centroid (its norm given): one merge of two lists
+/// sorted by hash, summed in the article's order.
+fn cosine(v: &Weighted, bag: &Bag, bag_norm: f64) -> f64 {
+    if v.norm <= 0.0 || bag_norm <= 0.0 {
         return 0.0;
     }
-    let dot: f64 = v.iter().filter_map(|(h, x)| bag.get(*h).map(|y| x * f64::from(y) * st.idf(*h, IDF_PRIOR))).sum();
-    (dot / (n * bag_norm)).clamp(0.0, 1.0)
+    let (a, b) = (&v.v, &bag.w);
+    let (mut i, mut j) = (0, 0);
+    let mut dot = 0.0;
+    while i < a.len() && j < b.len() {
+        let (ha, hb) = (a[i].0, b[j].0);
+        if ha < hb {
+            i += 1;
+        } else if ha > hb {
+            j += 1;
+        } else {
+            dot += a[i].1 * f64::from(b[j].1) * a[i].2;
+            i += 1;
+            j += 1;
+        }
+    }
+    (dot / (v.norm * bag_norm)).clamp(0.0, 1.0)
 }
 
 fn score_event(
     cfg: &EngineConfig,
-    st: &State,
     ev: &EventRec,
-    qvec: &[(u64, f64)],
-    evec: &[(u64, f64)],
-    tvec: &[(u64, f64)],
+    qvec: &Weighted,
+    evec: &Weighted,
+    tvec: &Weighted,
     f: &Features,
 ) -> Scored {
-    let text = cosine(qvec, &ev.terms, ev.norms[0], st);
-    let entities = (!evec.is_empty() && !ev.ents.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1], st));
+    let text = cosine(qvec, &ev.terms, ev.norms[0]);
+    let entities = (!evec.is_empty() && !ev.ents.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1]));
     // Blend with the best single recent member: only matters for events with several members.
     let (text, entities) = if ev.members.len() > 1 && cfg.w_member > 0.0 {
         let w = cfg.w_member.clamp(0.0, 1.0);
-        let best = |v: &[(u64, f64)], pick: fn(&Member) -> (&Bag, f64)| {
-            ev.members.iter().map(pick).map(|(b, n)| cosine(v, b, n, st)).fold(0.0, f64::max)
+        let best = |v: &Weighted, pick: fn(&Member) -> (&Bag, f64)| {
+            ev.members.iter().map(pick).map(|(b, n)| cosine(v, b, n)).fold(0.0, f64::max)
         };
         let t = (1.0 - w) * text + w * best(qvec, |m| (&m.terms, m.norms[0]));
         let e = entities.map(|x| (1.0 - w) * x + w * best(evec, |m| (&m.ents, m.norms[1])));
@@ -1082,7 +1181,7 @@ fn score_event(
     } else {
         (text, entities)
     };
-    let title = (!tvec.is_empty() && !ev.title.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2], st));
+    let title = (!tvec.is_empty() && !ev.title.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2]));
     let facts = (!f.facts.is_empty() && !ev.facts.is_empty()).then(|| {
         let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
         (shared as f64 / f.facts.len().min(4) as f64).min(1.0)
@@ -1107,8 +1206,8 @@ fn score_event(
     Scored { score: base * decay, text, entities, title, facts, decay }
 }
 
-fn shared(v: &[(u64, f64)], bag: &Bag, k: usize) -> Vec<u64> {
-    let mut s: Vec<(u64, f64)> = v.iter().filter_map(|(h, x)| bag.get(*h).map(|y| (*h, x * f64::from(y)))).collect();
+fn shared(v: &Weighted, bag: &Bag, k: usize) -> Vec<u64> {
+    let mut s: Vec<(u64, f64)> = v.v.iter().filter_map(|&(h, x, _)| bag.get(h).map(|y| (h, x * f64::from(y)))).collect();
     s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     s.into_iter().take(k).map(|(h, _)| h).collect()
 }

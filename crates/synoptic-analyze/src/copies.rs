@@ -533,6 +533,7 @@ pub struct CopyDetector {
     index: LshIndex,
     sigs: Vec<Signature>,
     origins: Vec<Option<usize>>,
+    compared: u64,
 }
 
 impl CopyDetector {
@@ -544,7 +545,9 @@ impl CopyDetector {
     pub fn add(&mut self, sig: Signature) -> Option<usize> {
         let here = self.sigs.len();
         let mut best: Option<(CopyTier, f64, usize)> = None;
-        for key in self.index.candidates(&sig) {
+        let candidates = self.index.candidates(&sig);
+        self.compared += candidates.len() as u64;
+        for key in candidates {
             let Some(other) = usize::try_from(key).ok().and_then(|k| self.sigs.get(k)) else { continue };
             let rel = classify(&sig, other, &self.cfg);
             if rel.tier > CopyTier::Copy {
@@ -580,6 +583,11 @@ impl CopyDetector {
 
     pub fn config(&self) -> &CopyConfig {
         &self.cfg
+    }
+
+    /// Number of candidate pairs classified so far.
+    pub fn compared(&self) -> u64 {
+        self.compared
     }
 }
 

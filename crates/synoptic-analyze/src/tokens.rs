@@ -210,18 +210,40 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Whether a lowercased word is a function word (see the list above).
+///
+/// An open-addressing table of the list's hashes (built once): a word that is not on the list usually
+/// costs one hash and one probe; a hit is confirmed by one string comparison, so a collision can never
+/// make a content word a stopword.
 pub fn is_stopword(word: &str) -> bool {
-    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    const SLOTS: usize = 1024;
+    static TABLE: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
     if word.len() > 10 {
         return false;
     }
-    let hashes = HASHES.get_or_init(|| {
-        let mut v: Vec<u64> = STOPWORDS.iter().map(|w| hash_bytes(w.as_bytes(), 0x570)).collect();
-        v.sort_unstable();
-        v
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<(u64, &'static str)> = vec![(0, ""); SLOTS];
+        for w in STOPWORDS {
+            let h = hash_bytes(w.as_bytes(), 0x570);
+            let mut i = (h as usize) & (SLOTS - 1);
+            while !t[i].1.is_empty() {
+                i = (i + 1) & (SLOTS - 1);
+            }
+            t[i] = (h, w);
+        }
+        t
     });
-    // A hash hit is confirmed on the list, so a collision can never make a content word a stopword.
-    hashes.binary_search(&hash_bytes(word.as_bytes(), 0x570)).is_ok() && STOPWORDS.binary_search(&word).is_ok()
+    let h = hash_bytes(word.as_bytes(), 0x570);
+    let mut i = (h as usize) & (SLOTS - 1);
+    loop {
+        let (x, w) = table[i];
+        if w.is_empty() {
+            return false;
+        }
+        if x == h && w == word {
+            return true;
+        }
+        i = (i + 1) & (SLOTS - 1);
+    }
 }
 
 /// Light stemming: strip English plural endings so "visits" and "visit" meet. Never shortens a word below
@@ -388,6 +410,11 @@ mod tests {
         assert_eq!(sorted, STOPWORDS);
         assert!(is_stopword("the"));
         assert!(!is_stopword("summit"));
+        for w in STOPWORDS {
+            assert!(is_stopword(w), "{w}");
+            assert!(!is_stopword(&format!("{w}x")), "{w}x");
+        }
+        assert!(!is_stopword(""));
     }
 
     #[test]

@@ -378,6 +378,11 @@ impl Ingester {
         Ok(())
     }
 
+    /// Whether the engine has seen every article in the store (false when another process added some).
+    pub fn is_current(&self, db: &Db) -> Result<bool, StoreError> {
+        Ok(db.articles_after(self.last_seq, 1)?.is_empty())
+    }
+
     /// The engine, for statistics.
     pub fn engine(&self) -> &Engine {
         &self.engine

@@ -126,3 +126,23 @@ fn a_run_that_never_saved_its_engine_is_replayed_from_the_store() {
     let seq = store.state(synoptic_ingest::pipeline::ENGINE_SEQ).unwrap().unwrap();
     assert_eq!(String::from_utf8(seq).unwrap(), store.article(&all[2].id).unwrap().unwrap().seq.to_string());
 }
+
+#[test]
+fn a_kept_engine_knows_when_another_writer_added_articles() {
+    let dir = std::env::temp_dir().join(format!("synoptic-current-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let all = corpus();
+    let opts = IngestOptions::default();
+    let mut mine = Store::open(&dir).unwrap();
+    let mut kept = synoptic_ingest::Ingester::open(&mut mine, opts.clone()).unwrap();
+    kept.ingest(&mut mine, all[..1].to_vec(), &mut |_| {}).unwrap();
+    assert!(kept.is_current(&mine).unwrap(), "its own articles keep it current");
+    // Another connection (another process, say) adds an article.
+    let mut other = Store::open(&dir).unwrap();
+    ingest_articles(&mut other, all[1..2].to_vec(), &opts).unwrap();
+    assert!(!kept.is_current(&mine).unwrap(), "an article it has not seen makes it stale");
+    let reopened = synoptic_ingest::Ingester::open(&mut mine, opts).unwrap();
+    assert!(reopened.is_current(&mine).unwrap());
+    drop((mine, other));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,5 @@
-//! Event synopses are rebuilt once per ingest run: complete when the run returns, no pending markers left,
-//! and events a stopped run left pending are rebuilt when the next run opens the store.
+//! Event synopses are rebuilt outside the per-article path: complete when `ingest_articles` returns, no
+//! pending markers left; events a stopped run left pending stay marked until the next refresh rebuilds them.
 
 use synoptic_ingest::pipeline::PENDING_PREFIX;
 use synoptic_ingest::{IngestOptions, Ingester, ingest_articles};
@@ -46,7 +46,7 @@ fn every_batch_commits_and_events_are_complete_when_the_run_returns() {
 }
 
 #[test]
-fn events_left_pending_by_a_stopped_run_are_rebuilt_on_open() {
+fn events_left_pending_by_a_stopped_run_are_rebuilt_by_the_next_refresh() {
     let mut store = Store::open_in_memory().unwrap();
     let report = ingest_articles(&mut store, corpus(), &IngestOptions::default()).unwrap();
     let first = store.article(&report.ingested_ids[0]).unwrap().unwrap().article;
@@ -55,8 +55,13 @@ fn events_left_pending_by_a_stopped_run_are_rebuilt_on_open() {
     // As a run stopped after its batch committed: the marker is there, the synopsis is not.
     store.delete_event(&event_id).unwrap();
     store.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{}\n", event.story).as_bytes()).unwrap();
-    let _ingester = Ingester::open(&mut store, IngestOptions::default()).unwrap();
-    let rebuilt = store.event(&event_id).unwrap().expect("rebuilt on open");
+    let ingester = Ingester::open(&mut store, IngestOptions::default()).unwrap();
+    assert!(store.event(&event_id).unwrap().is_none(), "opening leaves synopses to the refresh");
+    assert_eq!(store.state_keys(PENDING_PREFIX).unwrap().len(), 1);
+    let mut report = synoptic_ingest::IngestReport::default();
+    ingester.refresh(&mut store, &mut report).unwrap();
+    assert_eq!(report.events_touched, 1);
+    let rebuilt = store.event(&event_id).unwrap().expect("rebuilt by the refresh");
     assert_eq!(rebuilt.articles, event.articles);
     assert!(store.state_keys(PENDING_PREFIX).unwrap().is_empty());
 }

@@ -216,10 +216,11 @@ pub async fn post_article(State(state): State<AppState>, headers: HeaderMap, bod
     }
     let articles: Vec<Article> = outcome.articles;
     let report = state
-        .write(move |store, opts| {
+        .write(move |store, ingester| {
             let ids: Vec<(String, Option<String>)> = articles.iter().map(|a| (a.id.clone(), a.title.clone())).collect();
-            let report = synoptic_ingest::ingest_articles(store, articles, opts)
-                .map_err(|e| ApiError::internal(format!("ingest: {e}")))?;
+            let ingest_error = |e: synoptic_ingest::IngestError| ApiError::internal(format!("ingest: {e}"));
+            let mut report = ingester.ingest(store, articles, &mut |_| {}).map_err(ingest_error)?;
+            ingester.refresh(store, &mut report).map_err(ingest_error)?;
             let mut posted = Vec::with_capacity(ids.len());
             for (id, title) in ids {
                 let stored = store.article(&id)?;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use synoptic_ingest::{Fetcher, IngestOptions};
+use synoptic_ingest::{Fetcher, IngestOptions, Ingester};
 use synoptic_store::{Db, EventSummary, Store, StoreError, StorySummary};
 
 use crate::error::ApiError;
@@ -54,7 +54,7 @@ struct Inner {
     events: Cached<EventSummary>,
     /// Bumped after every write through this server: a list read before it is not cached.
     generation: AtomicU64,
-    writer: Mutex<Store>,
+    writer: Mutex<Writer>,
     token: Option<String>,
     limits: Limits,
     ingest: IngestOptions,
@@ -71,6 +71,12 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// The one writer: its connection and the clustering engine kept between requests.
+struct Writer {
+    store: Store,
+    ingester: Option<Ingester>,
+}
+
 impl AppState {
     /// Open the store in `store_dir` (created when missing) for serving.
     pub fn open(store_dir: &Path, token: Option<String>, limits: Limits) -> Result<AppState, StoreError> {
@@ -84,7 +90,7 @@ impl AppState {
                 stories: Mutex::new(None),
                 events: Mutex::new(None),
                 generation: AtomicU64::new(0),
-                writer: Mutex::new(writer),
+                writer: Mutex::new(Writer { store: writer, ingester: None }),
                 token,
                 limits,
                 ingest: IngestOptions::default(),
@@ -176,17 +182,35 @@ impl AppState {
         }
     }
 
-    /// Run `f` with the one writer connection, on the blocking pool. Writes inside are acknowledged (this
-    /// returns) only after they committed.
+    /// Run `f` with the one writer connection and the engine, on the blocking pool. Writes inside are
+    /// acknowledged (this returns) only after they committed.
+    ///
+    /// The engine is restored from the store once and kept between requests (restoring it means reading the
+    /// whole active window); it is restored again when another process has added articles meanwhile. Its
+    /// snapshot is saved every `snapshot_every` articles, and a restart replays what came after.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Store, &IngestOptions) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Store, &mut Ingester) -> Result<T, ApiError> + Send + 'static,
     {
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let mut guard = inner.writer.lock().map_err(|_| ApiError::internal("the writer failed earlier"))?;
-            f(&mut guard, &inner.ingest)
+            let Writer { store, ingester } = &mut *guard;
+            let current = match ingester {
+                Some(engine) => engine.is_current(store)?,
+                None => false,
+            };
+            if !current {
+                *ingester = None;
+                let opened = Ingester::open(store, inner.ingest.clone())
+                    .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
+                *ingester = Some(opened);
+            }
+            match ingester {
+                Some(engine) => f(store, engine),
+                None => Err(ApiError::internal("the engine could not be restored")),
+            }
         })
         .await;
         self.forget_lists();

@@ -4,6 +4,7 @@
 //! articles again (all duplicates).
 //!
 //! `cargo run --release -p synoptic-store --example bulk -- [COUNT=20000] [BATCH=500] [DIR]`
+//! - `BULK_KEEP=1` keeps the store (to look into it with `sqlite3`);
 //! - `BULK_NO_FTS=1` measures the same without the full-text index, to show its share;
 //! - `BULK_PER_CALL=1` stores each article with three calls (`insert_article`, `set_placement`, `put_state`
 //!   of `explain/<id>`, as the pipeline did before `insert_articles`) instead of one batch call.
@@ -34,8 +35,8 @@ fn word(i: usize) -> String {
     w
 }
 
-/// One generated article: 8 paragraphs of 75 words, and annotations the size of a real article's (about
-/// 40 entity mentions of 8 names, 4 quotes, 6 figures), their spans inside the text.
+/// One generated article: 8 paragraphs of about 75 words, and annotations the size of a real article's
+/// (24 entity mentions of 8 names, 4 quotes, 6 figures), their spans inside the text.
 fn article(n: usize) -> (Article, Annotations, Vec<u8>) {
     let mut state = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut rand = move || {
@@ -57,13 +58,13 @@ fn article(n: usize) -> (Article, Annotations, Vec<u8>) {
         if p > 0 {
             text.push_str("\n\n");
         }
-        for w in 0..75 {
+        for w in 0..70 {
             if w > 0 {
                 text.push(' ');
             }
             let start = text.len();
-            match w % 15 {
-                3 => {
+            match w % 20 {
+                3 | 13 | 17 => {
                     let name = &names[(p * 5 + w) % names.len()];
                     let surface = match name.split_once(' ') {
                         Some((_, family)) if w % 2 == 1 => family.to_string(),
@@ -74,7 +75,7 @@ fn article(n: usize) -> (Article, Annotations, Vec<u8>) {
                     let span = Span::new(start, text.len());
                     ann.entities.push(EntityMention { span, surface, canonical: name.clone(), kind });
                 }
-                9 if p % 2 == 0 => {
+                9 if p % 2 == 0 && w < 20 => {
                     let words: Vec<String> = (0..8).map(|_| next()).collect();
                     let quote = words.join(" ");
                     text.push('“');
@@ -85,7 +86,7 @@ fn article(n: usize) -> (Article, Annotations, Vec<u8>) {
                     let speaker = Some(names[p % names.len()].clone());
                     ann.quotes.push(QuoteMention { span, text: quote, speaker, attribution: Some("explicit".into()) });
                 }
-                12 if p < 6 => {
+                12 if p < 6 && w < 20 => {
                     let value = (n % 1000) as f64 * 1.5 + p as f64;
                     let figure = format!("{value} million");
                     text.push_str(&figure);
@@ -235,6 +236,8 @@ fn main() -> Result<(), StoreError> {
         size as f64 / count.max(1) as f64
     ));
     store.close()?;
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("BULK_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

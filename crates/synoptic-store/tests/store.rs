@@ -221,7 +221,7 @@ fn newer_store_is_refused_untouched() {
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let err = Store::open(dir.path()).expect_err("a newer store must be refused");
-    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 2, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 3, .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("synoptic.db") && msg.contains("99"), "{msg}");
     let conn = rusqlite::Connection::open(dir.db()).unwrap();

@@ -198,6 +198,8 @@ struct CopiesReport {
     articles_per_sec: f64,
     signature_ns_per_article: f64,
     match_ns_per_article: f64,
+    /// Candidate pairs the LSH index proposed (each classified), per article.
+    candidates_per_article: f64,
     /// Whether `cpu_secs` is the thread's CPU time (else wall time stands in for it).
     cpu_measured: bool,
 }
@@ -256,6 +258,7 @@ fn copies(args: &EvalCopiesArgs, ui: Ui) -> anyhow::Result<u8> {
         articles_per_sec: if cpu_secs > 0.0 { n as f64 / cpu_secs } else { 0.0 },
         signature_ns_per_article: per(sig_secs),
         match_ns_per_article: per(match_secs),
+        candidates_per_article: if n > 0 { detector.compared() as f64 / n as f64 } else { 0.0 },
         cpu_measured,
     };
 
@@ -276,6 +279,7 @@ fn copies(args: &EvalCopiesArgs, ui: Ui) -> anyhow::Result<u8> {
         writeln!(out, "detection       {:.0} articles/s, {:.1} ms {clock}", report.articles_per_sec, cpu_secs * 1e3)?;
         writeln!(out, "  signature     {:.0} ns/article", report.signature_ns_per_article)?;
         writeln!(out, "  match         {:.0} ns/article (LSH candidates + classify)", report.match_ns_per_article)?;
+        writeln!(out, "  candidates    {:.2} per article", report.candidates_per_article)?;
     }
     out.flush()?;
     Ok(u8::from(problems > 0))

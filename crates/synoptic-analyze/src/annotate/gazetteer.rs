@@ -73,7 +73,6 @@ pub struct Country {
 }
 
 struct Tables {
-    names: HashMap<String, Known>,
     countries: Vec<Country>,
     country_by_iso2: HashMap<&'static str, usize>,
     country_by_name: HashMap<String, usize>,
@@ -83,6 +82,27 @@ struct Tables {
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(build);
+
+/// The names table (`data/names.tsv`): every folded name with its entry, compiled from the source tables by
+/// [`compile_names`] (`cargo run -p synoptic-analyze --example gazetteer_compile`), so that loading it is one
+/// pass over the text with no folding and no allocation per name.
+const NAMES: &str = include_str!("../../data/names.tsv");
+
+static NAME_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, Known>> = LazyLock::new(|| {
+    let mut map = rustc_hash::FxHashMap::with_capacity_and_hasher(NAMES.len() / 24, Default::default());
+    for line in NAMES.split_terminator('\n') {
+        let mut cols = line.split('\t');
+        let (Some(key), Some(canonical), Some(kind), Some(pop), Some(prom)) =
+            (cols.next(), cols.next(), cols.next(), cols.next(), cols.next())
+        else {
+            continue;
+        };
+        let known =
+            Known { canonical, kind: kind_of(kind), population: pop.parse().unwrap_or(0), prominent: prom == "1" };
+        map.entry(key).or_insert(known);
+    }
+    map
+});
 
 fn rows(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     table.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.split('\t').collect())
@@ -97,7 +117,19 @@ fn kind_of(s: &str) -> EntityKind {
     }
 }
 
-fn build() -> Tables {
+fn kind_name(k: EntityKind) -> &'static str {
+    match k {
+        EntityKind::Person => "person",
+        EntityKind::Organization => "organization",
+        EntityKind::Place => "place",
+        _ => "other",
+    }
+}
+
+/// Compile the names table from the source tables (aliases, countries, regions, cities): one line per
+/// folded name, `key\tcanonical\tkind\tpopulation\tprominent`, sorted by key; the first source to name a
+/// key wins (curated aliases, then countries, regions, cities). Its output is `data/names.tsv`.
+pub fn compile_names() -> String {
     let mut names: HashMap<String, Known> = HashMap::with_capacity_and_hasher(250_000, Default::default());
     // Curated aliases first: they win over everything else.
     for r in rows(ALIASES) {
@@ -112,17 +144,10 @@ fn build() -> Tables {
             }
         }
     }
-    let mut countries = Vec::new();
-    let mut country_by_iso2 = HashMap::default();
-    let mut country_by_name = HashMap::default();
     for r in rows(COUNTRIES) {
         if r.len() < 6 {
             continue;
         }
-        let c = Country { iso2: r[0], name: r[2], capital: r[4] };
-        country_by_iso2.insert(r[0], countries.len());
-        country_by_name.insert(fold(r[2]), countries.len());
-        countries.push(c);
         let population = r[5].trim().parse().unwrap_or(0);
         let known = Known { canonical: r[2], kind: EntityKind::Place, population, prominent: true };
         names.entry(fold(r[2])).or_insert(known);
@@ -149,6 +174,33 @@ fn build() -> Tables {
             }
         }
     }
+    let mut entries: Vec<(String, Known)> = names.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::with_capacity(entries.len() * 40);
+    for (key, k) in entries {
+        out.push_str(&key);
+        for col in [k.canonical, kind_name(k.kind), &k.population.to_string(), if k.prominent { "1" } else { "0" }] {
+            out.push('\t');
+            out.push_str(col);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn build() -> Tables {
+    let mut countries = Vec::new();
+    let mut country_by_iso2 = HashMap::default();
+    let mut country_by_name = HashMap::default();
+    for r in rows(COUNTRIES) {
+        if r.len() < 6 {
+            continue;
+        }
+        let c = Country { iso2: r[0], name: r[2], capital: r[4] };
+        country_by_iso2.insert(r[0], countries.len());
+        country_by_name.insert(fold(r[2]), countries.len());
+        countries.push(c);
+    }
     let mut demonyms = HashMap::default();
     for r in rows(DEMONYMS) {
         if let (Some(adj), Some(iso2)) = (r.first(), r.get(1))
@@ -169,12 +221,12 @@ fn build() -> Tables {
             currency_words.insert(r[0].to_lowercase(), r[1]);
         }
     }
-    Tables { names, countries, country_by_iso2, country_by_name, demonyms, currency_words, currency_codes }
+    Tables { countries, country_by_iso2, country_by_name, demonyms, currency_words, currency_codes }
 }
 
 /// The known entry for a folded name.
 pub fn lookup(folded: &str) -> Option<Known> {
-    TABLES.names.get(folded).copied()
+    NAME_INDEX.get(folded).copied()
 }
 
 /// The country an adjective such as "Ukrainian" or "South Korean" refers to (folded input).
@@ -302,6 +354,13 @@ mod tests {
         assert_eq!(fold("Secretary-General"), "secretary general");
         assert_eq!(fold("Kraków"), "krakow");
         assert_eq!(fold("  "), "");
+    }
+
+    #[test]
+    fn names_table_is_compiled_from_the_sources() {
+        // data/names.tsv must be regenerated (examples/gazetteer_compile.rs) whenever a source table or
+        // `fold` changes.
+        assert!(compile_names() == NAMES, "data/names.tsv is stale: run the gazetteer_compile example");
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! more than words every article uses. A statement's support is the set of members that have a statement
 //! saying the same thing; copies of one origin count once when support is counted in origins.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use synoptic_model::Span;
 
 use super::facts::Facts;
@@ -47,11 +46,15 @@ pub(crate) struct Units {
     named: Vec<bool>,
     /// Whether a term id is a figure anchor.
     figure: Vec<bool>,
-    vocab: HashMap<String, u32>,
+    vocab: FxHashMap<String, u32>,
+    /// Statements each term id occurs in.
+    df: Vec<u32>,
     /// Units of each member, as index ranges into `units`.
     pub by_member: Vec<std::ops::Range<usize>>,
-    /// `best[u][m]`: the best similarity of unit u to any unit of member m (1 for its own member).
-    best: Vec<Vec<f64>>,
+    /// Number of members (the row length of `best`).
+    members: usize,
+    /// `best[u * members + m]`: the best similarity of unit u to any unit of member m (1 for its own member).
+    best: Vec<f64>,
     /// `same[u]`: units of other members that say the same thing as u, ascending.
     same: Vec<Vec<u32>>,
 }
@@ -123,65 +126,133 @@ fn span_terms(member: &EventMember<'_>, facts: &Facts, span: Span, shown: &str) 
     terms
 }
 
+/// Interned terms of one event: ids in first-seen order, with per-id flags.
+#[derive(Default)]
+struct Vocab {
+    ids: FxHashMap<String, u32>,
+    /// Statements the term occurs in.
+    df: Vec<u32>,
+    /// Whether the term was ever written lowercase (a term never written so is a name).
+    lower_seen: Vec<bool>,
+    anchor: Vec<bool>,
+    figure: Vec<bool>,
+}
+
+impl Vocab {
+    fn id(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(t.to_string(), id);
+        self.df.push(0);
+        self.lower_seen.push(false);
+        self.anchor.push(t.starts_with('#'));
+        self.figure.push(t.starts_with("#n"));
+        id
+    }
+}
+
+/// Entity and figure anchors of each of `spans` (sorted, disjoint sentence spans), in the order
+/// [`span_terms`] gives them: entities in annotation order, then figures (and their alternates).
+fn anchors_by_sentence(member: &EventMember<'_>, facts: &Facts, spans: &[Span]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); spans.len()];
+    let within = |s: Span| -> Option<usize> {
+        let i = spans.partition_point(|x| x.start <= s.start).checked_sub(1)?;
+        (s.end <= spans[i].end).then_some(i)
+    };
+    for e in &member.annotations.entities {
+        if let Some(i) = within(e.span) {
+            out[i].push(format!("#e{}", crate::annotate::entity_key(&e.canonical)));
+        }
+    }
+    for f in &facts.figures {
+        if f.unit == "date" {
+            continue;
+        }
+        if let Some(i) = within(f.span) {
+            out[i].push(figure_anchor(f.value));
+            if let Some(alt) = &f.alternate {
+                out[i].push(figure_anchor(alt.value));
+            }
+        }
+    }
+    out
+}
+
+/// What two statements share, summed term by term in ascending term id order (the order fixes the
+/// floating-point sum, so every way of computing it gives the same bits).
+#[derive(Debug, Clone, Copy, Default)]
+struct Shared {
+    weight: f64,
+    count: u16,
+    plain: u16,
+    figure: bool,
+}
+
+impl Shared {
+    fn add(&mut self, units: &Units, t: u32) {
+        let t = t as usize;
+        self.weight += units.idf[t];
+        self.count = self.count.saturating_add(1);
+        if !units.named[t] {
+            self.plain = self.plain.saturating_add(1);
+        }
+        self.figure |= units.figure.get(t).copied().unwrap_or(false);
+    }
+
+    /// [`Units::sim`] of two statements of positive weight from what they share.
+    fn score(&self, ua: &Unit, ub: &Unit) -> f64 {
+        if self.plain < 2 && !(self.plain == 1 && self.figure) {
+            return 0.0;
+        }
+        let dice = 2.0 * self.weight / (ua.weight + ub.weight);
+        let small = ua.terms.len().min(ub.terms.len());
+        let containment =
+            if small >= 4 && self.count >= 3 { 0.8 * self.weight / ua.weight.min(ub.weight) } else { 0.0 };
+        dice.max(containment)
+    }
+}
+
 impl Units {
-    /// Build the sentence statements of `members` (in event order).
+    /// Build the sentence statements of `members` (in event order). Each article's statements are reduced
+    /// to interned term ids once; term ids are given in first-seen order.
     pub(crate) fn build(members: &[EventMember<'_>], facts: &[Facts]) -> Units {
-        let mut raw: Vec<(Unit, Vec<(String, bool)>)> = Vec::new();
-        let mut by_member = Vec::new();
+        let mut vocab = Vocab::default();
+        let mut units: Vec<Unit> = Vec::new();
+        let mut by_member = Vec::with_capacity(members.len());
+        let mut plain: Vec<u32> = Vec::new();
         for (m, member) in members.iter().enumerate() {
             let body = &member.article.text;
-            let begin = raw.len();
-            for (si, span) in text::sentence_spans(body).into_iter().take(MAX_SENTENCES).enumerate() {
+            let begin = units.len();
+            let mut spans = text::sentence_spans(body);
+            spans.truncate(MAX_SENTENCES);
+            let anchors = anchors_by_sentence(member, &facts[m], &spans);
+            for (si, (span, anchors)) in spans.into_iter().zip(anchors).enumerate() {
                 let shown = synoptic_model::text::matching_form(text::strip_dateline(span.slice(body)));
-                let terms = span_terms(member, &facts[m], span, &shown);
-                let mut plain: Vec<&str> =
-                    terms.iter().filter(|(t, _)| !t.starts_with('#')).map(|(t, _)| t.as_str()).collect();
+                let mut ids: Vec<u32> = Vec::new();
+                plain.clear();
+                text::each_term(&shown, |t, capital| {
+                    let id = vocab.id(t);
+                    vocab.lower_seen[id as usize] |= !capital;
+                    ids.push(id);
+                    plain.push(id);
+                });
+                for a in &anchors {
+                    ids.push(vocab.id(a));
+                }
                 plain.sort_unstable();
                 plain.dedup();
-                let words = plain.len();
-                let unit = Unit { member: m, sentence: si, span, text: shown, terms: Vec::new(), words, weight: 0.0 };
-                raw.push((unit, terms));
-            }
-            by_member.push(begin..raw.len());
-        }
-        // Vocabulary, statement frequencies, name flags (a term is a name when never written lowercase).
-        let mut vocab: HashMap<String, u32> = HashMap::new();
-        let mut df: Vec<u32> = Vec::new();
-        let mut lower_seen: Vec<bool> = Vec::new();
-        let mut anchor: Vec<bool> = Vec::new();
-        let mut units = Vec::with_capacity(raw.len());
-        for (mut unit, terms) in raw {
-            let mut ids = Vec::with_capacity(terms.len());
-            for (t, capital) in terms {
-                let next = vocab.len() as u32;
-                let is_anchor = t.starts_with('#');
-                let id = *vocab.entry(t).or_insert(next);
-                if id as usize >= df.len() {
-                    df.resize(id as usize + 1, 0);
-                    lower_seen.resize(id as usize + 1, false);
-                    anchor.resize(id as usize + 1, false);
+                ids.sort_unstable();
+                ids.dedup();
+                for &id in &ids {
+                    vocab.df[id as usize] += 1;
                 }
-                lower_seen[id as usize] |= !capital;
-                anchor[id as usize] = is_anchor;
-                ids.push(id);
+                units.push(Unit { member: m, sentence: si, span, text: shown, terms: ids, words: plain.len(), weight: 0.0 });
             }
-            ids.sort_unstable();
-            ids.dedup();
-            for &id in &ids {
-                df[id as usize] += 1;
-            }
-            unit.terms = ids;
-            units.push(unit);
+            by_member.push(begin..units.len());
         }
-        let figure: Vec<bool> = {
-            let mut f = vec![false; df.len()];
-            for (k, &v) in &vocab {
-                if k.starts_with("#n") {
-                    f[v as usize] = true;
-                }
-            }
-            f
-        };
+        let Vocab { ids: vocab, df, lower_seen, anchor, figure } = vocab;
         let named: Vec<bool> = (0..df.len()).map(|i| anchor[i] || !lower_seen[i]).collect();
         let n = units.len().max(1) as f64;
         let idf: Vec<f64> = df
@@ -195,7 +266,19 @@ impl Units {
         for u in &mut units {
             u.weight = u.terms.iter().map(|&t| idf[t as usize]).sum();
         }
-        let mut all = Units { units, idf, named, figure, vocab, by_member, best: Vec::new(), same: Vec::new() };
+        let members_n = by_member.len();
+        let mut all = Units {
+            units,
+            idf,
+            named,
+            figure,
+            vocab,
+            df,
+            by_member,
+            members: members_n,
+            best: Vec::new(),
+            same: Vec::new(),
+        };
         all.fill_best();
         all
     }
@@ -208,35 +291,20 @@ impl Units {
         if ua.weight <= 0.0 || ub.weight <= 0.0 {
             return 0.0;
         }
-        let (mut i, mut j, mut shared, mut count, mut plain, mut figure) = (0, 0, 0.0, 0, 0, false);
+        let mut shared = Shared::default();
+        let (mut i, mut j) = (0, 0);
         while i < ua.terms.len() && j < ub.terms.len() {
             match ua.terms[i].cmp(&ub.terms[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let t = ua.terms[i] as usize;
-                    shared += self.idf[t];
-                    count += 1;
-                    if !self.named[t] {
-                        plain += 1;
-                    }
-                    figure |= self.is_figure(ua.terms[i]);
+                    shared.add(self, ua.terms[i]);
                     i += 1;
                     j += 1;
                 }
             }
         }
-        if plain < 2 && !(plain == 1 && figure) {
-            return 0.0;
-        }
-        let dice = 2.0 * shared / (ua.weight + ub.weight);
-        let small = ua.terms.len().min(ub.terms.len());
-        let containment = if small >= 4 && count >= 3 { 0.8 * shared / ua.weight.min(ub.weight) } else { 0.0 };
-        dice.max(containment)
-    }
-
-    fn is_figure(&self, id: u32) -> bool {
-        self.figure.get(id as usize).copied().unwrap_or(false)
+        shared.score(ua, ub)
     }
 
     /// Whether any unit of member `m` carries the term `t` (an interned term string).
@@ -247,7 +315,7 @@ impl Units {
 
     /// For unit `u`, the best similarity to any unit of each member (the unit's own member gets 1).
     pub(crate) fn best_per_member(&self, u: usize) -> &[f64] {
-        self.best.get(u).map(Vec::as_slice).unwrap_or(&[])
+        self.best.get(u * self.members..(u + 1) * self.members).unwrap_or(&[])
     }
 
     /// Fill [`Units::best`] and [`Units::same`]. Only candidate pairs are scored: statements of different
@@ -255,63 +323,71 @@ impl Units {
     /// [`Units::sim`]). Terms are indexed per statement through an inverted index; in large events the
     /// commonest terms (in more than [`common_cut`] statements) are left out of the index, so a pair is a
     /// candidate only through rarer terms — pairs sharing only very common words are not scored.
+    ///
+    /// Each statement walks the postings of its terms once, past its own member's statements (a member's
+    /// statements are consecutive), accumulating what it shares with each later statement. When every term
+    /// is indexed that accumulation is the whole overlap, in the same term order as [`Units::sim`], so the
+    /// score comes without a second pass; otherwise candidates are scored by [`Units::sim`].
     fn fill_best(&mut self) {
-        let members = self.by_member.len();
+        let members = self.members;
         let n = self.units.len();
-        let mut best = vec![vec![0.0f64; members]; n];
-        for (u, row) in best.iter_mut().enumerate() {
-            row[self.units[u].member] = 1.0;
+        let mut best = vec![0.0f64; n * members];
+        for (u, unit) in self.units.iter().enumerate() {
+            best[u * members + unit.member] = 1.0;
         }
         let mut same: Vec<Vec<u32>> = vec![Vec::new(); n];
         let cut = common_cut(n);
-        let mut df = vec![0usize; self.idf.len()];
-        for u in &self.units {
-            for &t in &u.terms {
-                df[t as usize] += 1;
-            }
-        }
-        // Postings in ascending unit order, so "later units" is a suffix.
+        let complete = self.df.iter().all(|&d| d as usize <= cut);
+        // Postings in ascending unit order, so "later units of other members" is a suffix.
         let mut postings: Vec<Vec<u32>> =
-            df.iter().map(|&d| if d <= cut { Vec::with_capacity(d) } else { Vec::new() }).collect();
+            self.df.iter().map(|&d| if d as usize <= cut { Vec::with_capacity(d as usize) } else { Vec::new() }).collect();
         for (u, unit) in self.units.iter().enumerate() {
             for &t in &unit.terms {
-                if df[t as usize] <= cut {
+                if self.df[t as usize] as usize <= cut {
                     postings[t as usize].push(u as u32);
                 }
             }
         }
-        let mut count = vec![0u16; n];
+        let mut acc = vec![Shared::default(); n];
         let mut touched: Vec<u32> = Vec::new();
         for u in 0..n {
             let mu = self.units[u].member;
             if self.units[u].weight <= 0.0 {
                 continue;
             }
+            let after = self.by_member[mu].end;
             for &t in &self.units[u].terms {
                 let list = &postings[t as usize];
-                let from = list.partition_point(|&v| v as usize <= u);
+                let from = list.partition_point(|&v| (v as usize) < after);
                 for &v in &list[from..] {
-                    let c = &mut count[v as usize];
-                    if *c == 0 {
+                    let a = &mut acc[v as usize];
+                    if a.count == 0 {
                         touched.push(v);
                     }
-                    *c = c.saturating_add(1);
+                    a.add(self, t);
                 }
             }
             for &v in &touched {
                 let v = v as usize;
-                let shared = count[v];
-                count[v] = 0;
-                let mv = self.units[v].member;
-                if shared < 2 || mu == mv {
+                let shared = std::mem::take(&mut acc[v]);
+                if shared.count < 2 {
                     continue;
                 }
-                let s = self.sim(u, v);
-                if s > best[u][mv] {
-                    best[u][mv] = s;
+                let mv = self.units[v].member;
+                let s = if !complete {
+                    self.sim(u, v)
+                } else if self.units[v].weight <= 0.0 {
+                    0.0
+                } else {
+                    shared.score(&self.units[u], &self.units[v])
+                };
+                let (bu, bv) = (&mut best[u * members + mv], s);
+                if bv > *bu {
+                    *bu = bv;
                 }
-                if s > best[v][mu] {
-                    best[v][mu] = s;
+                let bv = &mut best[v * members + mu];
+                if s > *bv {
+                    *bv = s;
                 }
                 if s >= SAME {
                     same[u].push(v as u32);

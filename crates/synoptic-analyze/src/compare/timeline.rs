@@ -81,18 +81,16 @@ pub(crate) fn one_line(s: &str, max: usize) -> String {
 /// sentence of the first article, trimmed.
 pub(crate) fn title(members: &[EventMember<'_>], sentences: &Units) -> String {
     // Title terms get small ids; each body is reduced to which title terms it contains (one pass each).
-    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut ids: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     let titles: Vec<Option<(&str, Vec<usize>)>> = members
         .iter()
         .map(|m| {
             let t = m.article.title.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
-            let terms: Vec<usize> = super::text::terms(t)
-                .into_iter()
-                .map(|w| {
-                    let next = ids.len();
-                    *ids.entry(w).or_insert(next)
-                })
-                .collect();
+            let mut terms: Vec<usize> = Vec::new();
+            super::text::each_term(t, |w, _| {
+                let next = ids.len();
+                terms.push(*ids.entry(w.to_string()).or_insert(next));
+            });
             (!terms.is_empty()).then_some((t, terms))
         })
         .collect();
@@ -100,10 +98,12 @@ pub(crate) fn title(members: &[EventMember<'_>], sentences: &Units) -> String {
         .iter()
         .map(|m| {
             let mut has = vec![false; ids.len()];
-            for w in super::text::terms(&m.article.text) {
-                if let Some(&i) = ids.get(&w) {
-                    has[i] = true;
-                }
+            if !ids.is_empty() {
+                super::text::each_term(&m.article.text, |w, _| {
+                    if let Some(&i) = ids.get(w) {
+                        has[i] = true;
+                    }
+                });
             }
             has
         })
