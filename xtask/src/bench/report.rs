@@ -119,6 +119,20 @@ pub struct Ingest {
     pub slowest_stage: Option<String>,
     /// Copy detection against the generator's gold (measured at the first size only).
     pub copies: Option<Outcome<CopyScores>>,
+    /// The synopses the ingest left stale, built afterwards by `synoptic refresh` (a separate process, timed
+    /// on its own; absent when the binary has no `--no-synopses`, in which case the ingest built them).
+    pub synopses: Option<Outcome<Synopses>>,
+}
+
+/// `synoptic refresh` after `ingest --no-synopses`: comparing the sources of every touched event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Synopses {
+    pub events: Option<usize>,
+    pub wall_secs: f64,
+    pub cpu_secs: f64,
+    pub peak_rss_bytes: u64,
+    /// Articles of the stream over ingest wall + refresh wall: the rate with synopses up to date.
+    pub articles_per_sec_with_synopses: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -294,6 +308,26 @@ pub fn table(r: &Report) -> String {
                         .map(|s| format!("{} {:.2}s ({:.0}%)", s.name, s.secs, s.share * 100.0))
                         .collect();
                     let _ = writeln!(w, "             stages: {}", shares.join(", "));
+                }
+                match &i.synopses {
+                    Some(Outcome::Ok(sy)) => {
+                        let _ = writeln!(
+                            w,
+                            "             then `refresh`: {} event synopses in {:.2}s wall, {:.2}s CPU, peak {}; \
+                             ingest + synopses {:.0} art/s",
+                            sy.events.map_or("?".to_string(), |e| e.to_string()),
+                            sy.wall_secs,
+                            sy.cpu_secs,
+                            mib(sy.peak_rss_bytes),
+                            sy.articles_per_sec_with_synopses
+                        );
+                    }
+                    Some(Outcome::Err { error }) => {
+                        let _ = writeln!(w, "             synopses not measured: {error}");
+                    }
+                    None => {
+                        let _ = writeln!(w, "             (synopses built inside the ingest)");
+                    }
                 }
                 if let Some(c) = &i.copies {
                     match c {
