@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use synoptic_analyze::cluster::{Engine, EngineConfig};
+use synoptic_analyze::cluster::{Engine, EngineConfig, prepare};
 use synoptic_analyze::eval::score_rows;
 use synoptic_analyze::synth::{SynthConfig, stream};
 use synoptic_model::Annotations;
@@ -72,6 +72,7 @@ fn main() {
         let mut st_rows: Vec<(u32, u32)> = Vec::with_capacity(n);
         let (mut copy_tp, mut copy_pred, mut copy_gold) = (0u64, 0u64, 0u64);
         let (mut engine_time, mut engine_cpu, mut last_cpu) = (0.0, 0.0, 0.0);
+        let (mut prepare_cpu, mut place_cpu) = (0.0, 0.0);
         let wall = Instant::now();
         let mut items = stream(&synth).peekable();
         while items.peek().is_some() {
@@ -80,9 +81,16 @@ fn main() {
                 batch.iter_mut().for_each(|x| x.article.published = None);
             }
             let (t, c) = (Instant::now(), cpu_seconds());
-            let placed: Vec<_> = batch.iter().map(|item| engine.add(&item.article, &Annotations::default())).collect();
+            let ann = Annotations::default();
+            let prepared: Vec<_> = batch.iter().map(|item| prepare(&item.article, &ann, engine.config())).collect();
+            let c_mid = cpu_seconds();
+            let placed: Vec<_> =
+                batch.iter().zip(prepared).map(|(item, p)| engine.add_prepared(&item.article, p)).collect();
             engine_time += t.elapsed().as_secs_f64();
-            engine_cpu += cpu_seconds() - c;
+            let c_end = cpu_seconds();
+            prepare_cpu += c_mid - c;
+            place_cpu += c_end - c_mid;
+            engine_cpu += c_end - c;
             let done = ev_rows.len() + batch.len();
             if done.is_multiple_of(100_000) && n > 100_000 {
                 let window = engine_cpu - last_cpu;
@@ -106,6 +114,23 @@ fn main() {
         let ev = score_rows(ev_rows);
         let st = score_rows(st_rows);
         let stats = engine.stats();
+        let (t, c) = (Instant::now(), cpu_seconds());
+        let snap = engine.snapshot();
+        let save_cpu = cpu_seconds() - c;
+        let save_wall = t.elapsed().as_secs_f64();
+        let c = cpu_seconds();
+        let restored = Engine::from_snapshot(&snap, cfg.clone()).map(|e| e.stats());
+        let restore_cpu = cpu_seconds() - c;
+        println!(
+            "  per article CPU: prepare {:.1} us, add_prepared {:.1} us; snapshot {} bytes, save {:.1} ms CPU ({:.1} ms wall), restore {:.1} ms CPU ({})",
+            prepare_cpu / n as f64 * 1e6,
+            place_cpu / n as f64 * 1e6,
+            snap.len(),
+            save_cpu * 1e3,
+            save_wall * 1e3,
+            restore_cpu * 1e3,
+            if restored.as_ref().is_ok_and(|s| *s == stats) { "same stats" } else { "DIFFERENT" },
+        );
         println!(
             "n={n} seed={seed} threshold={} story_threshold={}: engine {:.0} articles/s of CPU ({:.1} s CPU, {:.1} s wall; {:.0} articles/s wall), {:.1} s with generation, peak memory {} MB",
             cfg.event_threshold,

@@ -1,12 +1,15 @@
 //! Speed of `compare::build_event`, alone: on a JSON Lines stream with gold labels, or on synthetic events
 //! of chosen sizes.
 //!
-//! `cargo run --release -p synoptic-analyze --example compare_speed -- FILE.jsonl [--json OUT] [--top K]`
+//! `cargo run --release -p synoptic-analyze --example compare_speed -- FILE.jsonl [--json OUT] [--top K]
+//! [--annotations CACHE]`
 //! reads a `synoptic synth` stream, groups it by `gold_event` (stream order; a copy's origin is its
 //! `gold_copy_of`), annotates every article once, then times `build_event` per event in CPU time of this
 //! thread: total over all events, per event, per member, and the K largest events (5 by default).
 //! `--json OUT` writes every built event as one JSON line (in first-seen event order), so two builds can be
-//! compared byte for byte (`cmp before.jsonl after.jsonl`).
+//! compared byte for byte (`cmp before.jsonl after.jsonl`). `--annotations CACHE` reads the annotations
+//! from CACHE (one JSON line per article) when it exists, else writes them there: two builds compared on
+//! one cache see the same annotations even when annotation itself has changed in between.
 //!
 //! `cargo run --release -p synoptic-analyze --example compare_speed -- [N ...]` (no file) cuts events of N
 //! articles from the synthetic stream generator instead and prints CPU ms per event and µs per article.
@@ -45,7 +48,8 @@ fn main() {
         Some(path) if std::path::Path::new(path).is_file() => {
             let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
             let top = value_of("--top").and_then(|v| v.parse().ok()).unwrap_or(5);
-            if let Err(e) = on_stream(path, value_of("--json").map(String::as_str), top) {
+            let cache = value_of("--annotations").map(String::as_str);
+            if let Err(e) = on_stream(path, value_of("--json").map(String::as_str), cache, top) {
                 eprintln!("compare_speed: {e}");
                 std::process::exit(2);
             }
@@ -54,7 +58,7 @@ fn main() {
     }
 }
 
-fn on_stream(path: &str, json_out: Option<&str>, top: usize) -> std::io::Result<()> {
+fn on_stream(path: &str, json_out: Option<&str>, cache: Option<&str>, top: usize) -> std::io::Result<()> {
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut lines: Vec<Line> = Vec::new();
     for (n, line) in file.lines().enumerate() {
@@ -68,10 +72,34 @@ fn on_stream(path: &str, json_out: Option<&str>, top: usize) -> std::io::Result<
         }
     }
     let start = cpu_seconds();
-    let annotations: Vec<Annotations> = lines.iter().map(|l| annotate(&l.article)).collect();
+    let cached: Option<Vec<Annotations>> = match cache {
+        Some(p) if std::path::Path::new(p).is_file() => {
+            let file = std::io::BufReader::new(std::fs::File::open(p)?);
+            let mut list = Vec::new();
+            for line in file.lines() {
+                list.push(serde_json::from_str(&line?)?);
+            }
+            (list.len() == lines.len()).then_some(list)
+        }
+        _ => None,
+    };
+    let annotations: Vec<Annotations> = match cached {
+        Some(list) => list,
+        None => {
+            let list: Vec<Annotations> = lines.iter().map(|l| annotate(&l.article)).collect();
+            if let Some(p) = cache {
+                let mut w = std::io::BufWriter::new(std::fs::File::create(p)?);
+                for a in &list {
+                    serde_json::to_writer(&mut w, a)?;
+                    w.write_all(b"\n")?;
+                }
+                w.flush()?;
+            }
+            list
+        }
+    };
     let annotate_s = cpu_seconds() - start;
-    let origins: Vec<&str> =
-        lines.iter().map(|l| l.gold_copy_of.as_deref().unwrap_or(l.article.id.as_str())).collect();
+    let origins: Vec<&str> = lines.iter().map(|l| l.gold_copy_of.as_deref().unwrap_or(l.article.id.as_str())).collect();
     // Events in first-seen order, members in stream order.
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut events: Vec<(&str, Vec<usize>)> = Vec::new();
@@ -109,9 +137,12 @@ fn on_stream(path: &str, json_out: Option<&str>, top: usize) -> std::io::Result<
         w.flush()?;
     }
     let articles: usize = timed.iter().map(|t| t.1).sum();
-    println!("{} articles, {} events; annotate {:.2} ms/article (not counted below)", articles, events.len(), {
-        annotate_s * 1e3 / articles.max(1) as f64
-    });
+    println!(
+        "{} articles, {} events; annotate (or read) {:.2} ms/article (not counted below)",
+        articles,
+        events.len(),
+        { annotate_s * 1e3 / articles.max(1) as f64 }
+    );
     println!(
         "build_event: total {:.1} ms CPU, {:.3} ms/event, {:.3} ms/article",
         total * 1e3,

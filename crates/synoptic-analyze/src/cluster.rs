@@ -17,6 +17,8 @@
 //! snapshot and restore); memory bounded by the active window (events, stories, signatures and postings
 //! older than the window are evicted; the DF table is capped); no panics on any input.
 
+mod snapshot;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
@@ -166,9 +168,12 @@ pub enum SnapshotError {
     Invalid(#[from] serde_json::Error),
     #[error("snapshot version {found} is not supported (expected {expected})")]
     Version { found: u32, expected: u32 },
+    #[error("snapshot is damaged: {0}")]
+    Corrupt(&'static str),
 }
 
-const SNAPSHOT_VERSION: u32 = 1;
+/// Version 2: the compact binary encoding of `cluster/snapshot.rs` (version 1 was JSON).
+const SNAPSHOT_VERSION: u32 = 2;
 
 /// Indices of `articles` in processing order: dated articles by published time (ties: the longer text
 /// first, so the most complete copy becomes the origin), then undated ones in input order (they have no
@@ -200,7 +205,7 @@ pub fn recluster(items: &[(Article, Annotations)], cfg: &EngineConfig) -> Vec<Pl
             continue;
         }
         let f = Features::of(a, ann, cfg.bigrams);
-        engine.state.count_df(&f, usize::MAX);
+        let _ = engine.state.count_df(&f, usize::MAX);
     }
     engine.state.frozen_df = true;
     let mut out: Vec<Option<Placement>> = vec![None; items.len()];
@@ -493,7 +498,7 @@ struct State {
     frozen_df: bool,
     articles: HashMap<u64, ArticleRec, PassBuild>,
     article_order: VecDeque<u64>,
-    by_id: HashMap<String, u64>,
+    by_id: rustc_hash::FxHashMap<String, u64>,
     lsh: LshIndex,
     events: HashMap<u64, EventRec, PassBuild>,
     event_postings: HashMap<u64, Vec<u64>, PassBuild>,
@@ -539,16 +544,13 @@ impl Engine {
 
     /// Restore an engine from [`Engine::snapshot`] bytes.
     pub fn from_snapshot(bytes: &[u8], cfg: EngineConfig) -> Result<Engine, SnapshotError> {
-        let state: State = serde_json::from_slice(bytes)?;
-        if state.version != SNAPSHOT_VERSION {
-            return Err(SnapshotError::Version { found: state.version, expected: SNAPSHOT_VERSION });
-        }
+        let state = snapshot::decode(bytes)?;
         Ok(Engine { cfg, state })
     }
 
-    /// The engine's state as bytes (JSON), bounded by the active window.
+    /// The engine's state as bytes (a versioned little-endian binary encoding), bounded by the active window.
     pub fn snapshot(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.state).unwrap_or_default()
+        snapshot::encode(&self.state)
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -621,14 +623,26 @@ impl Engine {
             Some((rel, rec)) if rel.tier <= CopyTier::Copy => Some(rec.origin.clone()),
             _ => None,
         };
-        if copy_of.is_none() && !self.state.frozen_df {
-            self.state.count_df(&f, cfg.df_capacity);
-        }
+        let counts =
+            if copy_of.is_none() && !self.state.frozen_df { self.state.count_df(&f, cfg.df_capacity) } else { None };
 
         // Candidate events and their scores.
-        let qvec = self.state.weighted(&f.terms, cfg.article_terms);
-        let evec = self.state.weighted(&f.ents, cfg.article_terms);
-        let tvec = self.state.weighted(&f.title, cfg.article_terms);
+        let (qvec, evec, tvec) = match &counts {
+            Some(c) if c.len() == f.terms.len() + f.ents.len() + f.title.len() => {
+                let (ct, rest) = c.split_at(f.terms.len());
+                let (ce, cti) = rest.split_at(f.ents.len());
+                (
+                    self.state.weighted_from(&f.terms, ct, cfg.article_terms),
+                    self.state.weighted_from(&f.ents, ce, cfg.article_terms),
+                    self.state.weighted_from(&f.title, cti, cfg.article_terms),
+                )
+            }
+            _ => (
+                self.state.weighted(&f.terms, cfg.article_terms),
+                self.state.weighted(&f.ents, cfg.article_terms),
+                self.state.weighted(&f.title, cfg.article_terms),
+            ),
+        };
         let post: Vec<(u64, f64)> =
             top_terms(&qvec, cfg.query_terms).into_iter().chain(top_terms(&evec, cfg.query_terms)).collect();
         let mut cands = self.candidates(&post);
@@ -785,11 +799,8 @@ impl Engine {
         }
         let idf = st.idf_table();
         let norms = centroid.then(|| [idf.norm(&ev.terms), idf.norm(&ev.ents), idf.norm(&ev.title)]);
-        let member_norms: Vec<Option<[f64; 2]>> = ev
-            .members
-            .iter()
-            .map(|m| stale(m.norm_seq).then(|| [idf.norm(&m.terms), idf.norm(&m.ents)]))
-            .collect();
+        let member_norms: Vec<Option<[f64; 2]>> =
+            ev.members.iter().map(|m| stale(m.norm_seq).then(|| [idf.norm(&m.terms), idf.norm(&m.ents)])).collect();
         if let Some(ev) = st.events.get_mut(&e) {
             if let Some(n) = norms {
                 ev.norms = n;
@@ -1036,14 +1047,36 @@ impl Engine {
 }
 
 impl State {
-    fn count_df(&mut self, f: &Features, capacity: usize) {
+    /// Count an article's terms in the document frequencies. Returns the counts after the update, in the
+    /// order of terms, named things and title words, so weighting needs no second look-up; `None` when the
+    /// table was halved (counts changed under them).
+    fn count_df(&mut self, f: &Features, capacity: usize) -> Option<Vec<u32>> {
+        let mut counts = Vec::with_capacity(f.terms.len() + f.ents.len() + f.title.len());
         for (h, _) in f.terms.iter().chain(&f.ents).chain(&f.title) {
-            *self.df.entry(*h).or_insert(0) += 1;
+            let c = self.df.entry(*h).or_insert(0);
+            *c += 1;
+            counts.push(*c);
         }
         self.df_docs += 1.0;
         if self.df.len() > capacity {
             df_halve(&mut self.df, &mut self.df_docs);
+            return None;
         }
+        Some(counts)
+    }
+
+    /// IDF-weighted vector from document frequencies already looked up (`dfs` parallel to `v`).
+    fn weighted_from(&self, v: &[(u64, f64)], dfs: &[u32], keep: usize) -> Weighted {
+        let ln_docs = (self.df_docs + IDF_PRIOR).ln();
+        let w = v
+            .iter()
+            .zip(dfs)
+            .map(|(&(h, x), &df)| {
+                let i = (ln_docs - ln_half(df)).max(0.01);
+                (h, x * i, i)
+            })
+            .collect();
+        Weighted::cut(w, keep)
     }
 
     /// The IDF of the current table, for many look-ups in a row.
@@ -1054,13 +1087,20 @@ impl State {
     /// IDF-weighted vector, cut to its `keep` heaviest terms.
     fn weighted(&self, v: &[(u64, f64)], keep: usize) -> Weighted {
         let idf = self.idf_table();
-        let mut w: Vec<(u64, f64, f64)> = v
+        let w = v
             .iter()
             .map(|&(h, x)| {
                 let i = idf.of(h);
                 (h, x * i, i)
             })
             .collect();
+        Weighted::cut(w, keep)
+    }
+}
+
+impl Weighted {
+    /// Keep the `keep` heaviest terms (sorted by hash) and compute the norm.
+    fn cut(mut w: Vec<(u64, f64, f64)>, keep: usize) -> Weighted {
         if w.len() > keep {
             w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             w.truncate(keep);
@@ -1207,7 +1247,8 @@ fn score_event(
 }
 
 fn shared(v: &Weighted, bag: &Bag, k: usize) -> Vec<u64> {
-    let mut s: Vec<(u64, f64)> = v.v.iter().filter_map(|&(h, x, _)| bag.get(h).map(|y| (h, x * f64::from(y)))).collect();
+    let mut s: Vec<(u64, f64)> =
+        v.v.iter().filter_map(|&(h, x, _)| bag.get(h).map(|y| (h, x * f64::from(y)))).collect();
     s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     s.into_iter().take(k).map(|(h, _)| h).collect()
 }

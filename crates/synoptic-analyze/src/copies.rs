@@ -81,95 +81,117 @@ pub struct Signature {
     pub exact: u64,
 }
 
-/// ASCII bytes that belong to words (`[A-Za-z0-9_]`) map to their lowercase; others to 0.
-const ASCII_WORD: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// Which ASCII bytes belong to words (`[A-Za-z0-9_]`).
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'_' {
-            t[b] = c.to_ascii_lowercase();
-        }
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
         b += 1;
     }
     t
 };
 
-/// Hashes one word's lowercased bytes eight at a time.
-#[derive(Clone, Copy)]
-struct WordHasher {
-    h: u64,
-    acc: u64,
-    n: u32,
+/// Sets bit 5 of every byte: lowercases ASCII letters, leaves digits alone, turns `_` into DEL (which is
+/// never a word byte, so no two words meet).
+const CASE_FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// The hash of one word's bytes, eight at a time, with `fold` OR-ed into every byte present (`CASE_FOLD`
+/// for raw ASCII words, 0 for words already folded).
+#[inline(always)]
+fn word_hash(bytes: &[u8], fold: u64) -> u64 {
+    let mut h = 0x243F_6A88_85A3_08D3_u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        h = (h ^ (u64::from_le_bytes(w) | fold)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    let mut w = [0u8; 8];
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    let tail = u64::from_le_bytes(w) | (fold & !(u64::MAX << (8 * rest.len())));
+    mix64(h ^ tail.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ bytes.len() as u64)
 }
 
-impl WordHasher {
-    const START: WordHasher = WordHasher { h: 0x243F_6A88_85A3_08D3, acc: 0, n: 0 };
-
-    #[inline(always)]
-    fn push(&mut self, b: u8) {
-        self.acc |= u64::from(b) << (8 * (self.n & 7));
-        self.n = self.n.wrapping_add(1);
-        if self.n & 7 == 0 {
-            self.h = (self.h ^ self.acc).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
-            self.acc = 0;
-        }
-    }
-
-    #[inline(always)]
-    fn finish(self) -> u64 {
-        mix64(self.h ^ self.acc.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ u64::from(self.n))
-    }
+/// The character starting at byte `i` of `text`, if `i` is on a character boundary.
+#[inline(always)]
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text.get(i..).and_then(|rest| rest.chars().next())
 }
 
 /// Calls `f` with the hash of every word of `text` (runs of alphanumeric characters and `_`, lowercased:
-/// the words of [`crate::tokens::scan`]), in order. ASCII is read through a table; other characters are
-/// decoded and lowercased one by one.
+/// the words of [`crate::tokens::scan`]), in order. ASCII is classified through a table and a pure-ASCII
+/// word is hashed straight from the text; a word with other characters is lowercased into a buffer
+/// first (its ASCII bytes folded as [`CASE_FOLD`] does, so case never changes a hash).
 fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
     let bytes = text.as_bytes();
-    let mut word = WordHasher::START;
-    let mut in_word = false;
+    let mut folded: Vec<u8> = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
-            let lower = ASCII_WORD[usize::from(b)];
-            if lower != 0 {
-                word.push(lower);
-                in_word = true;
-            } else if in_word {
-                f(word.finish());
-                word = WordHasher::START;
-                in_word = false;
+            if !ASCII_WORD[usize::from(b)] {
+                i += 1;
+                continue;
             }
-            i += 1;
-            continue;
+        } else {
+            let Some(c) = char_at(text, i) else { break };
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
         }
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
-        i += c.len_utf8();
-        if c.is_alphanumeric() {
-            let mut buf = [0u8; 4];
-            for lc in c.to_lowercase() {
-                for &byte in lc.encode_utf8(&mut buf).as_bytes() {
-                    word.push(byte);
+        let start = i;
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if !ASCII_WORD[usize::from(b)] {
+                    break;
+                }
+                i += 1;
+            } else {
+                match char_at(text, i) {
+                    Some(c) if c.is_alphanumeric() => {
+                        ascii = false;
+                        i += c.len_utf8();
+                    }
+                    _ => break,
                 }
             }
-            in_word = true;
-        } else if in_word {
-            f(word.finish());
-            word = WordHasher::START;
-            in_word = false;
         }
-    }
-    if in_word {
-        f(word.finish());
+        let word = bytes.get(start..i).unwrap_or(&[]);
+        if ascii {
+            f(word_hash(word, CASE_FOLD));
+        } else {
+            folded.clear();
+            let mut buf = [0u8; 4];
+            for c in text.get(start..i).unwrap_or("").chars() {
+                if c.is_ascii() {
+                    folded.push(c as u8 | 0x20);
+                } else {
+                    for lc in c.to_lowercase() {
+                        folded.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+            }
+            f(word_hash(&folded, 0));
+        }
     }
 }
 
 /// The hash of a shingle from its word hashes (a multiply-add over odd constants, then mixed).
 #[inline(always)]
 fn shingle_hash(words: &[u64]) -> u64 {
-    const K: [u64; SHINGLE] =
-        [0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0xD6E8_FEB8_6659_FD93, 0xFF51_AFD7_ED55_8CCD];
+    const K: [u64; SHINGLE] = [
+        0x9E37_79B9_7F4A_7C15,
+        0xC2B2_AE3D_27D4_EB4F,
+        0x1656_67B1_9E37_79F9,
+        0xD6E8_FEB8_6659_FD93,
+        0xFF51_AFD7_ED55_8CCD,
+    ];
     let mut s = words.len() as u64;
     for (w, k) in words.iter().zip(K) {
         s = s.wrapping_add(w.wrapping_mul(k));
@@ -409,15 +431,18 @@ enum Bucket {
 }
 
 impl Bucket {
-    fn push(slot: Option<&mut Bucket>, key: u64) -> Option<Bucket> {
-        match slot {
-            None => Some(Bucket::One(key)),
-            Some(b) => {
+    /// Adds `key` to the bucket of `band` in `map`.
+    fn push(map: &mut HashMap<u64, Bucket, PassBuild>, band: u64, key: u64) {
+        match map.entry(band) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Bucket::One(key));
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let b = e.get_mut();
                 match b {
                     Bucket::One(k) => *b = Bucket::Many(vec![*k, key]),
                     Bucket::Many(v) => v.push(key),
                 }
-                None
             }
         }
     }
@@ -459,9 +484,11 @@ pub struct LshIndex {
 /// The band keys of a signature: band number and its three 16-bit values side by side (no collisions
 /// between bands; the map's hasher mixes them).
 fn band_keys(sig: &Signature) -> impl Iterator<Item = u64> + '_ {
-    sig.mins.chunks_exact(ROWS).take(BANDS).enumerate().map(|(b, rows)| {
-        rows.iter().fold(b as u64, |key, &v| key << 16 | u64::from(v))
-    })
+    sig.mins
+        .chunks_exact(ROWS)
+        .take(BANDS)
+        .enumerate()
+        .map(|(b, rows)| rows.iter().fold(b as u64, |key, &v| key << 16 | u64::from(v)))
 }
 
 impl LshIndex {
@@ -474,13 +501,9 @@ impl LshIndex {
         if sig.is_empty() {
             return;
         }
-        if let Some(b) = Bucket::push(self.exact.get_mut(&sig.exact), key) {
-            self.exact.insert(sig.exact, b);
-        }
+        Bucket::push(&mut self.exact, sig.exact, key);
         for band in band_keys(sig) {
-            if let Some(b) = Bucket::push(self.buckets.get_mut(&band), key) {
-                self.buckets.insert(band, b);
-            }
+            Bucket::push(&mut self.buckets, band, key);
         }
     }
 
@@ -738,6 +761,82 @@ mod tests {
         check(&base, &rewrite, CopyTier::Rewrite);
         check(&base, &text(600, 2), CopyTier::Distinct);
         check("", "", CopyTier::Distinct);
+    }
+
+    /// Real syndication edits, on invented text: each must stay a copy and be surfaced by the index.
+    #[test]
+    fn wire_edits_stay_copies() {
+        let paragraphs: Vec<String> = (0..8).map(|p| text(75, 40 + p)).collect();
+        let original = paragraphs.join("\n\n");
+        // Trimmed tail: the last three paragraphs cut.
+        check(&original, &paragraphs[..5].join("\n\n"), CopyTier::Copy);
+        // A paragraph of the outlet's own added at the top, and a sign-off line at the end.
+        let added = format!("{}\n\n{original}\n\nSign up for our newsletter to read more.", text(60, 77));
+        check(&original, &added, CopyTier::Copy);
+        // Typographic changes only: case, punctuation, curly quotes and dashes.
+        let typo = original.replace(' ', " \u{2014} ").to_uppercase();
+        check(&original, &typo, CopyTier::Identical);
+    }
+
+    #[test]
+    fn non_ascii_words_fold_case() {
+        let a = signature("Émile Zola wrote İstanbul ÆTHER straße Σοφία in 1898, across the river");
+        let b = signature("émile zola WROTE i\u{307}stanbul æther STRASSE σοφία in 1898 across the river");
+        // Lowercasing is per character (no full case folding): "straße" and "strasse" differ.
+        assert!(a.jaccard(&b) < 1.0);
+        let c = signature("ÉMILE ZOLA wrote İSTANBUL æther Straße ΣΟΦΊΑ in 1898, across the river");
+        assert_eq!(classify(&a, &c, &CopyConfig::default()).tier, CopyTier::Identical);
+    }
+
+    #[test]
+    fn signatures_serialize_compactly() {
+        let sig = signature(&text(600, 5));
+        let json = serde_json::to_string(&sig).unwrap_or_default();
+        assert!(json.len() < 420, "{} bytes", json.len());
+        let back: Signature = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        assert_eq!(back, sig);
+        // A signature of the former scheme (a list of values) is refused, so an old snapshot is rebuilt.
+        assert!(serde_json::from_str::<Signature>(r#"{"mins":[1,2,3],"shingles":3,"exact":7}"#).is_err());
+        assert!(serde_json::from_str::<Signature>(r#"{"m":"!!","s":3,"x":7}"#).is_err());
+        assert!(serde_json::from_str::<Signature>(r#"{"m":"AAAA","s":3,"x":7}"#).is_err());
+    }
+
+    #[test]
+    fn detector_links_copies_to_their_origin() {
+        let base = text(400, 11);
+        let trimmed: String = base.split(' ').take(250).collect::<Vec<_>>().join(" ");
+        let texts = [base.clone(), text(400, 12), trimmed, base.to_uppercase(), text(400, 13)];
+        let mut d = CopyDetector::new(CopyConfig::default());
+        let found: Vec<Option<usize>> = texts.iter().map(|t| d.add(signature(t))).collect();
+        assert_eq!(found, [None, None, Some(0), Some(0), None]);
+        let gold = CopyGold { origin: vec![None, None, Some(0), Some(2), None] };
+        let s = gold.score(d.origins());
+        assert_eq!((s.gold_copies, s.predicted_copies, s.recall, s.precision), (2, 2, 1.0, 1.0));
+    }
+
+    #[test]
+    fn copy_of_another_copy_counts() {
+        // 0 original, 1 and 2 copies of 0, 3 original.
+        let g = CopyGold { origin: vec![None, Some(0), Some(0), None] };
+        let s = g.score(&[None, Some(0), Some(1), None]);
+        assert_eq!((s.recall, s.precision), (1.0, 1.0));
+        let s = g.score(&[None, Some(0), None, Some(1)]);
+        assert!((s.recall - 0.5).abs() < 1e-12 && (s.precision - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gold_reads_ids_positions_and_nested_links() {
+        let mut b = CopyGoldBuilder::default();
+        for line in [
+            r#"{"id":"a"}"#,
+            r#"{"id":"b","gold_copy_of":"a"}"#,
+            r#"{"id":"c","copy_of":1}"#,
+            r#"{"id":"d","gold":{"copy_of":"zz"}}"#,
+            r#"{"id":"e","gold_copy_of":null}"#,
+        ] {
+            b.push(&serde_json::from_str(line).unwrap_or_default());
+        }
+        assert_eq!(b.finish().origin, [None, Some(0), Some(1), None, None]);
     }
 
     #[test]

@@ -92,6 +92,29 @@ fn memory_is_bounded_by_the_window() {
 fn snapshot_rejects_garbage() {
     assert!(Engine::from_snapshot(b"not json", EngineConfig::default()).is_err());
     assert!(Engine::from_snapshot(b"", EngineConfig::default()).is_err());
+    assert!(Engine::from_snapshot(b"{\"version\":1}", EngineConfig::default()).is_err());
+}
+
+/// Every cut of a real snapshot is an error, and damaged bytes never panic; the whole one restores and
+/// snapshots again to the same bytes.
+#[test]
+fn snapshot_truncated_or_damaged_is_an_error() {
+    let items: Vec<Article> = small_stream(5, 60).into_iter().map(|x| x.article).collect();
+    let mut engine = Engine::new(EngineConfig::default());
+    run(&mut engine, &items);
+    let bytes = engine.snapshot();
+    let step = (bytes.len() / 150).max(1);
+    for cut in (0..bytes.len()).step_by(step).chain([bytes.len() - 1]) {
+        assert!(Engine::from_snapshot(&bytes[..cut], EngineConfig::default()).is_err(), "cut at {cut}");
+    }
+    for at in (0..bytes.len()).step_by(step) {
+        let mut bad = bytes.clone();
+        bad[at] ^= 0xA5;
+        let _ = Engine::from_snapshot(&bad, EngineConfig::default());
+    }
+    let restored = Engine::from_snapshot(&bytes, EngineConfig::default());
+    assert!(restored.is_ok());
+    assert_eq!(restored.map(|e| e.snapshot()).unwrap_or_default(), bytes);
 }
 
 /// The pure half can run on another thread: prepare there, place here, same placements as `add`.

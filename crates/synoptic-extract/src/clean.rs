@@ -78,6 +78,8 @@ pub fn clean_paragraphs(paragraphs: Vec<String>, title: Option<&str>) -> Cleaned
     let title_key = title.map(key).filter(|k| !k.is_empty());
     let mut out = Cleaned::default();
     let mut last_caption: Option<String> = None;
+    // The key of the last kept paragraph, with the number of kept paragraphs it was computed at.
+    let mut prev_key: Option<(usize, String)> = None;
     for raw in paragraphs {
         let p = tidy(&raw);
         if p.is_empty() {
@@ -89,7 +91,15 @@ pub fn clean_paragraphs(paragraphs: Vec<String>, title: Option<&str>) -> Cleaned
             continue;
         }
         // Only sentences: short cells ("0", "Yes") repeat in tables and lists.
-        if word_count(&p) >= 5 && out.paragraphs.last().is_some_and(|prev| key(prev) == k) {
+        let same_as_prev = |prev_key: &mut Option<(usize, String)>| {
+            let Some(prev) = out.paragraphs.last() else { return false };
+            let n = out.paragraphs.len();
+            if prev_key.as_ref().is_none_or(|(m, _)| *m != n) {
+                *prev_key = Some((n, key(prev)));
+            }
+            prev_key.as_ref().is_some_and(|(_, pk)| *pk == k)
+        };
+        if word_count_upto(&p, 5) >= 5 && same_as_prev(&mut prev_key) {
             out.dropped.push((p, "repeated paragraph"));
             continue;
         }
@@ -101,7 +111,10 @@ pub fn clean_paragraphs(paragraphs: Vec<String>, title: Option<&str>) -> Cleaned
         }
         last_caption = None;
         match judge(&p) {
-            Verdict::Keep => out.paragraphs.push(p),
+            Verdict::Keep => {
+                out.paragraphs.push(p);
+                prev_key = Some((out.paragraphs.len(), k));
+            }
             Verdict::Drop(why) => {
                 if why == "caption" || why == "photo credit" {
                     last_caption = Some(p.clone());
@@ -138,6 +151,7 @@ fn key(s: &str) -> String {
 
 /// What to do with one paragraph on its own.
 pub fn judge(p: &str) -> Verdict {
+    let words = Words::new(p);
     if let Some((agency, rest)) = wire_credit(p) {
         return Verdict::Credit { agency, rest };
     }
@@ -145,13 +159,13 @@ pub fn judge(p: &str) -> Verdict {
         let agency = byline_agency(p).map(str::to_string);
         return Verdict::Byline { name, agency };
     }
-    if is_caption(p) {
+    if caption(p, &words) {
         return Verdict::Drop("caption");
     }
     if is_photo_credit(p) {
         return Verdict::Drop("photo credit");
     }
-    if is_promo(p) {
+    if promo(p, &words) {
         return Verdict::Drop("promo");
     }
     if date_line(p).is_some() {
@@ -175,9 +189,22 @@ pub fn date_line(p: &str) -> Option<synoptic_model::Timestamp> {
     crate::dates::parse(rest)
 }
 
-/// Words in a paragraph (the `\w+` of the metrics).
-fn word_count(p: &str) -> usize {
-    synoptic_model::text::words(p).count()
+/// Words in a paragraph (the `\w+` of the metrics, as `synoptic_model::text::words` counts them), counted
+/// only up to `limit`: `min(words, limit)`.
+fn word_count_upto(p: &str, limit: usize) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in p.chars() {
+        let w = if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { c.is_alphanumeric() };
+        if w && !in_word {
+            if n == limit {
+                break;
+            }
+            n += 1;
+        }
+        in_word = w;
+    }
+    n
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -273,6 +300,7 @@ pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
         return agency(name).map(|a| (a.to_string(), None));
     }
     if p.len() <= 160
+        && p.contains("contributed")
         && let Some(c) = CONTRIBUTED_ANY.captures(p.trim())
     {
         // An outlet or agency the table does not list ("Meridian Press contributed to this report."): the
@@ -282,7 +310,13 @@ pub fn wire_credit(p: &str) -> Option<(String, Option<String>)> {
             return Some((name.to_string(), None));
         }
     }
-    if let Some(c) = DATELINE.captures(p) {
+    // Both patterns below need a bracket or a dash.
+    if !p.contains(['(', '-', '\u{2013}', '\u{2014}']) {
+        return None;
+    }
+    if p.contains('(')
+        && let Some(c) = DATELINE.captures(p)
+    {
         let a = agency(c.name("agency").map_or("", |m| m.as_str()))?;
         let whole = c.get(0).map_or(0, |m| m.end());
         let pre = c.name("pre").map_or("", |m| m.as_str()).trim();
@@ -442,21 +476,44 @@ static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A photo caption: "NAME / AGENCY - what the picture shows", "Photo: AP (Fair Use)", or a short paragraph
 /// that ends with a picture credit ("... in Kyiv. (Photo by X/Getty Images)").
 pub fn is_caption(p: &str) -> bool {
+    caption(p, &Words::new(p))
+}
+
+fn caption(p: &str, words: &Words) -> bool {
     if p.len() > 600 {
         return false;
     }
-    if NAME_SLASH_AGENCY.is_match(p) {
+    if p.contains('/') && NAME_SLASH_AGENCY.is_match(p) {
         return true;
     }
-    if PHOTO_LABEL.is_match(p) && word_count(p) <= 60 {
+    if PHOTO_LABEL.is_match(p) && words.count() <= 60 {
         return true;
     }
     // The credit patterns are bounded, so matching the tail is enough (and keeps the search linear and short).
     let end = tail(p, 240);
-    if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(end)) && word_count(p) <= 60 {
+    if (p.starts_with('\u{A9}') || GLUED_CREDIT.is_match(end)) && words.count() <= 60 {
         return true;
     }
-    word_count(p) <= 50 && TRAILING_PHOTO_CREDIT.is_match(end)
+    words.count() <= 50 && TRAILING_PHOTO_CREDIT.is_match(end)
+}
+
+/// A paragraph's word count, counted once when first asked for, up to [`Words::CAP`]: every rule compares it
+/// with a smaller bound, so `min(words, CAP)` decides them all.
+struct Words<'a> {
+    text: &'a str,
+    count: std::cell::OnceCell<usize>,
+}
+
+impl<'a> Words<'a> {
+    const CAP: usize = 61;
+
+    fn new(text: &'a str) -> Self {
+        Words { text, count: std::cell::OnceCell::new() }
+    }
+
+    fn count(&self) -> usize {
+        *self.count.get_or_init(|| word_count_upto(self.text, Self::CAP))
+    }
 }
 
 /// The last `n` bytes of `s` or a little more (cut on a character boundary).
@@ -508,7 +565,11 @@ static PROMO: LazyLock<Regex> = LazyLock::new(|| {
 /// Promos and navigation: "For the latest news, weather, sports…", "Source link", "Read more", "Sign up for
 /// our newsletter", "Click here to ...", "Follow us on ...", "Advertisement". Short paragraphs only.
 pub fn is_promo(p: &str) -> bool {
-    word_count(p) <= 40 && PROMO.is_match(p.trim())
+    promo(p, &Words::new(p))
+}
+
+fn promo(p: &str, words: &Words) -> bool {
+    words.count() <= 40 && PROMO.is_match(p.trim())
 }
 
 #[cfg(test)]

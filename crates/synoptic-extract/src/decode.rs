@@ -29,7 +29,14 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 /// Decompress gzip (all members), refusing to produce more than `limit` bytes.
 pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
+    // The gzip trailer's ISIZE (size mod 2^32 of the last member) sizes the buffer in one allocation; a
+    // wrong or lying value only costs a reallocation.
+    let isize_hint = match bytes.len().checked_sub(4).and_then(|i| bytes.get(i..)) {
+        Some(&[a, b, c, d]) if bytes.len() >= 18 => u32::from_le_bytes([a, b, c, d]) as usize,
+        _ => 0,
+    };
+    let guess = if isize_hint >= bytes.len() { isize_hint.saturating_add(64) } else { bytes.len().saturating_mul(4) };
+    let mut out = Vec::with_capacity(guess.min(limit.saturating_add(64)));
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     match decoder.take(cap).read_to_end(&mut out) {
         Ok(_) if out.len() > limit => Err(DecodeError::GzipTooLarge { limit }),
@@ -129,6 +136,15 @@ pub fn to_text(bytes: &[u8], content_type: Option<&str>) -> String {
     let encoding = pick_encoding(bytes, content_type);
     let (text, _, _) = encoding.decode(bytes);
     text.into_owned()
+}
+
+/// [`to_text`] for bytes the caller owns: valid UTF-8 without a byte-order mark becomes the text without a
+/// copy.
+pub fn into_text(bytes: Vec<u8>, content_type: Option<&str>) -> String {
+    if Encoding::for_bom(&bytes).is_none() && pick_encoding(&bytes, content_type) == encoding_rs::UTF_8 {
+        return String::from_utf8(bytes).unwrap_or_else(|e| to_text(e.as_bytes(), content_type));
+    }
+    to_text(&bytes, content_type)
 }
 
 /// The encoding [`to_text`] uses for `bytes`.

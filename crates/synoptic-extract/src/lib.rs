@@ -90,25 +90,25 @@ pub fn read(input: &Input, opts: &ReadOptions) -> ReadOutcome {
             decode::DecodeError::TooLarge { size: input.bytes.len(), limit: opts.max_bytes }.to_string(),
         );
     }
-    let unzipped;
-    let bytes = if decode::is_gzip(input.bytes) {
+    let mut unzipped = None;
+    if decode::is_gzip(input.bytes) {
         match decode::gunzip(input.bytes, opts.max_bytes) {
-            Ok(b) => {
-                unzipped = b;
-                &unzipped[..]
-            }
+            Ok(b) => unzipped = Some(b),
             Err(e) => return ReadOutcome::problem(source, e.to_string()),
         }
-    } else {
-        input.bytes
-    };
+    }
+    let bytes = unzipped.as_deref().unwrap_or(input.bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return ReadOutcome::problem(source, "empty");
     }
     if decode::looks_binary(bytes) {
         return ReadOutcome::problem(source, "binary file");
     }
-    let text = decode::to_text(bytes, input.content_type);
+    // Decompressed bytes are ours: valid UTF-8 becomes the text without a copy.
+    let text = match unzipped {
+        Some(owned) => decode::into_text(owned, input.content_type),
+        None => decode::to_text(bytes, input.content_type),
+    };
     if looks_undecodable(&text) {
         return ReadOutcome::problem(source, "binary file");
     }
@@ -137,13 +137,12 @@ pub fn read(input: &Input, opts: &ReadOptions) -> ReadOutcome {
 
 /// More than a tenth of the text is replacement characters or control characters: not text.
 fn looks_undecodable(text: &str) -> bool {
-    let total = text.chars().take(20_000).count().max(1);
-    let bad = text
-        .chars()
-        .take(20_000)
-        .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}')))
-        .count();
-    bad * 10 > total
+    let (mut total, mut bad) = (0usize, 0usize);
+    for c in text.chars().take(20_000) {
+        total += 1;
+        bad += usize::from(c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}')));
+    }
+    bad * 10 > total.max(1)
 }
 
 /// Read one HTML page (any encoding; gzip is not undone here). `None` when it holds no article text.

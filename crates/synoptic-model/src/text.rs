@@ -5,7 +5,32 @@
 pub fn matching_form(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII (most text): whitespace is U+0009..U+000D and the space; every other byte of a run is
+            // copied as one slice.
+            if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+                space = true;
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i] < 0x80 && !matches!(bytes[i], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+            {
+                i += 1;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&s[start..i]);
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else { break };
+        i += c.len_utf8();
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
@@ -38,6 +63,45 @@ mod tests {
     #[test]
     fn matching_form_folds_quotes_dashes_space() {
         assert_eq!(matching_form("  “Kyiv’s”\u{a0}— day \n\n two "), "\"Kyiv's\" - day two");
+    }
+
+    /// The char-by-char definition `matching_form` must stay byte-identical to.
+    fn matching_form_reference(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut space = false;
+        for c in s.chars() {
+            let c = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+                '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+                c => c,
+            };
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matching_form_same_as_reference(s in "\\PC*") {
+            proptest::prop_assert_eq!(matching_form(&s), matching_form_reference(&s));
+        }
+
+        #[test]
+        fn matching_form_same_as_reference_on_spaces_and_quotes(
+            s in "[ a-zA-Z\t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{2007}\u{2019}\u{201C}\u{2014}\u{3000}\u{2028}\u{1680}]*"
+        ) {
+            proptest::prop_assert_eq!(matching_form(&s), matching_form_reference(&s));
+        }
     }
 
     #[test]

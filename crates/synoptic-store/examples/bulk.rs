@@ -5,6 +5,7 @@
 //!
 //! `cargo run --release -p synoptic-store --example bulk -- [COUNT=20000] [BATCH=500] [DIR]`
 //! - `BULK_KEEP=1` keeps the store (to look into it with `sqlite3`);
+//! - `BULK_SQL=...` runs SQL on the fresh store first (to try settings);
 //! - `BULK_NO_FTS=1` measures the same without the full-text index, to show its share;
 //! - `BULK_PER_CALL=1` stores each article with three calls (`insert_article`, `set_placement`, `put_state`
 //!   of `explain/<id>`, as the pipeline did before `insert_articles`) instead of one batch call.
@@ -153,12 +154,21 @@ fn store_batch(tx: &synoptic_store::Db, chunk: &[Item], per_call: bool) -> Resul
     let batch: Vec<NewArticle<'_>> = chunk
         .iter()
         .zip(&events)
-        .map(|((a, ann, why), event)| NewArticle { event: Some(event), explanation: Some(why), ..NewArticle::new(a, ann) })
+        .map(|((a, ann, why), event)| NewArticle {
+            event: Some(event),
+            explanation: Some(why),
+            ..NewArticle::new(a, ann)
+        })
         .collect();
     Ok(tx.insert_articles(&batch)?.into_iter().filter(|added| *added).count())
 }
 
-fn ingest(store: &mut Store, items: &[Item], batch: usize, per_call: bool) -> Result<(usize, f64, Option<f64>), StoreError> {
+fn ingest(
+    store: &mut Store,
+    items: &[Item],
+    batch: usize,
+    per_call: bool,
+) -> Result<(usize, f64, Option<f64>), StoreError> {
     let cpu = cpu_seconds();
     let start = Instant::now();
     let mut added = 0;
@@ -202,6 +212,11 @@ fn main() -> Result<(), StoreError> {
         // For comparison only: without the full-text index (its insert trigger dropped; search finds nothing).
         let c = rusqlite::Connection::open(dir.join(synoptic_store::DB_FILE)).map_err(StoreError::from)?;
         c.execute_batch("DROP TRIGGER articles_fts_insert").map_err(StoreError::from)?;
+    }
+    if let Some(sql) = std::env::var_os("BULK_SQL") {
+        // Experiments: settings to try (e.g. full-text index options) before ingesting.
+        let c = rusqlite::Connection::open(dir.join(synoptic_store::DB_FILE)).map_err(StoreError::from)?;
+        c.execute_batch(&sql.to_string_lossy()).map_err(StoreError::from)?;
     }
     let (added, secs, cpu) = ingest(&mut store, &items, batch, per_call)?;
     let per_cpu =

@@ -337,7 +337,8 @@ pub(crate) fn state_keys(c: &Connection, prefix: &str) -> Result<Vec<String>, St
 pub(crate) fn delete_state(c: &Connection, key: &str) -> Result<bool, StoreError> {
     let in_row = match explained(key) {
         Some(id) => {
-            c.prepare_cached("UPDATE articles SET explain = NULL WHERE id = ?1 AND explain IS NOT NULL")?.execute([id])?
+            c.prepare_cached("UPDATE articles SET explain = NULL WHERE id = ?1 AND explain IS NOT NULL")?
+                .execute([id])?
                 > 0
         }
         None => false,
@@ -387,7 +388,8 @@ pub(crate) fn compact_bodies(c: &Connection) -> Result<(), StoreError> {
         let mut write = c.prepare(&format!("UPDATE {table} SET body = ?2 WHERE seq = ?1"))?;
         let mut after = i64::MIN;
         loop {
-            let page = read.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<(i64, String)>, _>>()?;
+            let page =
+                read.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<(i64, String)>, _>>()?;
             let Some(last) = page.last() else { break };
             after = last.0;
             for (seq, body) in page {

@@ -97,7 +97,9 @@ impl Raw {
             Some(StoredAnnotations::Binary(b)) => {
                 codec::decode_annotations(&b, &article.text).map_err(|e| StoreError::invalid(what(), e.0))?
             }
-            Some(StoredAnnotations::Json(json)) => serde_json::from_str(&json).map_err(|e| StoreError::json(what(), e))?,
+            Some(StoredAnnotations::Json(json)) => {
+                serde_json::from_str(&json).map_err(|e| StoreError::json(what(), e))?
+            }
             None => Annotations::default(),
         };
         let seq = u64::try_from(seq).map_err(|_| StoreError::invalid("article order", seq.to_string()))?;
@@ -109,12 +111,9 @@ fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String, StoreError>
     serde_json::to_string(v).map_err(|e| StoreError::json(what, e))
 }
 
-pub(crate) fn insert(c: &Connection, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
-    insert_placed(c, &NewArticle::new(a, ann))
-}
-
-/// Insert an article with its placement and explanation in one row write.
-pub(crate) fn insert_placed(c: &Connection, new: &NewArticle<'_>) -> Result<bool, StoreError> {
+/// Insert an article with its placement and explanation in one row write; its `seq` when it was added,
+/// `None` when its id was already stored. The caller adds it to the full-text index ([`index_from`]).
+pub(crate) fn insert_placed(c: &Connection, new: &NewArticle<'_>) -> Result<Option<i64>, StoreError> {
     let a = new.article;
     let mut st = c.prepare_cached(
         "INSERT INTO articles (id, source, title, text, url, outlet, author, published, published_ts, language, \
@@ -139,7 +138,21 @@ pub(crate) fn insert_placed(c: &Connection, new: &NewArticle<'_>) -> Result<bool
         new.event,
         new.explanation,
     ])?;
-    Ok(n > 0)
+    Ok((n > 0).then(|| c.last_insert_rowid()))
+}
+
+/// Add the articles from `seq` on to the full-text index, in one statement.
+///
+/// FTS5 writes out its pending changes whenever a statement opens a savepoint, which every insert into
+/// it does inside a transaction: indexed one statement per article, each article became a segment of its
+/// own, and merging those segments was most of the cost of storing an article. One statement for the
+/// whole batch lets the index gather the batch in memory and write it as one segment at commit.
+pub(crate) fn index_from(c: &Connection, seq: i64) -> Result<(), StoreError> {
+    c.prepare_cached(
+        "INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq >= ?1",
+    )?
+    .execute([seq])?;
+    Ok(())
 }
 
 pub(crate) fn contains(c: &Connection, id: &str) -> Result<bool, StoreError> {

@@ -17,6 +17,11 @@
 //! - **Membership.** [`Db::set_placement`] records an article's event and origin (what
 //!   [`Db::event_members`] reads); [`Db::put_event`] stores the computed [`Event`] whole (what documents
 //!   and lists use, its `articles` included). The engine keeps the two in step.
+//! - **Batches.** [`Db::insert_articles`] stores a batch of articles with their placements and explanations
+//!   in one row write each; new articles enter the full-text index in one statement per transaction, just
+//!   before it commits (and before any search inside it), so a batch becomes one index segment.
+//! - **Compact rows.** Annotations are a binary record that refers to the article text for strings it
+//!   repeats; event and story bodies are deflated JSON; explanations live in the article row. See `codec`.
 //! - **Versions.** The schema version lives in the file; opening migrates older stores step by step and
 //!   refuses newer ones ([`StoreError::TooNew`]). See [`schema`].
 //! - **Bad files.** A file that is not a database or is damaged gives [`StoreError::Corrupt`] naming the
@@ -32,6 +37,7 @@ mod search;
 
 use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
@@ -159,6 +165,9 @@ pub struct Db {
     conn: Connection,
     /// The database file; `None` in memory.
     path: Option<PathBuf>,
+    /// The first article inserted in the open transaction and not yet in the full-text index: the index
+    /// is brought up to date before commit (and before a search), in one statement.
+    unindexed: Cell<Option<i64>>,
 }
 
 /// An open transaction; dereferences to [`Db`] for every read and write method.
@@ -195,7 +204,7 @@ impl Store {
             .and_then(|()| schema::configure(&conn, true))
             .and_then(|()| schema::migrate(&conn, &path));
         setup.map_err(|e| e.at(Some(&path)))?;
-        Ok(Store { db: Db { conn, path: Some(path) } })
+        Ok(Store { db: Db { conn, path: Some(path), unindexed: Cell::new(None) } })
     }
 
     /// A fresh store in memory (tests, one-shot runs).
@@ -203,7 +212,7 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         schema::configure(&conn, false)?;
         schema::migrate(&conn, Path::new(":memory:"))?;
-        Ok(Store { db: Db { conn, path: None } })
+        Ok(Store { db: Db { conn, path: None, unindexed: Cell::new(None) } })
     }
 
     /// Run `f` in one write transaction: everything it writes commits together when it returns `Ok`,
@@ -212,7 +221,11 @@ impl Store {
         let at = self.db.path.clone();
         let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
-        let out = f(&Tx { db: &self.db })?;
+        self.db.unindexed.set(None);
+        let out = f(&Tx { db: &self.db }).and_then(|out| self.db.index_pending().map(|()| out));
+        // Rolled back (when dropped) or committed below: nothing is pending either way.
+        self.db.unindexed.set(None);
+        let out = out?;
         tx.commit().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
         Ok(out)
     }
@@ -247,6 +260,44 @@ impl Store {
 impl Db {
     fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.conn).map_err(|e| e.at(self.path.as_deref()))
+    }
+
+    /// Add the articles inserted since the last call to the full-text index (see [`articles::index_from`]).
+    fn index_pending(&self) -> Result<(), StoreError> {
+        match self.unindexed.get() {
+            Some(seq) => {
+                self.run(|c| articles::index_from(c, seq))?;
+                self.unindexed.set(None);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Insert articles. Inside a transaction they are indexed before it commits; outside one, the rows and
+    /// their index entries commit together here.
+    fn insert_all(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
+        if !self.conn.is_autocommit() {
+            return self.insert_rows(batch);
+        }
+        let out =
+            self.run(|c| atomically(c, |_| self.insert_rows(batch).and_then(|r| self.index_pending().map(|()| r))));
+        self.unindexed.set(None);
+        out
+    }
+
+    fn insert_rows(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
+        let mut added = Vec::with_capacity(batch.len());
+        for new in batch {
+            let seq = self.run(|c| articles::insert_placed(c, new))?;
+            if let Some(seq) = seq
+                && self.unindexed.get().is_none()
+            {
+                self.unindexed.set(Some(seq));
+            }
+            added.push(seq.is_some());
+        }
+        Ok(added)
     }
 
     /// The database file, or `None` for a store in memory.
@@ -284,7 +335,16 @@ impl Db {
                 st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
             };
             if problems.len() == 1 && problems[0] == "ok" {
-                return Ok(());
+                // The full-text index against the article texts it was built from.
+                return match c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)", [])
+                {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                        let path = self.path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+                        Err(StoreError::Corrupt { path, reason: format!("full-text index: {e}") })
+                    }
+                    Err(e) => Err(e.into()),
+                };
             }
             let path = self.path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
             Err(StoreError::Corrupt { path, reason: problems.join("; ") })
@@ -296,14 +356,14 @@ impl Db {
     /// Store an article with its annotations. Returns `false` (and changes nothing) when an article with
     /// the same id is already stored.
     pub fn insert_article(&self, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
-        self.run(|c| articles::insert(c, a, ann))
+        Ok(self.insert_all(&[NewArticle::new(a, ann)])?.first().copied().unwrap_or(false))
     }
 
     /// Store several articles with their placements and explanations (see [`NewArticle`]), in order; for
     /// each, `true` when it was added and `false` (nothing changed) when its id was already stored. Call it
     /// inside [`Store::transaction`] so that the batch commits as one.
     pub fn insert_articles(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
-        self.run(|c| batch.iter().map(|new| articles::insert_placed(c, new)).collect())
+        self.insert_all(batch)
     }
 
     /// Keep `bytes` as the explanation of an article's placement; `false` (nothing stored) when the
@@ -438,6 +498,7 @@ impl Db {
     /// whole (all of them), `"a phrase"` as a phrase, `word*` as a prefix; any other syntax is taken as
     /// text, never as an error. An empty query finds nothing.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.index_pending()?;
         self.run(|c| search::search(c, query, limit))
     }
 

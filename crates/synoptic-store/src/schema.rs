@@ -11,7 +11,10 @@
 //!   table, both filled in from the stored JSON.
 //! - v3: compact storage. Annotations as a binary record instead of JSON, event and story bodies deflated
 //!   (both still read in their old form), and each article's placement explanation in an `explain` column
-//!   of its row instead of an `explain/<id>` state row; existing rows are converted.
+//!   of its row instead of an `explain/<id>` state row; existing rows are converted. New articles enter the
+//!   full-text index in one statement per batch, written by the store before commit, instead of by an
+//!   insert trigger (one statement, and one index segment, per article); the index may gather 32 MB of a
+//!   batch in memory before writing a segment (FTS5's `hashsize`, 1 MB by default).
 
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
@@ -108,6 +111,8 @@ CREATE INDEX story_events_event ON story_events(event);
 /// Schema v3 additions; converting the stored rows is in [`migrate_v3`].
 pub(crate) const V3: &str = "
 ALTER TABLE articles ADD COLUMN explain BLOB;
+DROP TRIGGER articles_fts_insert;
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', 33554432);
 ";
 
 /// Settings every connection gets. WAL lets readers read while one writer writes; `synchronous=NORMAL`

@@ -7,7 +7,7 @@ use common::{Scratch, article};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use synoptic_model::{Annotations, Article, Event, Story};
-use synoptic_store::{Store, StoreError, schema};
+use synoptic_store::{NewArticle, Store, StoreError, schema};
 
 #[test]
 fn same_article_twice_is_stored_once() {
@@ -184,9 +184,9 @@ fn batch_insert_stores_placement_and_explanation() {
     let (a, b, c) = (article(1), article(2), article(3));
     let ann = Annotations::default();
     let batch = [
-        synoptic_store::NewArticle { event: Some("ev-1"), explanation: Some(b"why a"), ..synoptic_store::NewArticle::new(&a, &ann) },
-        synoptic_store::NewArticle { copy_of: Some(&a.id), event: Some("ev-1"), ..synoptic_store::NewArticle::new(&b, &ann) },
-        synoptic_store::NewArticle { event: Some("ev-1"), explanation: Some(b"why again"), ..synoptic_store::NewArticle::new(&a, &ann) },
+        NewArticle { event: Some("ev-1"), explanation: Some(b"why a"), ..NewArticle::new(&a, &ann) },
+        NewArticle { copy_of: Some(&a.id), event: Some("ev-1"), ..NewArticle::new(&b, &ann) },
+        NewArticle { event: Some("ev-1"), explanation: Some(b"why again"), ..NewArticle::new(&a, &ann) },
     ];
     let added = store.transaction(|tx| tx.insert_articles(&batch)).unwrap();
     assert_eq!(added, [true, true, false]);
@@ -356,6 +356,45 @@ fn readers_read_while_a_writer_writes() {
         })
         .unwrap();
     assert!(reader.contains_article(&article(100).id).unwrap());
+}
+
+/// The full-text index holds exactly the stored articles however they were inserted: one at a time
+/// outside a transaction, singly or in batches inside one (searchable before commit), and not those of a
+/// transaction that failed.
+#[test]
+fn search_index_follows_every_way_of_inserting() {
+    let dir = Scratch::new("fts");
+    let mut store = Store::open(dir.path()).unwrap();
+    let ann = Annotations::default();
+    let hits = |store: &Store, n: usize| -> usize { store.search(&format!("\"item {n}\""), 10).unwrap().len() };
+    assert!(store.insert_article(&article(1), &ann).unwrap());
+    assert_eq!(hits(&store, 1), 1);
+    store
+        .transaction(|tx| {
+            assert!(tx.insert_article(&article(2), &ann)?);
+            let (a3, a4) = (article(3), article(4));
+            let added = tx.insert_articles(&[NewArticle::new(&a3, &ann), NewArticle::new(&a4, &ann)])?;
+            assert_eq!(added, [true, true]);
+            assert_eq!(tx.search("\"item 3\"", 10)?.len(), 1, "searchable inside the transaction");
+            assert!(tx.insert_article(&article(5), &ann)?);
+            Ok(())
+        })
+        .unwrap();
+    let failed: Result<(), StoreError> = store.transaction(|tx| {
+        tx.insert_article(&article(6), &ann)?;
+        Err(StoreError::Invalid { what: "test".into(), reason: "abort".into() })
+    });
+    assert!(failed.is_err());
+    store.transaction(|tx| tx.insert_article(&article(7), &ann).map(|_| ())).unwrap();
+    for (n, want) in [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 0), (7, 1)] {
+        assert_eq!(hits(&store, n), want, "article {n}");
+    }
+    assert_eq!(store.search("valley", 20).unwrap().len(), 6);
+    // The index agrees with the stored texts (FTS5's own check is part of the integrity check).
+    store.check_integrity().unwrap();
+    store.close().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(hits(&store, 7), 1);
 }
 
 #[test]

@@ -240,9 +240,10 @@ fn copies(args: &EvalCopiesArgs, ui: Ui) -> anyhow::Result<u8> {
         detector.add(sig);
     }
     let (cpu2, wall2) = (thread_cpu(), Instant::now());
-    let cpu_measured = cpu0.is_some() && cpu2.is_some();
+    let cpu_measured = matches!((cpu0, cpu2), (Some(a), Some(b)) if b > a);
     let span = |a: Option<f64>, b: Option<f64>, wa: Instant, wb: Instant| match (a, b) {
-        (Some(a), Some(b)) => b - a,
+        // The scheduler's clock moves in ticks: a run too short to see one falls back to wall time.
+        (Some(a), Some(b)) if b > a => b - a,
         _ => (wb - wa).as_secs_f64(),
     };
     let sig_secs = span(cpu0, cpu1, wall0, wall1);

@@ -157,7 +157,11 @@ fn run_parallel(sources: &[Source], cfg: &ReadConfig, jobs: usize, sink: &mut Si
         }
         drop(tx);
         let result = write_in_order(sources, &rx, sink, &progress, &moved);
-        stop.store(true, Ordering::Relaxed);
+        {
+            // Under the lock, so no worker can check `stop` and then miss the wake-up.
+            let _guard = progress.lock();
+            stop.store(true, Ordering::Relaxed);
+        }
         moved.notify_all();
         drop(rx);
         result

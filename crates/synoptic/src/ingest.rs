@@ -76,7 +76,9 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     })?;
     let placed_at = started.elapsed();
     if !args.no_synopses {
-        ingester.refresh(&mut store, &mut report).with_context(|| format!("building synopses in {}", store_dir.display()))?;
+        ingester
+            .refresh(&mut store, &mut report)
+            .with_context(|| format!("building synopses in {}", store_dir.display()))?;
     }
     let t = Instant::now();
     ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
@@ -142,12 +144,7 @@ pub struct Wall {
 
 /// The stage table of `--stats`. Stages on worker threads count their threads' busy time, so with more than
 /// one core the stages add up to more than the wall time; the rates are by wall time.
-pub fn write_stats(
-    out: &mut impl Write,
-    t: &StageTimings,
-    articles: usize,
-    wall: Option<Wall>,
-) -> anyhow::Result<()> {
+pub fn write_stats(out: &mut impl Write, t: &StageTimings, articles: usize, wall: Option<Wall>) -> anyhow::Result<()> {
     let total = t.total().as_secs_f64();
     writeln!(out, "{:<18} {:>10} {:>7}", "stage", "seconds", "share")?;
     for (name, d) in t.stages() {

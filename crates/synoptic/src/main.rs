@@ -82,11 +82,9 @@ pub fn open_fresh_store(dir: &std::path::Path, ui: ui::Ui) -> anyhow::Result<syn
     if pending > 0 {
         let opts = synoptic_analyze::compare::SynopsisOptions::default();
         match synoptic_ingest::refresh_pending(&mut store, &opts, 0) {
-            Ok(done) => ui.note(format_args!(
-                "rebuilt {} event synopses in {:.2} s",
-                done.events,
-                done.wall.as_secs_f64()
-            )),
+            Ok(done) => {
+                ui.note(format_args!("rebuilt {} event synopses in {:.2} s", done.events, done.wall.as_secs_f64()))
+            }
             Err(e) => ui.problem(format_args!("{pending} event synopses are stale and could not be rebuilt: {e}")),
         }
     }

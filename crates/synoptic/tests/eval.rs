@@ -1,5 +1,5 @@
-//! `synoptic eval extract` on a three-page fixture (one page gzipped) and `synoptic eval cluster` with a
-//! tiny gold, checked against the figures they must print.
+//! `synoptic eval extract` on a three-page fixture (one page gzipped), `synoptic eval cluster` with a
+//! tiny gold and `synoptic eval copies` on small streams, checked against the figures they must print.
 
 mod common;
 
@@ -94,4 +94,37 @@ fn eval_cluster_over_inputs_and_over_the_store() {
     assert_eq!(events[0], 0.5, "B-cubed precision: each gold singleton shares its event with one other");
     assert_eq!(events[1], 1.0, "B-cubed recall");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `synoptic eval copies --json` on `fixtures/eval-copies/<name>.jsonl` gives the figures of
+/// `<name>.expected.json` (and the exit status `code`).
+fn check_copies(name: &str, code: i32) {
+    let dir = scratch(&format!("eval-copies-{name}"));
+    let input = fixtures().join(format!("eval-copies/{name}.jsonl"));
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures().join(format!("eval-copies/{name}.expected.json"))).unwrap())
+            .unwrap();
+    let out = run(synoptic(&dir).args(["eval", "copies", "--json", "--input"]).arg(&input));
+    assert_eq!(out.status.code(), Some(code), "{name}: {}", stderr(&out));
+    let got: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    for (key, want) in expected.as_object().unwrap() {
+        assert_eq!(got.get(key), Some(want), "{name}: {key} in {got}");
+    }
+    assert!(got["articles_per_sec"].as_f64().is_some_and(|v| v >= 0.0), "{got}");
+
+    // The table says the same.
+    let out = run(synoptic(&dir).args(["eval", "copies", "--input"]).arg(&input));
+    let text = stdout(&out);
+    assert_eq!(figure(&text, "recall"), expected["recall"].as_f64().unwrap(), "{text}");
+    assert_eq!(figure(&text, "gold copies"), expected["gold_copies"].as_f64().unwrap(), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_copies_scores_detection_against_the_gold() {
+    // Invented wire copies: a trimmed tail with a new headline, an added first paragraph, a copy of a copy
+    // with a sign-off line, a changed headline only; a rewrite of the same event is not a copy.
+    check_copies("stream", 0);
+    // A broken line is named and counted as a record without text; the other records are still scored.
+    check_copies("broken", 1);
 }

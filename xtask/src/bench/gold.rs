@@ -2,21 +2,27 @@
 //!
 //! Each line of `synoptic synth` output is one article record. Its gold origin is read from
 //! `gold_copy_of` (what `synoptic synth` writes), else `copy_of` or `gold.copy_of`: a string names the
-//! origin's `id`, an integer its 0-based position in the stream, `null`/absent means an original. Records are numbered by line (0-based) everywhere here.
+//! origin's `id`, an integer its 0-based position in the stream, `null`/absent means an original. Records
+//! are numbered by line (0-based) everywhere here. Reading and scoring the gold is
+//! `synoptic_analyze::copies` (shared with `synoptic eval copies`); this module adds what only the bench
+//! needs: matching the records to what a store holds.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 use serde_json::Value;
+use synoptic_analyze::copies;
 
 use super::child::file_lines;
 
-/// For each record of the stream, the position of its gold origin (`None` for originals).
+pub use synoptic_analyze::copies::CopyScores;
+
+/// The gold of a stream (read and scored by `synoptic_analyze::copies`, as `synoptic eval copies` does)
+/// plus a content hash per record.
 #[derive(Debug, Clone, Default)]
 pub struct CopyGold {
-    pub origin: Vec<Option<usize>>,
+    pub gold: copies::CopyGold,
     /// A hash of each record's title and body: finds the record an exact duplicate was merged into.
     pub content: Vec<u64>,
 }
@@ -24,80 +30,24 @@ pub struct CopyGold {
 impl CopyGold {
     /// Reads the gold from a generated JSON Lines file.
     pub fn read(path: &Path) -> Result<CopyGold> {
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut raw: Vec<Option<Value>> = Vec::new();
+        let mut builder = copies::CopyGoldBuilder::default();
         let mut content = Vec::new();
         for (i, line) in file_lines(path)?.enumerate() {
             let line = line.with_context(|| format!("reading {}", path.display()))?;
             let record: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
-            if let Some(id) = record.get("id").and_then(Value::as_str) {
-                ids.entry(id.to_string()).or_insert(i);
-            }
-            let copy_of =
-                [record.get("gold_copy_of"), record.get("copy_of"), record.get("gold").and_then(|g| g.get("copy_of"))]
-                    .into_iter()
-                    .flatten()
-                    .find(|v| !v.is_null())
-                    .cloned();
-            raw.push(copy_of);
+            builder.push(&record);
             content.push(content_hash(&record));
         }
-        let origin = raw
-            .into_iter()
-            .map(|v| match v {
-                Some(Value::String(id)) => ids.get(&id).copied(),
-                Some(Value::Number(n)) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
-                _ => None,
-            })
-            .collect();
-        Ok(CopyGold { origin, content })
+        Ok(CopyGold { gold: builder.finish(), content })
     }
 
     pub fn len(&self) -> usize {
-        self.origin.len()
+        self.gold.len()
     }
 
-    pub fn copies(&self) -> usize {
-        self.origin.iter().filter(|o| o.is_some()).count()
-    }
-
-    /// The root of `i`'s copy group (follows chains of copies, guarding against cycles).
-    fn root(&self, mut i: usize) -> usize {
-        for _ in 0..self.origin.len() {
-            match self.origin.get(i).copied().flatten() {
-                Some(next) if next != i => i = next,
-                _ => break,
-            }
-        }
-        i
-    }
-
-    /// Scores predicted origins (`predicted[i]` = position of the article `i` was judged a copy of).
-    ///
-    /// A prediction is right when the predicted origin is in the same gold copy group as the article
-    /// (copy of the origin, or of another copy of it: both find the syndication). Recall is over gold
-    /// copies, precision over articles predicted as copies.
+    /// Scores predicted origins: see [`copies::CopyGold::score`].
     pub fn score(&self, predicted: &[Option<usize>]) -> CopyScores {
-        let mut right = 0usize;
-        let mut found_gold = 0usize;
-        let mut predicted_n = 0usize;
-        for (i, p) in predicted.iter().enumerate().take(self.origin.len()) {
-            let Some(p) = *p else { continue };
-            predicted_n += 1;
-            if p < self.origin.len() && self.root(p) == self.root(i) {
-                right += 1;
-                if self.origin[i].is_some() {
-                    found_gold += 1;
-                }
-            }
-        }
-        let gold = self.copies();
-        CopyScores {
-            gold_copies: gold,
-            predicted_copies: predicted_n,
-            recall: if gold > 0 { found_gold as f64 / gold as f64 } else { 1.0 },
-            precision: if predicted_n > 0 { right as f64 / predicted_n as f64 } else { 1.0 },
-        }
+        self.gold.score(predicted)
     }
 }
 
@@ -110,19 +60,35 @@ fn content_hash(record: &Value) -> u64 {
     hasher.finish()
 }
 
-/// Recall and precision of copy detection against the generator's gold.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct CopyScores {
-    pub gold_copies: usize,
-    pub predicted_copies: usize,
-    pub recall: f64,
-    pub precision: f64,
+/// Each record's content id as `synoptic extract` printed it (one JSON article per line, placed by the
+/// `#n`, 1-based, of its `source`): what the store keys the record under after cleaning.
+pub fn content_ids(extract_output: &[u8], records: usize) -> Vec<Option<String>> {
+    let mut ids = vec![None; records];
+    for line in extract_output.split(|&b| b == b'\n') {
+        let Ok(article) = serde_json::from_slice::<Value>(line) else { continue };
+        let (Some(id), Some(source)) =
+            (article.get("id").and_then(Value::as_str), article.get("source").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        if let Some(n) = source.rsplit_once('#').and_then(|(_, n)| n.parse::<usize>().ok())
+            && let Some(slot) = n.checked_sub(1).and_then(|i| ids.get_mut(i))
+        {
+            *slot = Some(id.to_string());
+        }
+    }
+    ids
 }
 
 /// Predicted origins from a contract document (`synoptic export --format json`) over a store that
 /// ingested the stream: articles are placed by the `#n` (1-based) of their `source`. A record missing from
-/// the store because it was byte-identical to one stored earlier (same content id) counts as a copy of it.
-pub fn predicted_from_export(document: &Value, gold: &CopyGold) -> Result<Vec<Option<usize>>> {
+/// the store because its cleaned text had the content id of one stored earlier (`content_ids`, from
+/// `synoptic extract`; else a byte-identical record) counts as a copy of it: the store found it the same.
+pub fn predicted_from_export(
+    document: &Value,
+    gold: &CopyGold,
+    content_ids: &[Option<String>],
+) -> Result<Vec<Option<usize>>> {
     let records = gold.len();
     let articles = document.get("articles").and_then(Value::as_array).context("export has no \"articles\" list")?;
     let mut position: HashMap<&str, usize> = HashMap::new();
@@ -158,7 +124,8 @@ pub fn predicted_from_export(document: &Value, gold: &CopyGold) -> Result<Vec<Op
     }
     for (i, slot) in predicted.iter_mut().enumerate() {
         if slot.is_none() && !stored.contains(&i) {
-            *slot = gold.content.get(i).and_then(|h| first_with.get(h)).copied().filter(|&p| p != i);
+            let by_id = content_ids.get(i).and_then(Option::as_deref).and_then(|id| position.get(id)).copied();
+            *slot = by_id.or_else(|| gold.content.get(i).and_then(|h| first_with.get(h)).copied()).filter(|&p| p != i);
         }
     }
     Ok(predicted)
@@ -169,7 +136,7 @@ mod tests {
     use super::*;
 
     fn gold(origins: &[Option<usize>]) -> CopyGold {
-        CopyGold { origin: origins.to_vec(), content: (0..origins.len() as u64).collect() }
+        CopyGold { gold: copies::CopyGold { origin: origins.to_vec() }, content: (0..origins.len() as u64).collect() }
     }
 
     #[test]
@@ -197,7 +164,15 @@ mod tests {
         ]});
         let mut g = gold(&[None, Some(0), None, Some(0)]);
         g.content[3] = g.content[0]; // record 4 is byte-identical to record 1 and was not stored
-        let p = predicted_from_export(&doc, &g).unwrap_or_default();
+        let p = predicted_from_export(&doc, &g, &[]).unwrap_or_default();
         assert_eq!(p, vec![None, Some(0), None, Some(0)]);
+        // Record 5 differs in bytes from record 2 but cleans to the same text (same content id).
+        let mut g = gold(&[None, Some(0), None, Some(0), Some(1)]);
+        g.content[3] = g.content[0];
+        let extracted = b"{\"id\":\"a\",\"source\":\"s.jsonl#1\"}\n{\"id\":\"b\",\"source\":\"s.jsonl#5\"}\n";
+        let ids = content_ids(extracted, 5);
+        assert_eq!(ids[4].as_deref(), Some("b"));
+        let p = predicted_from_export(&doc, &g, &ids).unwrap_or_default();
+        assert_eq!(p, vec![None, Some(0), None, Some(0), Some(1)]);
     }
 }

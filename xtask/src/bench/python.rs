@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::child::{self, Output};
 use super::gold::CopyGold;
-use super::report::{Compare, Datasketch, Extraction, Ingest, Outcome, Trafilatura};
+use super::report::{Compare, CopyEval, Datasketch, Extraction, Ingest, Outcome, Trafilatura};
 use super::{Options, progress};
 
 const SCRIPT: &str = include_str!("compare.py");
@@ -17,19 +17,21 @@ const SCRIPT: &str = include_str!("compare.py");
 const PACKAGES: &[&str] = &["trafilatura", "datasketch", "lxml_html_clean"];
 
 /// Sets up the environment and runs both baselines. `extraction`/`ingest` are Synoptic's results from the
-/// same run, for the ratios; `stream` is the generated JSON Lines file whose gold the copies are scored on.
+/// same run, for the ratios (`copies`: `synoptic eval copies` on `stream`); `stream` is the generated JSON
+/// Lines file whose gold the copies are scored on.
 pub fn compare(
     opts: &Options,
     bench_dir: &Path,
     extraction: Option<&Extraction>,
     ingest: Option<&Ingest>,
+    copies: Option<&CopyEval>,
     stream: Option<&Path>,
 ) -> Result<Compare> {
     let python = venv(opts)?;
     let script = opts.scratch.join("compare.py");
     std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
     let trafilatura = Outcome::from(trafilatura(&python, &script, bench_dir, extraction));
-    let datasketch = Outcome::from(datasketch(&python, &script, stream, ingest));
+    let datasketch = Outcome::from(datasketch(&python, &script, stream, ingest, copies));
     Ok(Compare { trafilatura, datasketch })
 }
 
@@ -120,7 +122,13 @@ fn trafilatura(python: &Path, script: &Path, bench_dir: &Path, ours: Option<&Ext
     })
 }
 
-fn datasketch(python: &Path, script: &Path, stream: Option<&Path>, ours: Option<&Ingest>) -> Result<Datasketch> {
+fn datasketch(
+    python: &Path,
+    script: &Path,
+    stream: Option<&Path>,
+    ours: Option<&Ingest>,
+    eval: Option<&CopyEval>,
+) -> Result<Datasketch> {
     let stream = stream.context("no generated stream (the first ingest size failed)")?;
     let gold = CopyGold::read(stream)?;
     progress(&format!("datasketch MinHashLSH on {} generated articles", gold.len()));
@@ -136,6 +144,13 @@ fn datasketch(python: &Path, script: &Path, stream: Option<&Path>, ours: Option<
         .collect();
     let copies = gold.score(&predicted);
     let secs = f(&v, "secs");
+    let cpu_secs = f(&v, "cpu_secs");
+    let docs = v.get("docs").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let articles_per_cpu_sec = if cpu_secs > 0.0 { docs as f64 / cpu_secs } else { 0.0 };
+    let ratio_eval_cpu = eval
+        .filter(|e| e.articles == docs && articles_per_cpu_sec > 0.0)
+        .map(|e| e.articles_per_sec / articles_per_cpu_sec)
+        .filter(|r| r.is_finite());
     let stage = ours.and_then(|i| {
         let s = &i.stages;
         s.find("cop").or_else(|| s.find("dedup")).or_else(|| s.find("dup")).map(|st| (st.name.clone(), st.secs))
@@ -143,9 +158,9 @@ fn datasketch(python: &Path, script: &Path, stream: Option<&Path>, ours: Option<
     let synoptic_copies = ours.and_then(|i| i.copies.as_ref()).and_then(|c| c.ok().copied());
     Ok(Datasketch {
         version: s(&v, "version"),
-        docs: v.get("docs").and_then(Value::as_u64).unwrap_or(0) as usize,
+        docs,
         secs,
-        cpu_secs: f(&v, "cpu_secs"),
+        cpu_secs,
         num_perm: v.get("num_perm").and_then(Value::as_u64).unwrap_or(0),
         threshold: f(&v, "threshold"),
         copies,
@@ -154,5 +169,7 @@ fn datasketch(python: &Path, script: &Path, stream: Option<&Path>, ours: Option<
         synoptic_stage_secs: stage.map(|(_, t)| t),
         synoptic_copies,
         ratio_vs_whole_ingest: ours.filter(|i| i.wall_secs > 0.0).map(|i| secs / i.wall_secs),
+        articles_per_cpu_sec,
+        ratio_eval_cpu,
     })
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::gold::CopyScores;
 use super::stats::Stages;
@@ -43,6 +43,8 @@ pub struct Report {
     pub extraction: Outcome<Extraction>,
     pub ingest: Vec<Outcome<Ingest>>,
     pub brief: Vec<Outcome<Brief>>,
+    /// Copy detection alone (`synoptic eval copies`) on the first stream.
+    pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
     pub targets: Vec<Target>,
 }
@@ -150,6 +152,25 @@ pub struct Brief {
     pub stories: Option<usize>,
 }
 
+/// What `synoptic eval copies --json` reports: detection alone (signatures, LSH candidates, tiers) in
+/// stream order, timed in CPU seconds without the reading.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CopyEval {
+    pub articles: usize,
+    pub gold_copies: usize,
+    pub predicted_copies: usize,
+    pub recall: f64,
+    pub precision: f64,
+    pub cpu_secs: f64,
+    pub articles_per_sec: f64,
+    #[serde(default)]
+    pub signature_ns_per_article: f64,
+    #[serde(default)]
+    pub match_ns_per_article: f64,
+    #[serde(default)]
+    pub candidates_per_article: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Compare {
     pub trafilatura: Outcome<Trafilatura>,
@@ -186,6 +207,10 @@ pub struct Datasketch {
     pub ratio_vs_stage: Option<f64>,
     /// datasketch time / Synoptic's whole ingest (clean, copies, events, annotation, store): a lower bound.
     pub ratio_vs_whole_ingest: Option<f64>,
+    /// Documents per CPU-second of datasketch's detection (reading excluded, as for `synoptic eval copies`).
+    pub articles_per_cpu_sec: f64,
+    /// `synoptic eval copies` articles per CPU-second / datasketch's, on the same stream in the same run.
+    pub ratio_eval_cpu: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -365,6 +390,42 @@ pub fn table(r: &Report) -> String {
                     b.articles.map_or("?".into(), |n| n.to_string()),
                     b.events.map_or("?".into(), |n| n.to_string()),
                     b.stories.map_or("?".into(), |n| n.to_string()),
+                );
+            }
+            Outcome::Err { error } => {
+                let _ = writeln!(w, "  not measured: {error}");
+            }
+        }
+    }
+    if let Some(copies) = &r.copies {
+        let _ = writeln!(w, "\n== copies (detection alone: synoptic eval copies vs datasketch MinHashLSH, CPU time)");
+        let ds = r.compare.as_ref().and_then(Outcome::ok).and_then(|c| c.datasketch.ok());
+        match copies {
+            Outcome::Ok(c) => {
+                let theirs = ds.map_or_else(
+                    || "datasketch not run".to_string(),
+                    |d| {
+                        format!(
+                            "datasketch {:.0} art/s, recall {:.3}; ratio {}x",
+                            d.articles_per_cpu_sec,
+                            d.copies.recall,
+                            opt(d.ratio_eval_cpu, 1)
+                        )
+                    },
+                );
+                let _ = writeln!(
+                    w,
+                    "  copies: ours {:.0} art/s, recall {:.3} (precision {:.3}); {theirs}",
+                    c.articles_per_sec, c.recall, c.precision
+                );
+                let _ = writeln!(
+                    w,
+                    "  ours per article: signature {:.1} us, candidates+classify {:.1} us, {:.2} candidates; {} articles, {} gold copies",
+                    c.signature_ns_per_article / 1e3,
+                    c.match_ns_per_article / 1e3,
+                    c.candidates_per_article,
+                    c.articles,
+                    c.gold_copies
                 );
             }
             Outcome::Err { error } => {

@@ -2,6 +2,7 @@
 //! organisation, place or other (gazetteer, word shapes, context), and resolved so that every mention of
 //! one thing ("NATO Secretary General Jane Roe", "Ms. Roe", "Roe's", "the NATO chief") names one entity.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use synoptic_model::{EntityKind, Span};
@@ -885,8 +886,14 @@ const SPEECH_AFTER: &[&str] = &[
     "reiterated",
 ];
 
-fn lower(w: &str) -> String {
-    w.trim_end_matches('.').to_lowercase()
+/// The word lowercased, without trailing dots; borrowed (no allocation) when it already is lowercase ASCII.
+fn lower(w: &str) -> Cow<'_, str> {
+    let w = w.trim_end_matches('.');
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
 }
 
 /// Membership in a word list, through its hash set (built once).
@@ -1157,7 +1164,7 @@ const COMMON_OPENERS: &[&str] = &[
 /// the article, a function or common word, or shaped like an adverb.
 fn common_word(w: &str, lowercase: &HashSet<&str>) -> bool {
     let l = lower(w);
-    if lowercase.contains(l.as_str()) || crate::tokens::is_stopword(&l) {
+    if lowercase.contains(&*l) || crate::tokens::is_stopword(&l) {
         return true;
     }
     if in_list(&FUNCTION_SET, &l)
@@ -1253,7 +1260,7 @@ fn context_votes(text: &str, toks: &[Tok], a: usize, e: usize, v: &mut Votes) {
         && !toks[e - 1].possessive
         && plain_gap(text, &toks[e - 1], n)
         && matches!(
-            lower(n.text(text)).as_str(),
+            &*lower(n.text(text)),
             "spokesperson" | "spokesman" | "spokeswoman" | "employees" | "executives" | "shareholders" | "subsidiary"
         )
     {
@@ -1421,7 +1428,7 @@ fn is_break_token(text: &str, t: &Tok) -> bool {
 }
 
 fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<Cand>) {
-    let words: Vec<String> = toks[start..end].iter().map(|t| lower(t.text(text))).collect();
+    let words: Vec<Cow<'_, str>> = toks[start..end].iter().map(|t| lower(t.text(text))).collect();
     // Trim function words and connectors at both ends.
     let mut a = 0;
     let mut b = words.len();
@@ -1453,14 +1460,14 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
     };
     if b - a >= 2
         && (a..b).all(raw_caps)
-        && gazetteer::lookup(&fold(&span_text(text, toks, start + a, start + b))).is_none()
+        && gazetteer::lookup(&fold(span_str(text, toks, start + a, start + b))).is_none()
     {
         return;
     }
     // "Remember New Jersey", "Enter South Dakota": a sentence-initial word before a known place.
     if b - a >= 2 && toks[start + a].sent_start {
-        let rest = fold(&span_text(text, toks, start + a + 1, start + b));
-        let whole = fold(&span_text(text, toks, start + a, start + b));
+        let rest = fold(span_str(text, toks, start + a + 1, start + b));
+        let whole = fold(span_str(text, toks, start + a, start + b));
         if gazetteer::lookup(&whole).is_none()
             && gazetteer::lookup(&rest).is_some_and(|k| k.prominent || k.population >= 100_000)
         {
@@ -1497,10 +1504,10 @@ fn split_run(text: &str, toks: &[Tok], start: usize, end: usize, out: &mut Vec<C
                     gender = gender.or(g);
                 } else {
                     gender = gender.or(role_gender(w));
-                    title_words.push(w.as_str());
+                    title_words.push(&**w);
                 }
             }
-            let qualifier = fold(&span_text(text, toks, start + a, start + f));
+            let qualifier = fold(span_str(text, toks, start + a, start + f));
             let role = (!title_words.is_empty())
                 .then(|| Role { qualifier: qualifier.clone(), title: fold(&title_words.join(" ")) });
             // The qualifier itself ("NATO", "Kremlin") is an entity unless it is an adjective.
@@ -1603,7 +1610,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
             {
                 qs -= 1;
             }
-            let qualifier = fold(&span_text(text, toks, qs, a - 1));
+            let qualifier = fold(span_str(text, toks, qs, a - 1));
             gender = role_gender(&w);
             role = Some(Role { qualifier, title: fold(&w) });
             if b - a <= 4 && !org_tail {
@@ -1624,7 +1631,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
         && !next.cap
         && plain_gap(text, &toks[b - 1], next)
         && matches!(
-            lower(next.text(text)).as_str(),
+            &*lower(next.text(text)),
             "radio" | "television" | "tv" | "newspaper" | "daily" | "channel" | "broadcaster" | "magazine"
         )
     {
@@ -1634,7 +1641,7 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
     if kind.is_none() && a >= 2 && toks[a - 1].text(text) == "of" {
         let w = lower(toks[a - 2].text(text));
         if matches!(
-            w.as_str(),
+            &*w,
             "village" | "town" | "city" | "region" | "province" | "district" | "county" | "state" | "island" | "port"
         ) {
             kind = Some(EntityKind::Place);
@@ -1644,18 +1651,23 @@ fn split_plain(text: &str, toks: &[Tok], mut a: usize, b: usize, out: &mut Vec<C
 }
 
 fn span_text(text: &str, toks: &[Tok], a: usize, b: usize) -> String {
+    span_str(text, toks, a, b).to_string()
+}
+
+/// The text of tokens `a..b` (empty when the range is).
+fn span_str<'t>(text: &'t str, toks: &[Tok], a: usize, b: usize) -> &'t str {
     if a >= b {
-        return String::new();
+        return "";
     }
-    text[toks[a].start..toks[b - 1].end].to_string()
+    &text[toks[a].start..toks[b - 1].end]
 }
 
 /// Classify a name that has no title: gazetteer, shape and word lists.
-fn classify(words: &[String], folded: &str, raw: &[&str]) -> (EntityKind, Option<&'static str>) {
+fn classify(words: &[Cow<'_, str>], folded: &str, raw: &[&str]) -> (EntityKind, Option<&'static str>) {
     if let Some(k) = gazetteer::lookup(folded) {
         return (k.kind, Some(k.canonical));
     }
-    let last = words.last().map(String::as_str).unwrap_or("");
+    let last = words.last().map(|w| &**w).unwrap_or("");
     if words.iter().any(|w| in_list(&ORG_WORDS_SET, w)) && !in_list(&PLACE_WORDS_SET, last) {
         return (EntityKind::Organization, None);
     }
@@ -1698,10 +1710,13 @@ struct Builder {
 impl Builder {
     fn add(&mut self, kind: EntityKind, canonical: &str) -> usize {
         let key = entity_key_with(canonical);
-        if let Some(&i) = self.by_key.get(&(kind, key.clone())) {
-            return i;
-        }
+        let slot = match self.by_key.entry((kind, key)) {
+            std::collections::hash_map::Entry::Occupied(o) => return *o.get(),
+            std::collections::hash_map::Entry::Vacant(v) => v,
+        };
+        let key = slot.key().1.clone();
         let i = self.ents.len();
+        slot.insert(i);
         let name_words = fold(canonical).split(' ').map(str::to_string).collect();
         self.ents.push(Ent {
             canonical: canonical.to_string(),
@@ -1711,7 +1726,6 @@ impl Builder {
             roles: Vec::new(),
             name_words,
         });
-        self.by_key.insert((kind, key), i);
         i
     }
 }
@@ -1766,10 +1780,12 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
     let mut b = Builder { ents: Vec::new(), by_key: HashMap::default() };
     // Capitalised words seen mid-sentence: evidence that a sentence-initial word is a name.
-    let mid: HashSet<&str> = toks.iter().filter(|t| t.cap && !t.sent_start).map(|t| t.text(text)).collect();
+    let mut mid: HashSet<&str> = HashSet::with_capacity_and_hasher(toks.len() / 4, Default::default());
+    mid.extend(toks.iter().filter(|t| t.cap && !t.sent_start).map(|t| t.text(text)));
     // Words the article also writes in lowercase are common words, not names; and how often each capitalised
     // word opens a sentence (a name that recurs there, like a company's, is a name even if never mid-sentence).
-    let lowercase: HashSet<&str> = toks.iter().filter(|t| !t.cap).map(|t| t.text(text)).collect();
+    let mut lowercase: HashSet<&str> = HashSet::with_capacity_and_hasher(toks.len() / 2, Default::default());
+    lowercase.extend(toks.iter().filter(|t| !t.cap).map(|t| t.text(text)));
     let mut openers: HashMap<&str, u32> = HashMap::default();
     for t in toks.iter().filter(|t| t.cap && t.sent_start) {
         *openers.entry(t.text(text)).or_default() += 1;
@@ -1799,7 +1815,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
     let mut votes: HashMap<String, Votes> = HashMap::default();
     for c in cands.iter().filter(|c| c.description.is_none() && c.kind.is_none()) {
         let (a, e) = c.name;
-        let v = votes.entry(fold(&span_text(text, toks, a, e))).or_default();
+        let v = votes.entry(fold(span_str(text, toks, a, e))).or_default();
         context_votes(text, toks, a, e, v);
     }
 
@@ -1818,14 +1834,14 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
         }
         let (a, e) = c.name;
         let raw: Vec<&str> = toks[a..e].iter().map(|t| t.text(text)).collect();
-        let surface = span_text(text, toks, a, e);
-        let folded = fold(&surface);
+        let surface = span_str(text, toks, a, e);
+        let folded = fold(surface);
         if folded.is_empty() {
             continue;
         }
         let words: Vec<String> = folded.split(' ').map(str::to_string).collect();
-        let lower_words: Vec<String> = raw.iter().map(|w| lower(w)).collect();
-        let (kind, canonical) = if let Some(full) = acronyms.get(surface.as_str()) {
+        let lower_words: Vec<Cow<'_, str>> = raw.iter().map(|w| lower(w)).collect();
+        let (kind, canonical) = if let Some(full) = acronyms.get(surface) {
             let f = fold(full);
             match gazetteer::lookup(&f) {
                 Some(k) => (k.kind, k.canonical.to_string()),
@@ -1833,7 +1849,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
             }
         } else {
             match c.kind {
-                Some(k) => (k, surface.clone()),
+                Some(k) => (k, surface.to_string()),
                 None => {
                     let (mut k, canon) = classify(&lower_words, &folded, &raw);
                     // A default reading (no gazetteer entry, no telling word) yields to the article's context.
@@ -1842,7 +1858,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                     if canon.is_none()
                         && k == EntityKind::Person
                         && !is_given_name(&words[0])
-                        && lower_words.iter().all(|w| lowercase.contains(w.as_str()))
+                        && lower_words.iter().all(|w| lowercase.contains(&**w))
                     {
                         k = EntityKind::Other;
                     }
@@ -1857,7 +1873,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                             k = EntityKind::Place;
                         }
                     }
-                    (k, canon.map(str::to_string).unwrap_or_else(|| surface.clone()))
+                    (k, canon.map(str::to_string).unwrap_or_else(|| surface.to_string()))
                 }
             }
         };
@@ -1935,10 +1951,7 @@ fn resolve(text: &str, toks: &[Tok], cands: Vec<Cand>) -> Entities {
                 }
                 let next = toks.get(e).map(|t| t.text(text)).unwrap_or("");
                 let after_prep = a > 0
-                    && matches!(
-                        lower(toks[a - 1].text(text)).as_str(),
-                        "at" | "of" | "from" | "for" | "by" | "with" | "to"
-                    );
+                    && matches!(&*lower(toks[a - 1].text(text)), "at" | "of" | "from" | "for" | "by" | "with" | "to");
                 if in_list(&SPEECH_AFTER_SET, next)
                     && !after_prep
                     && toks.get(e).is_some_and(|t| t.sent == toks[a].sent && plain_gap(text, &toks[e - 1], t))
@@ -2166,7 +2179,7 @@ fn the_phrases(text: &str, toks: &[Tok], b: &mut Builder) -> Vec<(usize, (usize,
         {
             continue;
         }
-        let nouns: Vec<String> = toks[j..end].iter().map(|t| lower(t.text(text))).collect();
+        let nouns: Vec<Cow<'_, str>> = toks[j..end].iter().map(|t| lower(t.text(text))).collect();
         if let Some(e) = resolve_role(&b.ents, &qualifier, &nouns.join(" ")) {
             out.push((e, (i, end)));
         }

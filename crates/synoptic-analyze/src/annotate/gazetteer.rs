@@ -4,45 +4,15 @@
 //! Lookups take a *folded* name ([`fold`]): lowercase, diacritics removed, dots and possessives dropped,
 //! transliteration endings unified. The tables are parsed lazily on first use and never change after.
 
-use std::collections::HashMap as StdHashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use synoptic_model::EntityKind;
 use unicode_normalization::UnicodeNormalization;
 
-/// A small, fast, non-cryptographic hasher for short string keys (the tables are fixed data, so hash
-/// flooding is not a concern). Multiply-rotate over 8-byte words, as in rustc's FxHasher.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Hash map and set with [`FastHasher`].
-pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FastHasher>>;
-pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
+/// Hash map and set with rustc's Fx hasher: fast on short string keys (the tables are fixed data and the
+/// per-article maps hold words of one text, so hash flooding is not a concern).
+pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+pub type HashSet<K> = rustc_hash::FxHashSet<K>;
 
 const CITIES: &str = include_str!("../../data/cities.tsv");
 const COUNTRIES: &str = include_str!("../../data/countries.tsv");
@@ -306,7 +276,12 @@ pub fn fold(name: &str) -> String {
     } else if s.ends_with('\'') {
         s.pop();
     }
-    let s = s.replace('\'', "");
+    s.retain(|c| c != '\'');
+    // Most names have no transliteration ending and no empty word (left by a removed apostrophe): the folded
+    // text is final.
+    if !s.split(' ').any(|w| w.is_empty() || translit_ending(w)) {
+        return s;
+    }
     let mut out = String::with_capacity(s.len());
     for (i, w) in s.split(' ').filter(|w| !w.is_empty()).enumerate() {
         if i > 0 {

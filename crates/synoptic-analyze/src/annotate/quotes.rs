@@ -2,6 +2,7 @@
 //! quotes; the speaker from "X said", "said X", "according to X", pronouns and roles resolved to a person of
 //! the article, or `None` when the text does not tell.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use synoptic_model::{EntityKind, QuoteMention, Span};
@@ -333,9 +334,15 @@ struct Ctx<'a> {
 /// How a speaker was found.
 type Found = (usize, &'static str);
 
-impl Ctx<'_> {
-    fn word(&self, t: usize) -> String {
-        self.toks[t].text(self.text).to_lowercase()
+impl<'a> Ctx<'a> {
+    /// The token lowercased; borrowed (no allocation) when it already is lowercase ASCII.
+    fn word(&self, t: usize) -> Cow<'a, str> {
+        let w = self.toks[t].text(self.text);
+        if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
     }
 
     fn mention(&self, t: usize) -> Option<(usize, bool)> {
@@ -371,7 +378,7 @@ impl Ctx<'_> {
     }
 
     fn pronoun_at(&self, k: usize) -> Option<Option<Gender>> {
-        match self.word(k).as_str() {
+        match &*self.word(k) {
             "he" => Some(Some(Gender::Male)),
             "she" => Some(Some(Gender::Female)),
             "who" => Some(None),
@@ -404,7 +411,7 @@ impl Ctx<'_> {
                         // Skip the whole mention, then a preposition before it.
                         let m = &self.ents.mentions[self.mention_of[k].unwrap_or(0)];
                         k = m.toks.0.max(floor);
-                        if k > floor && PREPOSITIONS.contains(&self.word(k - 1).as_str()) {
+                        if k > floor && PREPOSITIONS.contains(&&*self.word(k - 1)) {
                             k -= 1;
                             continue;
                         }
@@ -416,7 +423,7 @@ impl Ctx<'_> {
                 return self.pronoun(k, g).map(|e| (e, "pronoun"));
             }
             let w = self.word(k);
-            if SKIP_BEFORE_VERB.contains(&w.as_str()) {
+            if SKIP_BEFORE_VERB.contains(&&*w) {
                 continue;
             }
             break;
@@ -446,7 +453,7 @@ impl Ctx<'_> {
                         }
                         let w = self.word(j);
                         if !(self.toks[j].cap
-                            || ["press", "foreign", "defense", "defence"].contains(&w.as_str())
+                            || ["press", "foreign", "defense", "defence"].contains(&&*w)
                             || super::entities::is_role_word(&w))
                         {
                             break;
@@ -502,7 +509,7 @@ impl Ctx<'_> {
             }
             return None;
         }
-        if PARTICIPLE_SET.contains(w.as_str()) {
+        if PARTICIPLE_SET.contains(&*w) {
             return self.nearest_person(v);
         }
         self.before(v, floor).or_else(|| self.after(v))
@@ -687,7 +694,7 @@ fn intro_sentence(cx: &Ctx<'_>, first_in: usize, prev_sent: usize, para: usize) 
     }
     let speaks = (a..b).any(|k| {
         let w = cx.word(k);
-        INTRO_VERBS.contains(&w.as_str()) || VERBS.contains(&w.as_str()) || PARTICIPLES.contains(&w.as_str())
+        INTRO_VERBS.contains(&&*w) || VERBS.contains(&&*w) || PARTICIPLES.contains(&&*w)
     });
     if !speaks {
         return None;

@@ -64,21 +64,30 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let line = &text[start..end];
     let bytes = line.as_bytes();
     let mut sent_start = 0;
-    let mut iter = line.char_indices().peekable();
-    while let Some((pos, c)) = iter.next() {
-        if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
-            continue;
-        }
+    // Scan bytes for the terminators (`.`, `!`, `?` and the first byte of `…`); every other byte is skipped
+    // without decoding. Those bytes never occur inside a multi-byte character, so `i` stays on boundaries.
+    let mut i = 0;
+    while i < bytes.len() {
+        let (pos, c) = match bytes[i] {
+            b'.' => (i, '.'),
+            b'!' => (i, '!'),
+            b'?' => (i, '?'),
+            0xE2 if line[i..].starts_with('\u{2026}') => (i, '\u{2026}'),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
         // Swallow closing punctuation and quotes: `."`, `?)`, `...`.
         let mut after = pos + c.len_utf8();
-        while let Some(&(p, n)) = iter.peek() {
+        while let Some(n) = line[after..].chars().next() {
             if is_closer(n) {
-                after = p + n.len_utf8();
-                iter.next();
+                after += n.len_utf8();
             } else {
                 break;
             }
         }
+        i = after;
         // Must be followed by whitespace, then a capital, digit or opening quote (or the end of the line).
         let rest = &line[after..];
         let trimmed = rest.trim_start();

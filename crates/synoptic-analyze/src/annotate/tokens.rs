@@ -91,7 +91,7 @@ pub fn tokenize(text: &str, sents: &[Span]) -> Vec<Tok> {
             end: name_end,
             full_end,
             possessive,
-            cap: c.is_uppercase() || particle_name(word),
+            cap: c.is_uppercase() || (c.is_lowercase() && word.contains('-') && particle_name(word)),
             sent: sent.min(sents.len().saturating_sub(1)),
             sent_start,
         });
@@ -105,6 +105,9 @@ fn is_initialism(w: &str) -> bool {
 
 /// Length of the word without a final `'s` / `’s`, and whether it had one.
 fn strip_possessive(word: &str) -> (usize, bool) {
+    if !word.ends_with(['s', 'S']) {
+        return (word.len(), false);
+    }
     for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
         if let Some(stem) = word.strip_suffix(suffix)
             && !stem.is_empty()

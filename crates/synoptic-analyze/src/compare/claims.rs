@@ -248,7 +248,15 @@ impl Units {
                 for &id in &ids {
                     vocab.df[id as usize] += 1;
                 }
-                units.push(Unit { member: m, sentence: si, span, text: shown, terms: ids, words: plain.len(), weight: 0.0 });
+                units.push(Unit {
+                    member: m,
+                    sentence: si,
+                    span,
+                    text: shown,
+                    terms: ids,
+                    words: plain.len(),
+                    weight: 0.0,
+                });
             }
             by_member.push(begin..units.len());
         }
@@ -339,8 +347,11 @@ impl Units {
         let cut = common_cut(n);
         let complete = self.df.iter().all(|&d| d as usize <= cut);
         // Postings in ascending unit order, so "later units of other members" is a suffix.
-        let mut postings: Vec<Vec<u32>> =
-            self.df.iter().map(|&d| if d as usize <= cut { Vec::with_capacity(d as usize) } else { Vec::new() }).collect();
+        let mut postings: Vec<Vec<u32>> = self
+            .df
+            .iter()
+            .map(|&d| if d as usize <= cut { Vec::with_capacity(d as usize) } else { Vec::new() })
+            .collect();
         for (u, unit) in self.units.iter().enumerate() {
             for &t in &unit.terms {
                 if self.df[t as usize] as usize <= cut {
@@ -359,12 +370,20 @@ impl Units {
             for &t in &self.units[u].terms {
                 let list = &postings[t as usize];
                 let from = list.partition_point(|&v| (v as usize) < after);
+                if from == list.len() {
+                    continue;
+                }
+                let mut one = Shared::default();
+                one.add(self, t);
                 for &v in &list[from..] {
                     let a = &mut acc[v as usize];
                     if a.count == 0 {
                         touched.push(v);
                     }
-                    a.add(self, t);
+                    a.weight += one.weight;
+                    a.count = a.count.saturating_add(1);
+                    a.plain = a.plain.saturating_add(one.plain);
+                    a.figure |= one.figure;
                 }
             }
             for &v in &touched {

@@ -68,25 +68,28 @@ pub(crate) fn summarize(
         let quoted = if unit.text.starts_with(['"', '\u{201C}']) { 0.1 } else { 0.0 };
         relevance[u] = covered + 0.5 * centrality + position - leaning - quoted;
     }
+    // `redundancy[u]`: the greatest similarity of u to a chosen sentence, kept up to date as each is chosen.
     let mut chosen: Vec<usize> = Vec::new();
+    let mut is_chosen = vec![false; n];
+    let mut redundancy = vec![0.0f64; n];
     while chosen.len() < k {
         let mut best: Option<(usize, f64)> = None;
         for (u, &rel) in relevance.iter().enumerate() {
-            if rel == f64::NEG_INFINITY || chosen.contains(&u) {
+            if rel == f64::NEG_INFINITY || is_chosen[u] || redundancy[u] >= SAME {
                 continue;
             }
-            let redundancy = chosen.iter().map(|&c| units.sim(u, c)).fold(0.0, f64::max);
-            if redundancy >= SAME {
-                continue;
-            }
-            let score = rel - REDUNDANCY * redundancy;
+            let score = rel - REDUNDANCY * redundancy[u];
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((u, score));
             }
         }
-        match best {
-            Some((u, _)) => chosen.push(u),
-            None => break,
+        let Some((c, _)) = best else { break };
+        chosen.push(c);
+        is_chosen[c] = true;
+        for (u, r) in redundancy.iter_mut().enumerate() {
+            if relevance[u] != f64::NEG_INFINITY && !is_chosen[u] && *r < SAME {
+                *r = r.max(units.sim(u, c));
+            }
         }
     }
     // Leads first: chosen sentences in the order of their place in their articles (stable otherwise).

@@ -326,7 +326,8 @@ pub fn stem_into(word: &str, w: &mut String) {
     let ascii = w.is_ascii();
     let count = |w: &String| if ascii { w.len() } else { w.chars().count() };
     let n = count(w);
-    let alphabetic = if ascii { w.bytes().all(|b| b.is_ascii_alphabetic()) } else { w.chars().all(char::is_alphabetic) };
+    let alphabetic =
+        if ascii { w.bytes().all(|b| b.is_ascii_alphabetic()) } else { w.chars().all(char::is_alphabetic) };
     if n <= 3 || !alphabetic {
         return;
     }
@@ -344,9 +345,7 @@ pub fn stem_into(word: &str, w: &mut String) {
     } else if w.ends_with("ied") && n > 4 {
         w.truncate(w.len() - 3);
         w.push('y');
-    } else if w.ends_with("ed") && n > 4 {
-        w.truncate(w.len() - 2);
-    } else if w.ends_with("ly") && n > 5 {
+    } else if (w.ends_with("ed") && n > 4) || (w.ends_with("ly") && n > 5) {
         w.truncate(w.len() - 2);
     }
     // Doubled final consonant left by -ing/-ed ("stopped" → "stopp" → "stop"), then a final e.
@@ -386,7 +385,20 @@ fn is_curly_apostrophe(c: char) -> bool {
 /// Call `f(term, capital)` for every term of [`terms_flagged`], in order, without a `String` per term (the
 /// term is lent from a reused buffer). Works on the text as given: splitting the matching form of a text
 /// gives the same words with curly apostrophes made straight, which is done here word by word.
-pub fn each_term(text: &str, mut f: impl FnMut(&str, bool)) {
+pub fn each_term(text: &str, f: impl FnMut(&str, bool)) {
+    each_term_starting(text, None, f);
+}
+
+/// [`each_term`], leaving out (before any lowercasing or stemming) the terms that start with an ASCII
+/// character whose lowercase is not marked in `starts`: a term starts with its word's first character
+/// lowercased, so a caller that looks terms up in a set of known terms skips most words unread. Terms that
+/// start with a non-ASCII character are always given. (No term is empty unless its word is `'s's`-like; a
+/// caller whose set holds the empty term passes `None`.)
+pub fn each_term_starting(text: &str, starts: Option<&[bool; 128]>, mut f: impl FnMut(&str, bool)) {
+    let skip = |b: Option<&u8>| match (starts, b) {
+        (Some(starts), Some(&b)) if b.is_ascii() => !starts[usize::from(b.to_ascii_lowercase())],
+        _ => false,
+    };
     let mut straight = String::new();
     let mut lower = String::new();
     let mut stemmed = String::new();
@@ -408,16 +420,22 @@ pub fn each_term(text: &str, mut f: impl FnMut(&str, bool)) {
             continue;
         }
         if w.as_bytes()[0].is_ascii_digit() {
+            first = false;
+            if skip(w.as_bytes().first()) {
+                continue;
+            }
             stemmed.clear();
             stemmed.extend(w.chars().filter(|c| *c != ','));
             f(&stemmed, false);
-            first = false;
             continue;
         }
         for part in w.split(['.', ',']) {
             let part = part.trim_matches('\'');
             let capital = !first && part.chars().next().is_some_and(char::is_uppercase);
             first = false;
+            if skip(part.as_bytes().first()) {
+                continue;
+            }
             lowercase_into(part, &mut lower);
             let l = lower.strip_suffix("'s").unwrap_or(&lower);
             let short = if l.is_ascii() { l.len() < 2 } else { l.chars().count() < 2 };

@@ -94,12 +94,23 @@ pub(crate) fn title(members: &[EventMember<'_>], sentences: &Units) -> String {
             (!terms.is_empty()).then_some((t, terms))
         })
         .collect();
+    // Only words that can start a title term are read.
+    let mut starts = [false; 128];
+    let mut any_empty = false;
+    for w in ids.keys() {
+        match w.as_bytes().first() {
+            Some(&b) if b.is_ascii() => starts[usize::from(b)] = true,
+            Some(_) => {}
+            None => any_empty = true,
+        }
+    }
+    let starts = (!any_empty).then_some(&starts);
     let bodies: Vec<Vec<bool>> = members
         .iter()
         .map(|m| {
             let mut has = vec![false; ids.len()];
             if !ids.is_empty() {
-                super::text::each_term(&m.article.text, |w, _| {
+                super::text::each_term_starting(&m.article.text, starts, |w, _| {
                     if let Some(&i) = ids.get(w) {
                         has[i] = true;
                     }
