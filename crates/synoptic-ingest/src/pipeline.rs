@@ -25,7 +25,7 @@ use serde::Serialize;
 use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, processing_order};
 use synoptic_analyze::compare::SynopsisOptions;
 use synoptic_model::{Annotations, Article};
-use synoptic_store::{Db, Store, StoreError};
+use synoptic_store::{Db, NewArticle, Store, StoreError};
 
 use crate::par;
 pub use crate::synopses::{PENDING_PREFIX, refresh_event, refresh_story};
@@ -394,14 +394,24 @@ impl Ingester {
 fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<IngestReport, StoreError> {
     let mut batch = IngestReport::default();
     let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (article, ann, placement) in placed {
-        if !tx.insert_article(article, ann)? {
+    let why: Vec<Vec<u8>> =
+        placed.iter().map(|(_, _, p)| serde_json::to_vec(&p.explanation).unwrap_or_default()).collect();
+    let rows: Vec<NewArticle<'_>> = placed
+        .iter()
+        .zip(&why)
+        .map(|((article, ann, placement), why)| NewArticle {
+            copy_of: placement.copy_of.as_deref(),
+            event: Some(placement.event.as_str()),
+            explanation: Some(why.as_slice()),
+            ..NewArticle::new(article, ann)
+        })
+        .collect();
+    let added = tx.insert_articles(&rows)?;
+    for ((article, _, placement), added) in placed.iter().zip(added) {
+        if !added {
             batch.duplicates += 1;
             continue;
         }
-        tx.set_placement(&article.id, placement.copy_of.as_deref(), &placement.event)?;
-        let why = serde_json::to_vec(&placement.explanation).unwrap_or_default();
-        tx.put_state(&format!("{EXPLAIN_PREFIX}{}", article.id), &why)?;
         batch.ingested += 1;
         batch.copies += usize::from(placement.copy_of.is_some());
         batch.new_events += usize::from(placement.new_event);
