@@ -77,6 +77,8 @@ fn pure_crates_do_no_io() {
         rust_files(&root.join("crates").join(krate).join("src"), &mut files);
         for file in files {
             let text = fs::read_to_string(&file).unwrap_or_default();
+            // Unit tests (the `#[cfg(test)]` module closing a file) may read fixtures; the code may not.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
             for needle in [
                 "std::fs::",
                 "std::net::",
