@@ -25,5 +25,5 @@ pub use inputs::{InputError, InputProblem, Loaded, Source};
 pub use pipeline::{
     BatchDone, IngestError, IngestOptions, IngestReport, Ingester, StageTimings, ingest_articles, ingest_articles_with,
 };
-pub use synopses::{RefreshReport, refresh_pending};
 pub use read::{InputIssue, InputRead, ReadConfig, read_source, read_source_each};
+pub use synopses::{RefreshReport, refresh_pending};

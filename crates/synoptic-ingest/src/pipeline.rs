@@ -294,62 +294,86 @@ impl Ingester {
                     }
                 }
             });
+            // A writer thread commits batch k-1 while this thread places batch k. Commits are acknowledged
+            // back in order; `on_batch` hears of a batch only after it committed.
+            let (to_writer, writer_in) = sync_channel::<Placed>(1);
+            let (acks, acks_in) = std::sync::mpsc::channel::<Result<Committed, IngestError>>();
+            let writer_store: &mut Store = store;
+            s.spawn(move || {
+                for placed in writer_in {
+                    let result = commit(writer_store, placed);
+                    let failed = result.is_err();
+                    if acks.send(result).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut outcome: Result<(), IngestError> = Ok(());
             for (chunk, (ready, busy)) in ordered.chunks(batch_size).zip(receive) {
                 report.timings.annotate += busy;
-                self.place_and_store(store, chunk, ready, &mut report, on_batch)?;
+                let placed = self.place(chunk, ready, &mut report);
+                if to_writer.send(placed).is_err() {
+                    break;
+                }
+                while let Ok(ack) = acks_in.try_recv() {
+                    outcome = self.acknowledge(ack, &mut report, on_batch);
+                    if outcome.is_err() {
+                        break;
+                    }
+                }
+                if outcome.is_err() {
+                    break;
+                }
             }
-            Ok(())
+            drop(to_writer);
+            for ack in acks_in {
+                if outcome.is_ok() {
+                    outcome = self.acknowledge(ack, &mut report, on_batch);
+                }
+            }
+            outcome
         })?;
         ordered.clear();
         Ok(report)
     }
 
-    /// Place one prepared batch in the engine and commit it with its placements and pending markers.
-    fn place_and_store(
-        &mut self,
-        store: &mut Store,
-        chunk: &[Article],
-        ready: Vec<Ready>,
-        report: &mut IngestReport,
-        on_batch: &mut dyn FnMut(BatchDone),
-    ) -> Result<(), IngestError> {
+    /// Place one prepared batch in the engine (sequential: one online state), with the engine snapshot
+    /// when one is due.
+    fn place(&mut self, chunk: &[Article], ready: Vec<Ready>, report: &mut IngestReport) -> Placed {
         let t = Instant::now();
-        let mut placed: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
+        let mut rows: Vec<(Article, Annotations, Placement)> = Vec::with_capacity(chunk.len());
         for (article, r) in chunk.iter().zip(ready) {
             let placement = self.engine.add_prepared(article, r.prepared);
             let mut article = article.clone();
             article.copy_of = placement.copy_of.clone();
             article.event = Some(placement.event.clone());
-            placed.push((article, r.annotations, placement));
+            rows.push((article, r.annotations, placement));
         }
-        let save = self.unsaved + placed.len() >= self.opts.snapshot_every;
-        let snapshot = if save { Some(self.engine.snapshot()) } else { None };
+        self.unsaved += rows.len();
+        let snapshot = if self.unsaved >= self.opts.snapshot_every {
+            self.unsaved = 0;
+            Some(self.engine.snapshot())
+        } else {
+            None
+        };
         report.timings.cluster += t.elapsed();
+        Placed { rows, snapshot }
+    }
 
-        let t = Instant::now();
-        let (batch, last_seq) = store.transaction(|tx| {
-            let batch = store_batch(tx, &placed)?;
-            let last_seq = match placed.last() {
-                Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
-                None => None,
-            };
-            if let (Some(snapshot), Some(seq)) = (&snapshot, last_seq) {
-                tx.put_state(ENGINE_STATE, snapshot)?;
-                tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
-            }
-            Ok((batch, last_seq))
-        })?;
-        if let Some(seq) = last_seq {
+    /// Take in a committed batch: its counts, the sequence number the engine has reached, and tell the caller.
+    fn acknowledge(
+        &mut self,
+        ack: Result<Committed, IngestError>,
+        report: &mut IngestReport,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), IngestError> {
+        let done = ack?;
+        if let Some(seq) = done.last_seq {
             self.last_seq = self.last_seq.max(seq);
         }
-        if snapshot.is_some() {
-            self.unsaved = 0;
-        } else {
-            self.unsaved += batch.ingested;
-        }
-        report.timings.store += t.elapsed();
-        let committed = batch.ingested;
-        report.merge(batch);
+        report.timings.store += done.time;
+        let committed = done.batch.ingested;
+        report.merge(done.batch);
         on_batch(BatchDone { articles: committed, committed: report.ingested });
         Ok(())
     }
@@ -387,6 +411,40 @@ impl Ingester {
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
+}
+
+/// A placed batch on its way to the writer thread.
+struct Placed {
+    rows: Vec<(Article, Annotations, Placement)>,
+    /// The engine snapshot after this batch, when one is due.
+    snapshot: Option<Vec<u8>>,
+}
+
+/// What the writer thread reports of a committed batch.
+struct Committed {
+    batch: IngestReport,
+    /// Ingest sequence number of the batch's last article.
+    last_seq: Option<u64>,
+    time: Duration,
+}
+
+/// Commit one placed batch in one transaction: articles, placements, pending markers, and the snapshot.
+fn commit(store: &mut Store, placed: Placed) -> Result<Committed, IngestError> {
+    let t = Instant::now();
+    let Placed { rows, snapshot } = placed;
+    let (batch, last_seq) = store.transaction(|tx| {
+        let batch = store_batch(tx, &rows)?;
+        let last_seq = match rows.last() {
+            Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
+            None => None,
+        };
+        if let (Some(snapshot), Some(seq)) = (&snapshot, last_seq) {
+            tx.put_state(ENGINE_STATE, snapshot)?;
+            tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
+        }
+        Ok((batch, last_seq))
+    })?;
+    Ok(Committed { batch, last_seq, time: t.elapsed() })
 }
 
 /// Store one batch of placed articles and their placements, and mark the events it touched pending (with

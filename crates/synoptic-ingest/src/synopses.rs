@@ -63,11 +63,7 @@ pub fn mark_pending<'a>(
 }
 
 /// Rebuild every pending event's synopsis and the stories they belong to. `threads` 0 means all cores.
-pub fn refresh_pending(
-    store: &mut Store,
-    opts: &SynopsisOptions,
-    threads: usize,
-) -> Result<RefreshReport, StoreError> {
+pub fn refresh_pending(store: &mut Store, opts: &SynopsisOptions, threads: usize) -> Result<RefreshReport, StoreError> {
     let started = Instant::now();
     let mut report = RefreshReport::default();
     let todo = pending(store)?;
