@@ -209,41 +209,12 @@ const STOPWORDS: &[&str] = &[
     "yours",
 ];
 
-/// Whether a lowercased word is a function word (see the list above).
-///
-/// An open-addressing table of the list's hashes (built once): a word that is not on the list usually
-/// costs one hash and one probe; a hit is confirmed by one string comparison, so a collision can never
-/// make a content word a stopword.
+/// Whether a lowercased word is a function word (see the list above). A set built once; words longer than
+/// the longest on the list are turned away before hashing.
 pub fn is_stopword(word: &str) -> bool {
-    const SLOTS: usize = 1024;
-    static TABLE: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
-    if word.len() > 10 {
-        return false;
-    }
-    let table = TABLE.get_or_init(|| {
-        let mut t: Vec<(u64, &'static str)> = vec![(0, ""); SLOTS];
-        for w in STOPWORDS {
-            let h = hash_bytes(w.as_bytes(), 0x570);
-            let mut i = (h as usize) & (SLOTS - 1);
-            while !t[i].1.is_empty() {
-                i = (i + 1) & (SLOTS - 1);
-            }
-            t[i] = (h, w);
-        }
-        t
-    });
-    let h = hash_bytes(word.as_bytes(), 0x570);
-    let mut i = (h as usize) & (SLOTS - 1);
-    loop {
-        let (x, w) = table[i];
-        if w.is_empty() {
-            return false;
-        }
-        if x == h && w == word {
-            return true;
-        }
-        i = (i + 1) & (SLOTS - 1);
-    }
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    word.len() <= 10 && SET.contains(word)
 }
 
 /// Light stemming: strip English plural endings so "visits" and "visit" meet. Never shortens a word below
