@@ -4,9 +4,10 @@
 use crate::terminal::kind;
 use crate::view::{self, EventView, View};
 
-/// Escape text for HTML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
+/// Escape text for HTML element content and double- or single-quoted attribute values: the one escape
+/// every HTML output of the project (this page and the server's pages) goes through.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -19,6 +20,8 @@ pub(crate) fn esc(s: &str) -> String {
     }
     out
 }
+
+pub(crate) use escape as esc;
 
 /// A safe fragment id from any string: letters, digits and dashes only.
 fn frag(s: &str) -> String {

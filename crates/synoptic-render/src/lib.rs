@@ -33,6 +33,8 @@ impl Default for RenderOptions {
     }
 }
 
+pub use html::escape;
+
 /// The document as wrapped terminal text, with ANSI colour only when `opts.color`.
 pub fn terminal(doc: &Document, opts: &RenderOptions) -> String {
     terminal::render(&view::View::new(doc), opts)

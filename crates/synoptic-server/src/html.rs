@@ -5,21 +5,7 @@ use std::fmt::Write as _;
 
 use synoptic_model::Timestamp;
 
-/// Escape text for HTML element content and double- or single-quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use synoptic_render::escape;
 
 /// Percent-encode a path segment or query value (ids are plain, but user input is not).
 pub fn url_component(s: &str) -> String {
