@@ -175,12 +175,24 @@ pub fn ingest_articles_with(
     opts: &IngestOptions,
     on_batch: &mut dyn FnMut(BatchDone),
 ) -> Result<IngestReport, IngestError> {
-    let mut ingester = Ingester::open(store, opts.clone())?;
-    let mut report = ingester.ingest(store, articles, on_batch)?;
-    ingester.refresh(store, &mut report)?;
-    ingester.finish(store)?;
-    report.warnings.splice(0..0, ingester.warnings);
-    Ok(report)
+    // The writer lease for the run, when the caller does not hold it already (a standby waits here).
+    let took_lease = store.writer_epoch().is_none();
+    if took_lease {
+        store.acquire_writer(None, &mut || {})?;
+    }
+    let run = |store: &mut Store| -> Result<IngestReport, IngestError> {
+        let mut ingester = Ingester::open(store, opts.clone())?;
+        let mut report = ingester.ingest(store, articles, on_batch)?;
+        ingester.finish(store)?;
+        ingester.refresh(store, &mut report)?;
+        report.warnings.splice(0..0, ingester.warnings);
+        Ok(report)
+    };
+    let out = run(store);
+    if took_lease {
+        store.release_writer();
+    }
+    out
 }
 
 /// An article ready to be placed: the pure work done on a worker thread.
@@ -200,12 +212,20 @@ pub struct Ingester {
     last_seq: u64,
     /// Problems met while opening (an unusable snapshot).
     pub warnings: Vec<String>,
+    /// The writer epoch the store handle held when this ingester was opened: every commit is fenced on it
+    /// (refused once another process took the lease). `None` for a private store nobody else writes.
+    fenced: Option<u64>,
 }
 
 impl Ingester {
     /// Restore the engine from the store: its snapshot, then the articles stored after it. Synopses left
     /// pending by an earlier run stay pending until [`Ingester::refresh`] (or any reader that refreshes).
+    ///
+    /// Many processes: take the writer lease first ([`Store::acquire_writer`]); the ingester then commits
+    /// only while the handle holds it (each batch is fenced), and the engine restored here is the one
+    /// clustering state. Without the lease, the ingester is unfenced (a private or temporary store).
     pub fn open(store: &mut Store, opts: IngestOptions) -> Result<Ingester, IngestError> {
+        let fenced = store.writer_epoch();
         let mut warnings = Vec::new();
         let seq: u64 = store
             .state(ENGINE_SEQ)?
@@ -233,7 +253,7 @@ impl Ingester {
             }
             replayed += page.len();
         }
-        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings })
+        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings, fenced })
     }
 
     fn threads(&self) -> usize {
@@ -299,9 +319,10 @@ impl Ingester {
             let (to_writer, writer_in) = sync_channel::<Placed>(1);
             let (acks, acks_in) = std::sync::mpsc::channel::<Result<Committed, IngestError>>();
             let writer_store: &mut Store = store;
+            let fenced = self.fenced.is_some();
             s.spawn(move || {
                 for placed in writer_in {
-                    let result = commit(writer_store, placed);
+                    let result = commit(writer_store, placed, fenced);
                     let failed = result.is_err();
                     if acks.send(result).is_err() || failed {
                         break;
@@ -394,7 +415,11 @@ impl Ingester {
         }
         let snapshot = self.engine.snapshot();
         let seq = self.last_seq;
+        let fenced = self.fenced.is_some();
         store.transaction(|tx| {
+            if fenced {
+                tx.check_writer()?;
+            }
             tx.put_state(ENGINE_STATE, &snapshot)?;
             tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())
         })?;
@@ -429,10 +454,13 @@ struct Committed {
 }
 
 /// Commit one placed batch in one transaction: articles, placements, pending markers, and the snapshot.
-fn commit(store: &mut Store, placed: Placed) -> Result<Committed, IngestError> {
+fn commit(store: &mut Store, placed: Placed, fenced: bool) -> Result<Committed, IngestError> {
     let t = Instant::now();
     let Placed { rows, snapshot } = placed;
     let (batch, last_seq) = store.transaction(|tx| {
+        if fenced {
+            tx.check_writer()?;
+        }
         let batch = store_batch(tx, &rows)?;
         let last_seq = match rows.last() {
             Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
@@ -451,7 +479,7 @@ fn commit(store: &mut Store, placed: Placed) -> Result<Committed, IngestError> {
 /// the story and story title of their latest placement).
 fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<IngestReport, StoreError> {
     let mut batch = IngestReport::default();
-    let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut touched: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     let why: Vec<Vec<u8>> =
         placed.iter().map(|(_, _, p)| serde_json::to_vec(&p.explanation).unwrap_or_default()).collect();
     let rows: Vec<NewArticle<'_>> = placed
@@ -475,7 +503,10 @@ fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<
         batch.new_events += usize::from(placement.new_event);
         batch.new_stories += usize::from(placement.new_story);
         batch.ingested_ids.push(article.id.clone());
-        touched.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
+        touched.insert(
+            placement.event.clone(),
+            (placement.story.clone(), placement.story_title.clone(), article.id.clone()),
+        );
     }
     crate::synopses::mark_pending(tx, &touched)?;
     Ok(batch)

@@ -22,6 +22,9 @@ const READER_POOL: usize = 8;
 /// Writes through this server clear them at once; writes by other processes show within this time.
 const LIST_TTL: Duration = Duration::from_secs(1);
 
+/// How long a write waits for the writer lease while another process (an `ingest`) holds it.
+const LEASE_WAIT: Duration = Duration::from_secs(20);
+
 /// A list read from the store, and when.
 type Cached<T> = Mutex<Option<(Instant, Arc<Vec<T>>)>>;
 
@@ -188,6 +191,10 @@ impl AppState {
     /// The engine is restored from the store once and kept between requests (restoring it means reading the
     /// whole active window); it is restored again when another process has added articles meanwhile. Its
     /// snapshot is saved every `snapshot_every` articles, and a restart replays what came after.
+    ///
+    /// Each write holds the store's writer lease while it runs (fenced commits; see `synoptic_store::lease`),
+    /// so any number of servers and one `ingest` can write to one store; a write waits up to 20 s for
+    /// the lease and is answered `busy` after that.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -197,20 +204,16 @@ impl AppState {
         let joined = tokio::task::spawn_blocking(move || {
             let mut guard = inner.writer.lock().map_err(|_| ApiError::internal("the writer failed earlier"))?;
             let Writer { store, ingester } = &mut *guard;
-            let current = match ingester {
-                Some(engine) => engine.is_current(store)?,
-                None => false,
-            };
-            if !current {
-                *ingester = None;
-                let opened = Ingester::open(store, inner.ingest.clone())
-                    .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
-                *ingester = Some(opened);
+            if store.acquire_writer(Some(LEASE_WAIT), &mut || {})?.is_none() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "another process is writing to the store; retry later",
+                ));
             }
-            match ingester {
-                Some(engine) => f(store, engine),
-                None => Err(ApiError::internal("the engine could not be restored")),
-            }
+            let out = write_leased(&inner, store, ingester, f);
+            store.release_writer();
+            out
         })
         .await;
         self.forget_lists();
@@ -218,5 +221,28 @@ impl AppState {
             Ok(out) => out,
             Err(e) => Err(ApiError::internal(format!("writer task failed: {e}"))),
         }
+    }
+}
+
+/// The body of [`AppState::write`], with the lease held: restore the engine when it is not current, run `f`.
+fn write_leased<T>(
+    inner: &Inner,
+    store: &mut Store,
+    ingester: &mut Option<Ingester>,
+    f: impl FnOnce(&mut Store, &mut Ingester) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let current = match ingester {
+        Some(engine) => engine.is_current(store)?,
+        None => false,
+    };
+    if !current {
+        *ingester = None;
+        let opened = Ingester::open(store, inner.ingest.clone())
+            .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
+        *ingester = Some(opened);
+    }
+    match ingester {
+        Some(engine) => f(store, engine),
+        None => Err(ApiError::internal("the engine could not be restored")),
     }
 }

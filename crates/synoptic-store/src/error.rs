@@ -41,6 +41,13 @@ pub enum StoreError {
     /// A stored value has an unexpected form (a timestamp that does not parse, a negative count, ...).
     #[error("stored {what} is not valid: {reason}")]
     Invalid { what: String, reason: String },
+    /// A write that needs the writer lease ([`crate::Store::acquire_writer`]) was attempted without it,
+    /// or after another process took it over: the write was refused and nothing of it was committed.
+    #[error(
+        "this process is no longer the store's writer (its lease has epoch {held:?}, the store's is {current}); \
+         nothing was committed"
+    )]
+    LeaseLost { held: Option<u64>, current: u64 },
     /// Any other failure of the database backend.
     #[error("store database error: {0}")]
     Backend(#[source] BackendError),

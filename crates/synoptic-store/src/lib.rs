@@ -32,6 +32,7 @@ mod articles;
 mod codec;
 mod error;
 mod feeds;
+pub mod lease;
 pub mod schema;
 mod search;
 
@@ -44,6 +45,7 @@ use std::path::{Path, PathBuf};
 use synoptic_model::{Annotations, Article, Document, Event, Story, Timestamp};
 
 pub use error::{BackendError, StoreError};
+pub use lease::{WRITER_EPOCH, WRITER_LOCK_FILE};
 pub use search::fts_query;
 
 /// State keys `explain/<article id>` (an article's placement explanation) are kept in the article's row
@@ -156,6 +158,8 @@ pub struct FeedState {
 #[derive(Debug)]
 pub struct Store {
     db: Db,
+    /// The writer lease, while this handle holds it (see [`lease`]).
+    lease: Option<lease::WriterLock>,
 }
 
 /// The read and write methods, shared by [`Store`] (each write commits on its own) and [`Tx`] (writes
@@ -168,6 +172,8 @@ pub struct Db {
     /// The first article inserted in the open transaction and not yet in the full-text index: the index
     /// is brought up to date before commit (and before a search), in one statement.
     unindexed: Cell<Option<i64>>,
+    /// The writer epoch this handle took with the lease (see [`lease`]).
+    writer: Cell<Option<u64>>,
 }
 
 /// An open transaction; dereferences to [`Db`] for every read and write method.
@@ -204,7 +210,7 @@ impl Store {
             .and_then(|()| schema::configure(&conn, true))
             .and_then(|()| schema::migrate(&conn, &path));
         setup.map_err(|e| e.at(Some(&path)))?;
-        Ok(Store { db: Db { conn, path: Some(path), unindexed: Cell::new(None) } })
+        Ok(Store { db: Db::new(conn, Some(path)), lease: None })
     }
 
     /// A fresh store in memory (tests, one-shot runs).
@@ -212,7 +218,7 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         schema::configure(&conn, false)?;
         schema::migrate(&conn, Path::new(":memory:"))?;
-        Ok(Store { db: Db { conn, path: None, unindexed: Cell::new(None) } })
+        Ok(Store { db: Db::new(conn, None), lease: None })
     }
 
     /// Run `f` in one write transaction: everything it writes commits together when it returns `Ok`,
@@ -258,6 +264,10 @@ impl Store {
 }
 
 impl Db {
+    fn new(conn: Connection, path: Option<PathBuf>) -> Db {
+        Db { conn, path, unindexed: Cell::new(None), writer: Cell::new(None) }
+    }
+
     fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.conn).map_err(|e| e.at(self.path.as_deref()))
     }

@@ -77,6 +77,7 @@ pub enum Command {
     /// Rebuild the synopses of events that changed since they were last built (after `ingest --no-synopses`).
     ///
     /// Reading commands (show, stories, export, serve) do this themselves first; this is for doing it ahead.
+    /// With `--follow`, a synopsis worker: any number of them share the work of writers in other processes.
     Refresh(RefreshArgs),
 
     /// Re-cluster every stored article in one batch (document frequencies over the whole collection).
@@ -218,6 +219,19 @@ pub struct RefreshArgs {
     /// Worker threads (0: all cores).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Keep running: build synopses as ingests (in other processes) leave them stale, until ctrl-c or
+    /// SIGTERM. Any number of `refresh --follow` processes can share the work; each event is claimed by one.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// With --follow: milliseconds between looks at the store when there is nothing to build.
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub poll_ms: u64,
+
+    /// Print one machine-readable line `built EVENT_ID` on stderr for each synopsis stored.
+    #[arg(long)]
+    pub progress_lines: bool,
 }
 
 #[derive(Debug, Subcommand)]

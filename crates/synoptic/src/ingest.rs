@@ -21,6 +21,13 @@ const CHUNK: usize = 5_000;
 pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut store = crate::open_store(store_dir)?;
+    // One writer owns the clustering state: a second ingest waits here as a standby and takes over (from
+    // the snapshot plus the articles stored after it) when the first ends or dies.
+    store
+        .acquire_writer(None, &mut || {
+            ui.note(format_args!("another process is writing to {}; waiting to take over", store_dir.display()))
+        })
+        .with_context(|| format!("taking the writer lease of {}", store_dir.display()))?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
     let mut ingester =
         Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
@@ -75,14 +82,16 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
         read
     })?;
     let placed_at = started.elapsed();
+    let t = Instant::now();
+    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
+    report.timings.cluster += t.elapsed();
+    // The clustering state is saved: a standby may take over while the synopses are built.
+    store.release_writer();
     if !args.no_synopses {
         ingester
             .refresh(&mut store, &mut report)
             .with_context(|| format!("building synopses in {}", store_dir.display()))?;
     }
-    let t = Instant::now();
-    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
-    report.timings.cluster += t.elapsed();
     report.timings.read = summary.read_time;
     report.timings.extract = summary.extract_time;
 
@@ -114,8 +123,26 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 pub fn refresh(args: &RefreshArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut store = crate::open_store(store_dir)?;
     let opts = synoptic_analyze::compare::SynopsisOptions::default();
-    let done = synoptic_ingest::refresh_pending(&mut store, &opts, args.threads)
-        .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+    let progress_lines = args.progress_lines;
+    let mut on_group = |events: &[synoptic_model::Event]| {
+        if progress_lines {
+            let mut err = std::io::stderr().lock();
+            for e in events {
+                let _ = writeln!(err, "built {}", e.id);
+            }
+        }
+    };
+    let done = if args.follow {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        crate::serve::stop_on_signal(stop.clone());
+        ui.note(format_args!("building synopses in {} as they become stale; ctrl-c stops", store_dir.display()));
+        let poll = std::time::Duration::from_millis(args.poll_ms.max(10));
+        synoptic_ingest::synopses::follow(&mut store, &opts, args.threads, poll, &stop, &mut on_group)
+    } else {
+        let owner = synoptic_ingest::synopses::worker_name();
+        synoptic_ingest::synopses::refresh_claimed(&mut store, &opts, args.threads, &owner, &mut on_group)
+    }
+    .with_context(|| format!("building synopses in {}", store_dir.display()))?;
     let mut out = ui::stdout();
     writeln!(
         out,

@@ -64,7 +64,7 @@ pub fn watch(args: &WatchArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 }
 
 /// Set `stop` on ctrl-c or SIGTERM (a thread with a small runtime waits for the signal).
-fn stop_on_signal(stop: Arc<AtomicBool>) {
+pub(crate) fn stop_on_signal(stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
         rt.block_on(synoptic_server::shutdown_signal());
