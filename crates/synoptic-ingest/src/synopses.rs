@@ -21,8 +21,8 @@ use crate::par;
 /// Key prefix of an event whose synopsis is stale.
 pub const PENDING_PREFIX: &str = "pending/";
 
-/// Events rebuilt per transaction; members of one group are held in memory together.
-const GROUP_EVENTS: usize = 256;
+/// Events claimed and rebuilt per transaction; members of one group are held in memory together.
+pub const GROUP_EVENTS: usize = 256;
 /// ... or fewer when their members add up to this many articles.
 const GROUP_ARTICLES: usize = 20_000;
 
@@ -83,7 +83,7 @@ pub fn mark_pending<'a>(
 /// Safe beside other processes doing the same: each group of events is claimed first (see
 /// [`refresh_claimed`]).
 pub fn refresh_pending(store: &mut Store, opts: &SynopsisOptions, threads: usize) -> Result<RefreshReport, StoreError> {
-    refresh_claimed(store, opts, threads, &worker_name(), &mut |_| {})
+    refresh_claimed(store, opts, threads, &worker_name(), GROUP_EVENTS, &mut |_| {})
 }
 
 /// A name for this worker, unique across processes (claims are held by name).
@@ -94,13 +94,15 @@ pub fn worker_name() -> String {
 
 /// Rebuild pending events until none is left that another worker does not hold: claim a group, read its
 /// members, compare sources on the worker threads, then in one transaction store the events and their
-/// stories, delete the markers that did not change meanwhile, and drop the claims. `on_group` hears of the
-/// events of each committed group.
+/// stories, delete the markers that did not change meanwhile, and drop the claims. `group` events are
+/// claimed at a time (at most; fewer when their members are many); `on_group` hears of the events of
+/// each committed group.
 pub fn refresh_claimed(
     store: &mut Store,
     opts: &SynopsisOptions,
     threads: usize,
     owner: &str,
+    group_events: usize,
     on_group: &mut dyn FnMut(&[Event]),
 ) -> Result<RefreshReport, StoreError> {
     let started = Instant::now();
@@ -110,7 +112,7 @@ pub fn refresh_claimed(
     loop {
         // Claim one group and read its members.
         let t = Instant::now();
-        let claimed = store.claim_state(PENDING_PREFIX, CLAIM_PREFIX, owner, CLAIM_TTL, GROUP_EVENTS)?;
+        let claimed = store.claim_state(PENDING_PREFIX, CLAIM_PREFIX, owner, CLAIM_TTL, group_events.max(1))?;
         if claimed.is_empty() {
             report.store += t.elapsed();
             break;
@@ -176,6 +178,7 @@ pub fn follow(
     store: &mut Store,
     opts: &SynopsisOptions,
     threads: usize,
+    group_events: usize,
     poll: Duration,
     stop: &std::sync::atomic::AtomicBool,
     on_group: &mut dyn FnMut(&[Event]),
@@ -183,7 +186,7 @@ pub fn follow(
     let owner = worker_name();
     let mut total = RefreshReport::default();
     while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-        let done = refresh_claimed(store, opts, threads, &owner, on_group)?;
+        let done = refresh_claimed(store, opts, threads, &owner, group_events, on_group)?;
         total.events += done.events;
         total.stories += done.stories;
         total.compare += done.compare;

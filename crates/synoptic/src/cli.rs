@@ -229,6 +229,10 @@ pub struct RefreshArgs {
     #[arg(long, value_name = "MS", default_value_t = 250)]
     pub poll_ms: u64,
 
+    /// Events claimed (and built, then stored in one transaction) at a time.
+    #[arg(long, value_name = "N", default_value_t = synoptic_ingest::synopses::GROUP_EVENTS)]
+    pub claim: usize,
+
     /// Print one machine-readable line `built EVENT_ID` on stderr for each synopsis stored.
     #[arg(long)]
     pub progress_lines: bool,

@@ -137,10 +137,10 @@ pub fn refresh(args: &RefreshArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u
         crate::serve::stop_on_signal(stop.clone());
         ui.note(format_args!("building synopses in {} as they become stale; ctrl-c stops", store_dir.display()));
         let poll = std::time::Duration::from_millis(args.poll_ms.max(10));
-        synoptic_ingest::synopses::follow(&mut store, &opts, args.threads, poll, &stop, &mut on_group)
+        synoptic_ingest::synopses::follow(&mut store, &opts, args.threads, args.claim, poll, &stop, &mut on_group)
     } else {
         let owner = synoptic_ingest::synopses::worker_name();
-        synoptic_ingest::synopses::refresh_claimed(&mut store, &opts, args.threads, &owner, &mut on_group)
+        synoptic_ingest::synopses::refresh_claimed(&mut store, &opts, args.threads, &owner, args.claim, &mut on_group)
     }
     .with_context(|| format!("building synopses in {}", store_dir.display()))?;
     let mut out = ui::stdout();
