@@ -1,6 +1,12 @@
-//! Several `synoptic` processes on one store: a standby ingest takes over from a writer killed with
-//! `kill -9` mid-stream and the result equals an uninterrupted run; `refresh --follow` workers share the
-//! pending synopses without building one twice; `serve` processes see what another process ingested.
+//! Several `synoptic` processes on one store, on SQLite and on PostgreSQL: a standby ingest takes over from
+//! a writer killed with `kill -9` mid-stream and the result equals an uninterrupted run; `refresh --follow`
+//! workers share the pending synopses without building one twice; `serve` processes see what another
+//! process ingested; PostgreSQL restarted in the middle of an ingest gives a clear error, and the next run
+//! resumes and loses nothing.
+//!
+//! PostgreSQL: `SYNOPTIC_TEST_POSTGRES` names a server (an administrator's URL); each test creates its own
+//! database there. Without it the PostgreSQL half is skipped loudly, and fails under `CI=true`. The restart
+//! test starts a cluster of its own (Debian's server binaries, run as the `postgres` user).
 //!
 //! Waits poll the store or the servers with a bounded deadline; nothing sleeps for timing.
 
@@ -8,11 +14,77 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, ChildStderr, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{export, run, scratch, stderr, synoptic};
+use common::{export, run, scratch, stderr, stdout, synoptic};
+
+/// The environment variable naming a PostgreSQL server for the tests.
+const POSTGRES_ENV: &str = "SYNOPTIC_TEST_POSTGRES";
+
+/// Where a test's store lives: a directory (SQLite) or a database of its own on a PostgreSQL server,
+/// dropped with the value.
+struct Location {
+    /// The `--store` argument.
+    store: PathBuf,
+    /// For PostgreSQL: the administrator's URL and the database to drop.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for Location {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = &self.pg {
+            let _ = psql(admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+        }
+    }
+}
+
+/// Run one statement with `psql`; `Err` with its message when it fails.
+fn psql(url: &str, sql: &str) -> Result<(), String> {
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .output()
+        .map_err(|e| format!("psql: {e}"))?;
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+}
+
+/// A fresh database named after `tag` on the server at `admin` (a URL ending in a database name).
+fn pg_database(admin: &str, tag: &str) -> Location {
+    let db = format!("synoptic_mp{}_{tag}", std::process::id());
+    psql(admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
+    psql(admin, &format!("CREATE DATABASE {db}")).unwrap();
+    let base = admin.split('?').next().unwrap_or(admin);
+    let url = format!("{}/{db}", &base[..base.rfind('/').expect("a database in the URL")]);
+    Location { store: url.into(), pg: Some((admin.to_string(), db)) }
+}
+
+/// Under CI a skipped PostgreSQL half is a failure; elsewhere it is said loudly.
+fn skip_postgres(test: &str, why: &str) {
+    assert!(
+        std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+        "{why} under CI=true: the PostgreSQL half of {test} cannot be skipped"
+    );
+    eprintln!("SKIPPED (PostgreSQL half of {test}): {why}");
+}
+
+/// The test server's URL, or `None` (said loudly; a failure under CI) when none is configured.
+fn postgres_server(test: &str) -> Option<String> {
+    let url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        skip_postgres(test, &format!("{POSTGRES_ENV} is not set (postgres://USER@HOST:PORT/DB)"));
+    }
+    url
+}
+
+/// Run `check` on SQLite (stores under `dir`) and, when a server is configured, on PostgreSQL. `check`
+/// gets a maker of fresh stores.
+fn on_each_backend(test: &str, dir: &Path, check: impl Fn(&dyn Fn(&str) -> Location)) {
+    check(&|name| Location { store: dir.join(format!("sqlite-{name}")), pg: None });
+    if let Some(admin) = postgres_server(test) {
+        check(&|name| pg_database(&admin, name));
+    }
+}
 
 /// Longest any wait in these tests may take before it fails.
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -89,22 +161,27 @@ fn assert_same_store(got: &Path, want: &Path) {
 fn standby_takes_over_from_a_killed_writer_and_matches_an_uninterrupted_run() {
     let dir = scratch("standby");
     let input = stream(&dir, 500);
-    let ingest = ["ingest", "--progress-lines", "--batch-size", "20", "--threads", "2"];
+    on_each_backend("standby", &dir, |make| standby_takes_over(make, &input));
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
+const INGEST: [&str; 6] = ["ingest", "--progress-lines", "--batch-size", "20", "--threads", "2"];
+
+fn standby_takes_over(make: &dyn Fn(&str) -> Location, input: &Path) {
     // The uninterrupted run.
-    let reference = dir.join("reference");
-    let out = run(synoptic(&reference).args(ingest).arg(&input));
+    let reference = make("reference");
+    let out = run(synoptic(&reference.store).args(INGEST).arg(input));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     // The writer commits a batch, is stopped in the middle of the stream, a standby starts and waits for
     // the lease, and the writer is killed outright.
-    let store = dir.join("store");
-    let mut writer =
-        synoptic(&store).args(ingest).arg(&input).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let at = make("store");
+    let store = &at.store;
+    let spawn = || synoptic(store).args(INGEST).arg(input).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+    let mut writer = spawn().unwrap();
     let (first, writer_rest) = read_until(writer.stderr.take().unwrap(), |l| l.starts_with("ingested "));
     signal(&writer, "-STOP");
-    let mut standby =
-        synoptic(&store).args(ingest).arg(&input).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut standby = spawn().unwrap();
     let (_, standby_rest) = read_until(standby.stderr.take().unwrap(), |l| l.contains("waiting to take over"));
     writer.kill().unwrap(); // SIGKILL
     assert!(!writer.wait().unwrap().success());
@@ -117,17 +194,21 @@ fn standby_takes_over_from_a_killed_writer_and_matches_an_uninterrupted_run() {
     standby.stdout.take().unwrap().read_to_string(&mut said).unwrap();
     let log = standby_rest.join().unwrap();
     assert_eq!(status.code(), Some(0), "standby failed: {log}");
-    let already: usize = said
+    let already = already_stored(&said);
+    assert!(already >= reported, "the killed writer's {reported} reported articles were kept ({already})");
+    assert!(!said.starts_with("ingested 0 new"), "the kill came mid-stream: {said}");
+
+    assert_same_store(store, &reference.store);
+}
+
+/// From an ingest's summary line, how many of its articles were already stored.
+fn already_stored(summary: &str) -> usize {
+    summary
         .split("new articles (")
         .nth(1)
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("standby summary: {said}"));
-    assert!(already >= reported, "the killed writer's {reported} reported articles were kept ({already})");
-    assert!(said.starts_with("ingested ") && !said.starts_with("ingested 0 new"), "the kill came mid-stream: {said}");
-
-    assert_same_store(&store, &reference);
-    let _ = std::fs::remove_dir_all(&dir);
+        .unwrap_or_else(|| panic!("ingest summary: {summary}"))
 }
 
 /// Pending event markers in a store (what synopsis workers still have to build).
@@ -140,18 +221,24 @@ fn pending(store: &Path) -> usize {
 fn synopsis_workers_share_the_pending_events_and_build_each_once() {
     let dir = scratch("workers");
     let input = stream(&dir, 300);
-    let reference = dir.join("reference");
-    let out = run(synoptic(&reference).args(["ingest", "--threads", "2"]).arg(&input));
+    on_each_backend("workers", &dir, |make| workers_share(make, &input));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn workers_share(make: &dyn Fn(&str) -> Location, input: &Path) {
+    let reference = make("reference");
+    let out = run(synoptic(&reference.store).args(["ingest", "--threads", "2"]).arg(input));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
-    let store = dir.join("store");
-    let out = run(synoptic(&store).args(["ingest", "--no-synopses", "--threads", "2"]).arg(&input));
+    let at = make("store");
+    let store = &at.store;
+    let out = run(synoptic(store).args(["ingest", "--no-synopses", "--threads", "2"]).arg(input));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let todo = pending(&store);
+    let todo = pending(store);
     assert!(todo > 20, "{todo} pending events");
 
     let worker = || {
-        synoptic(&store)
+        synoptic(store)
             .args(["refresh", "--follow", "--progress-lines", "--threads", "1", "--claim", "4", "--poll-ms", "20"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -170,7 +257,7 @@ fn synopsis_workers_share_the_pending_events_and_build_each_once() {
             })
         })
         .collect();
-    wait_until("the workers to build every pending synopsis", || pending(&store) == 0);
+    wait_until("the workers to build every pending synopsis", || pending(store) == 0);
     for w in &mut workers {
         signal(w, "-TERM");
         assert_eq!(w.wait().unwrap().code(), Some(0), "a worker stops cleanly on SIGTERM");
@@ -184,8 +271,7 @@ fn synopsis_workers_share_the_pending_events_and_build_each_once() {
     assert_eq!(all.len(), distinct.len(), "no event was built twice");
     assert_eq!(all.len(), todo, "every pending event was built");
 
-    assert_same_store(&store, &reference);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_same_store(store, &reference.store);
 }
 
 /// A GET on a local server: status and body, or `None` when nothing answers yet.
@@ -207,18 +293,24 @@ fn free_port() -> u16 {
 #[test]
 fn servers_see_what_another_process_ingested() {
     let dir = scratch("servers");
-    let store = dir.join("store");
+    on_each_backend("servers", &dir, |make| servers_see(make, &dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn servers_see(make: &dyn Fn(&str) -> Location, dir: &Path) {
+    let at = make("store");
+    let store = &at.store;
     let first = dir.join("first.txt");
     std::fs::write(&first, common::text_article("Harbour bridge reopens", &["The bridge reopened on Monday."]))
         .unwrap();
-    let out = run(synoptic(&store).arg("ingest").arg(&first));
+    let out = run(synoptic(store).arg("ingest").arg(&first));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let ports = [free_port(), free_port()];
     let mut servers: Vec<Child> = ports
         .iter()
         .map(|p| {
-            synoptic(&store)
+            synoptic(store)
                 .args(["serve", "--addr", &format!("127.0.0.1:{p}")])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -232,14 +324,14 @@ fn servers_see_what_another_process_ingested() {
         assert!(body.contains("Harbour bridge reopens"), "{body}");
     }
 
-    // Another process ingests; both servers show the new article, its story in the list, and it in search.
+    // Another process ingests; both servers show the new article's story in the list, and it in search.
     let second = dir.join("second.txt");
     std::fs::write(
         &second,
         common::text_article("Museum wins national award", &["The city museum won the national award on Tuesday."]),
     )
     .unwrap();
-    let out = run(synoptic(&store).arg("ingest").arg(&second));
+    let out = run(synoptic(store).arg("ingest").arg(&second));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     for &p in &ports {
         wait_until("the new story in the list", || {
@@ -253,5 +345,120 @@ fn servers_see_what_another_process_ingested() {
         signal(s, "-TERM");
         assert_eq!(s.wait().unwrap().code(), Some(0));
     }
+}
+
+/// A throwaway PostgreSQL cluster of this test's own (Debian's server binaries, as the `postgres` user),
+/// stopped and removed when dropped.
+struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    /// `None` when the server binaries or the `postgres` user are missing (said by the caller).
+    fn start(tag: &str) -> Option<Cluster> {
+        let mut bins: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("pg_ctl").is_file())
+            .collect();
+        bins.sort_by_key(|b| b.parent().and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok()).unwrap_or(0));
+        let bin = bins.pop()?;
+        let dir = std::env::temp_dir().join(format!("synoptic-pg-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok()?;
+        as_postgres(Command::new("chown").args(["-R", "postgres:"]).arg(&dir)).ok()?;
+        let cluster = Cluster { bin, dir, port: free_port() };
+        let data = cluster.dir.join("data");
+        let out = as_postgres(
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(cluster.bin.join("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        );
+        out.ok()?;
+        cluster.ctl("start").ok()?;
+        Some(cluster)
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// `pg_ctl start`, `stop` (fast: sessions are ended) or `restart`, waiting until it is done.
+    fn ctl(&self, what: &str) -> Result<(), String> {
+        let opts = format!("-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off", self.port, self.dir.display());
+        as_postgres(
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(self.bin.join("pg_ctl"))
+                .arg("-D")
+                .arg(self.dir.join("data"))
+                .arg("-l")
+                .arg(self.dir.join("log"))
+                .args(["-w", "-m", "fast", "-o", &opts, what]),
+        )
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.ctl("stop");
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn as_postgres(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+}
+
+#[test]
+fn postgres_restarted_mid_ingest_gives_a_clear_error_and_the_next_run_loses_nothing() {
+    const TEST: &str = "the PostgreSQL restart test";
+    if std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()).is_none() {
+        // Runs where the PostgreSQL tests run (it needs the same server binaries).
+        skip_postgres(TEST, &format!("{POSTGRES_ENV} is not set"));
+        return;
+    }
+    let Some(cluster) = Cluster::start("restart") else {
+        skip_postgres(TEST, "no PostgreSQL server binaries in /usr/lib/postgresql or no `postgres` user");
+        return;
+    };
+    let dir = scratch("pg-restart");
+    let input = stream(&dir, 500);
+    let reference = pg_database(&cluster.url(), "reference");
+    let out = run(synoptic(&reference.store).args(INGEST).arg(&input));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // The server restarts (its sessions ended) while an ingest is between two batches.
+    let at = pg_database(&cluster.url(), "store");
+    let mut ingest =
+        synoptic(&at.store).args(INGEST).arg(&input).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let (first, rest) = read_until(ingest.stderr.take().unwrap(), |l| l.starts_with("ingested "));
+    signal(&ingest, "-STOP");
+    cluster.ctl("restart").unwrap();
+    signal(&ingest, "-CONT");
+    let status = ingest.wait().unwrap();
+    let log = rest.join().unwrap();
+    assert_eq!(status.code(), Some(1), "the ingest fails with an error, not a crash: {log}");
+    let error = log.lines().last().unwrap_or_default();
+    assert!(
+        error.contains("connection") || error.contains("terminat") || error.contains("closed"),
+        "a clear error naming the lost connection: {log}"
+    );
+    let reported: usize = first.trim_start_matches("ingested ").parse().unwrap();
+
+    // The next run resumes: everything reported is kept, and the result equals an uninterrupted run.
+    let out = run(synoptic(&at.store).args(INGEST).arg(&input));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let already = already_stored(&stdout(&out));
+    assert!(already >= reported, "{already} kept of {reported} reported");
+    assert_same_store(&at.store, &reference.store);
+    drop((at, reference));
+    drop(cluster);
     let _ = std::fs::remove_dir_all(&dir);
 }
