@@ -79,6 +79,9 @@ pub fn mark_pending<'a>(
     Ok(())
 }
 
+/// A claimed event: its id, story id, story title, stored members, and its marker as claimed.
+type Claimed = (String, String, String, Vec<StoredArticle>, Vec<u8>);
+
 /// Rebuild every pending event's synopsis and the stories they belong to. `threads` 0 means all cores.
 /// Safe beside other processes doing the same: each group of events is claimed first (see
 /// [`refresh_claimed`]).
@@ -117,7 +120,7 @@ pub fn refresh_claimed(
             report.store += t.elapsed();
             break;
         }
-        let mut group: Vec<(String, String, String, Vec<StoredArticle>, Vec<u8>)> = Vec::new();
+        let mut group: Vec<Claimed> = Vec::new();
         let mut articles = 0usize;
         let mut unread = Vec::new();
         for (key, marker) in claimed {
