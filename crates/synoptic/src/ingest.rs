@@ -201,6 +201,13 @@ pub fn write_stats(out: &mut impl Write, t: &StageTimings, articles: usize, wall
 pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut store = crate::open_store(store_dir)?;
+    // Re-clustering replaces the clustering state: only the writer may.
+    let epoch = store
+        .acquire_writer(None, &mut || {
+            ui.note(format_args!("another process is writing to {}; waiting for it", store_dir.display()))
+        })
+        .with_context(|| format!("taking the writer lease of {}", store_dir.display()))?
+        .unwrap_or_default();
     let mut items: Vec<(Article, Annotations)> = Vec::new();
     let mut after = 0;
     loop {
@@ -221,7 +228,10 @@ pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     }
     let opts = IngestOptions::default();
     let (events, stories) = store.transaction(|tx| {
+        tx.check_writer()?;
         tx.reset_analysis()?;
+        // The reset forgets all state; the lease's epoch stays.
+        tx.put_state(synoptic_store::WRITER_EPOCH, epoch.to_string().as_bytes())?;
         let mut events = std::collections::BTreeMap::new();
         for ((article, _), p) in items.iter().zip(&placements) {
             tx.set_placement(&article.id, p.copy_of.as_deref(), &p.event)?;
