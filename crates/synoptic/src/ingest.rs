@@ -22,8 +22,8 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut store = crate::open_store(store_dir)?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
-    let mut ingester =
-        Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
+    let mut ingester = Ingester::open(&mut store, opts)
+        .with_context(|| format!("restoring the index in {}", synoptic_store::display_location(store_dir)))?;
     for w in &ingester.warnings {
         ui.problem(w);
     }
@@ -40,7 +40,7 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
                     let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
                 }
             })
-            .with_context(|| format!("ingest into {}", store_dir.display()))?;
+            .with_context(|| format!("ingest into {}", synoptic_store::display_location(store_dir)))?;
         bar.finish_and_clear();
         report.merge(batch);
         Ok(())
@@ -78,10 +78,12 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     if !args.no_synopses {
         ingester
             .refresh(&mut store, &mut report)
-            .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+            .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     }
     let t = Instant::now();
-    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
+    ingester
+        .finish(&mut store)
+        .with_context(|| format!("saving the index in {}", synoptic_store::display_location(store_dir)))?;
     report.timings.cluster += t.elapsed();
     report.timings.read = summary.read_time;
     report.timings.extract = summary.extract_time;
@@ -115,7 +117,7 @@ pub fn refresh(args: &RefreshArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u
     let mut store = crate::open_store(store_dir)?;
     let opts = synoptic_analyze::compare::SynopsisOptions::default();
     let done = synoptic_ingest::refresh_pending(&mut store, &opts, args.threads)
-        .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+        .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     let mut out = ui::stdout();
     writeln!(
         out,
