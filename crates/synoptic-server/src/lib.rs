@@ -109,7 +109,11 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr: cfg.addr.to_string(), source })?;
     let limits = Limits { body_limit: cfg.body_limit, request_timeout: cfg.request_timeout };
-    let state = AppState::open(&cfg.store_dir, cfg.token.clone(), limits)?;
+    // Opened on a blocking thread: a PostgreSQL connection must not be made on a thread running async tasks.
+    let (dir, token) = (cfg.store_dir.clone(), cfg.token.clone());
+    let state = tokio::task::spawn_blocking(move || AppState::open(&dir, token, limits))
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e)))??;
     serve_on(listener, state, shutdown_signal()).await
 }
 

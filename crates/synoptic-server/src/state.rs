@@ -81,7 +81,8 @@ struct Writer {
 }
 
 impl AppState {
-    /// Open the store in `store_dir` (created when missing) for serving.
+    /// Open the store at `store_dir` (a directory, created when missing, or a PostgreSQL URL) for serving.
+    /// Call it from a blocking thread (a PostgreSQL connection cannot be opened on an async worker).
     pub fn open(store_dir: &Path, token: Option<String>, limits: Limits) -> Result<AppState, StoreError> {
         let writer = Store::open(store_dir)?;
         let token = token.filter(|t| !t.trim().is_empty());

@@ -1,23 +1,26 @@
 //! Many processes on one store: the writer lease (one writer owns the clustering state, fenced) and claims
 //! on pending work (no item built by two workers at once).
 //!
-//! - **Writer lease.** [`Store::acquire_writer`] makes this handle the store's one writer. The lock itself is
-//!   held by the operating system for the process (SQLite: an exclusive `flock` on `writer.lock` in the
-//!   store directory), so it is released the moment the process dies, `kill -9` included, and a standby
-//!   waiting in `acquire_writer` takes over. Taking the lease bumps an epoch kept in the database
-//!   (`writer.epoch`); [`Db::check_writer`], called inside each fenced transaction, refuses to commit unless
-//!   the store's epoch is still this handle's. A writer that lost its lease (its lock released under it,
-//!   another process took over) therefore cannot commit: its transaction fails with
-//!   [`StoreError::LeaseLost`] and writes nothing.
+//! - **Writer lease.** [`Store::acquire_writer`] makes this handle the store's one writer. The lock dies
+//!   with its holder, so a standby waiting in `acquire_writer` takes over the moment the writer dies,
+//!   `kill -9` included. SQLite: an exclusive `flock` on `writer.lock` in the store directory, held by the
+//!   process. PostgreSQL: a session-level advisory lock on the handle's own connection, the one it commits
+//!   with (a lost connection loses the lock, and the connection with it). Taking the lease bumps an epoch
+//!   kept in the database (`writer.epoch`); [`Db::check_writer`], called inside each fenced transaction,
+//!   refuses to commit unless the store's epoch is still this handle's (on PostgreSQL it also locks the
+//!   epoch row until commit, so a new writer's takeover waits for a commit in flight). A writer that lost its
+//!   lease therefore cannot commit: its transaction fails with [`StoreError::LeaseLost`] and writes nothing.
 //! - **Claims.** [`Store::claim_state`] hands out state keys under a prefix (pending markers) to one owner
-//!   for a while, in one write transaction, skipping keys another owner's live claim holds. A worker that
-//!   dies leaves its claims to expire. [`Db::delete_state_if`] deletes a key only when its value is still
+//!   for a while, in one write transaction, skipping keys another owner's live claim holds (PostgreSQL:
+//!   claim transactions are serialised by a transaction-level advisory lock, so two never read the same free
+//!   key; SQLite's write transactions are serialised already). A worker that dies leaves its claims to
+//!   expire. [`Db::delete_state_if`] deletes a key only when its value is still
 //!   the one the worker claimed, so a marker rewritten meanwhile (more work arrived) survives.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::{Db, Store, StoreError, analysis};
+use crate::{Backend, Db, Store, StoreError, postgres};
 
 /// State key of the writer epoch (decimal): bumped by every [`Store::acquire_writer`].
 pub const WRITER_EPOCH: &str = "writer.epoch";
@@ -25,13 +28,19 @@ pub const WRITER_EPOCH: &str = "writer.epoch";
 /// File in the store directory whose exclusive lock is the writer lease (SQLite).
 pub const WRITER_LOCK_FILE: &str = "writer.lock";
 
+/// PostgreSQL advisory lock keys (one 64-bit space per database): the writer lease, and the claims.
+const PG_WRITER_KEY: i64 = 0x5359_4e4f_5054_4957; // "SYNOPTIW"
+const PG_CLAIM_KEY: i64 = 0x5359_4e4f_5054_4943; // "SYNOPTIC"
+
 /// How often a standby retries the lock.
 const RETRY: Duration = Duration::from_millis(100);
 
-/// The lock a writer holds; released when dropped (or when the process dies).
+/// The lock a writer holds; released when dropped (or when the process dies). On PostgreSQL the lock
+/// belongs to the connection and is released by [`Store::release_writer`] or when the connection closes.
 #[derive(Debug)]
 pub(crate) struct WriterLock {
-    /// The locked file (`None` for a store in memory: no other process can reach it).
+    /// The locked file (SQLite; `None` in memory, where no other process can reach the store, and on
+    /// PostgreSQL).
     _file: Option<File>,
 }
 
@@ -48,42 +57,66 @@ impl Store {
         if let (Some(_), Some(epoch)) = (&self.lease, self.db.writer.get()) {
             return Ok(Some(epoch));
         }
-        let file = match self.db.path.as_deref() {
-            None => None,
-            Some(db_path) => {
-                let path = db_path.with_file_name(WRITER_LOCK_FILE);
-                let file = OpenOptions::new()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(&path)
-                    .map_err(|source| StoreError::Io { path: path.clone(), source })?;
+        let file = match &self.db.backend {
+            Backend::Postgres(c) => {
                 let started = Instant::now();
                 let mut told = false;
-                loop {
-                    match file.try_lock() {
-                        Ok(()) => break,
-                        Err(TryLockError::WouldBlock) => {
-                            if wait.is_some_and(|w| started.elapsed() >= w) {
-                                return Ok(None);
-                            }
-                            if !told {
-                                told = true;
-                                on_wait();
-                            }
-                            std::thread::sleep(RETRY);
-                        }
-                        Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
+                while !c.try_writer_lock()? {
+                    if wait.is_some_and(|w| started.elapsed() >= w) {
+                        return Ok(None);
                     }
+                    if !told {
+                        told = true;
+                        on_wait();
+                    }
+                    std::thread::sleep(RETRY);
                 }
-                Some(file)
+                None
             }
+            Backend::Sqlite(c) => match c.path() {
+                None => None,
+                Some(db_path) => {
+                    let path = db_path.with_file_name(WRITER_LOCK_FILE);
+                    let file = OpenOptions::new()
+                        .create(true)
+                        .truncate(false)
+                        .write(true)
+                        .open(&path)
+                        .map_err(|source| StoreError::Io { path: path.clone(), source })?;
+                    let started = Instant::now();
+                    let mut told = false;
+                    loop {
+                        match file.try_lock() {
+                            Ok(()) => break,
+                            Err(TryLockError::WouldBlock) => {
+                                if wait.is_some_and(|w| started.elapsed() >= w) {
+                                    return Ok(None);
+                                }
+                                if !told {
+                                    told = true;
+                                    on_wait();
+                                }
+                                std::thread::sleep(RETRY);
+                            }
+                            Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
+                        }
+                    }
+                    Some(file)
+                }
+            },
         };
         let epoch = self.transaction(|tx| {
-            let epoch = current_epoch(tx)? + 1;
+            let epoch = tx.locked_epoch()? + 1;
             tx.put_state(WRITER_EPOCH, epoch.to_string().as_bytes())?;
             Ok(epoch)
-        })?;
+        });
+        let epoch = match epoch {
+            Ok(epoch) => epoch,
+            Err(e) => {
+                self.release_writer();
+                return Err(e);
+            }
+        };
         self.lease = Some(WriterLock { _file: file });
         self.db.writer.set(Some(epoch));
         Ok(Some(epoch))
@@ -93,6 +126,10 @@ impl Store {
     pub fn release_writer(&mut self) {
         self.db.writer.set(None);
         self.lease = None;
+        if let Backend::Postgres(c) = &self.db.backend {
+            // A failure means the connection is gone, and the lock with it.
+            let _ = c.writer_unlock();
+        }
     }
 }
 
@@ -106,7 +143,7 @@ impl Db {
     /// the writer lease and no other writer took it since. Call it in every transaction that writes
     /// clustering state; the transaction then commits only while the lease is held.
     pub fn check_writer(&self) -> Result<(), StoreError> {
-        let current = self.run(current_epoch_of)?;
+        let current = self.locked_epoch()?;
         match self.writer.get() {
             Some(held) if held == current => Ok(()),
             held => Err(StoreError::LeaseLost { held, current }),
@@ -115,11 +152,19 @@ impl Db {
 
     /// Delete `key` only when its value is still `expected`; `true` when it was deleted.
     pub fn delete_state_if(&self, key: &str, expected: &[u8]) -> Result<bool, StoreError> {
-        self.run(|c| {
-            Ok(c.prepare_cached("DELETE FROM state WHERE key = ?1 AND value = ?2")?
-                .execute(rusqlite::params![key, expected])?
-                > 0)
-        })
+        match &self.backend {
+            Backend::Sqlite(c) => c.delete_state_if(key, expected),
+            Backend::Postgres(c) => c.delete_state_if(key, expected),
+        }
+    }
+
+    /// The store's writer epoch; on PostgreSQL its row stays locked until the transaction ends.
+    fn locked_epoch(&self) -> Result<u64, StoreError> {
+        let raw = match &self.backend {
+            Backend::Sqlite(c) => c.state(WRITER_EPOCH)?,
+            Backend::Postgres(c) => c.locked_state(WRITER_EPOCH)?,
+        };
+        Ok(raw.and_then(|b| String::from_utf8(b).ok()).and_then(|s| s.trim().parse().ok()).unwrap_or(0))
     }
 }
 
@@ -139,6 +184,9 @@ impl Store {
         let now = now_ms();
         let until = now.saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX));
         self.transaction(|tx| {
+            if let Backend::Postgres(c) = &tx.backend {
+                c.serialize_claims()?;
+            }
             let mut out = Vec::new();
             for key in tx.state_keys(prefix)? {
                 if out.len() >= limit {
@@ -163,13 +211,32 @@ impl Store {
     }
 }
 
-fn current_epoch(db: &Db) -> Result<u64, StoreError> {
-    db.run(current_epoch_of)
-}
+impl postgres::Conn {
+    /// Take the writer's advisory lock on this connection when it is free; `true` when held.
+    fn try_writer_lock(&self) -> Result<bool, StoreError> {
+        Ok(self.query_one("SELECT pg_try_advisory_lock($1)", &[&PG_WRITER_KEY])?.try_get(0)?)
+    }
 
-fn current_epoch_of(c: &rusqlite::Connection) -> Result<u64, StoreError> {
-    let raw = analysis::state(c, WRITER_EPOCH)?;
-    Ok(raw.and_then(|b| String::from_utf8(b).ok()).and_then(|s| s.trim().parse().ok()).unwrap_or(0))
+    fn writer_unlock(&self) -> Result<(), StoreError> {
+        self.query_one("SELECT pg_advisory_unlock($1)", &[&PG_WRITER_KEY])?;
+        Ok(())
+    }
+
+    /// A state value, its row locked until the transaction ends.
+    fn locked_state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = self.query_opt("SELECT value FROM state WHERE key = $1 FOR UPDATE", &[&key])?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Wait until no other claim transaction runs (the lock ends with this transaction).
+    fn serialize_claims(&self) -> Result<(), StoreError> {
+        self.query_one("SELECT pg_advisory_xact_lock($1)", &[&PG_CLAIM_KEY])?;
+        Ok(())
+    }
+
+    fn delete_state_if(&self, key: &str, expected: &[u8]) -> Result<bool, StoreError> {
+        Ok(self.execute("DELETE FROM state WHERE key = $1 AND value = $2", &[&key, &expected])? > 0)
+    }
 }
 
 /// Milliseconds since the Unix epoch (claims compare wall-clock times across processes).

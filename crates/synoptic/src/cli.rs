@@ -26,8 +26,9 @@ errors.";
 #[derive(Debug, Parser)]
 #[command(name = "synoptic", version, about, after_long_help = EXAMPLES, max_term_width = 110)]
 pub struct Cli {
-    /// Store directory (SQLite). Default: the platform data directory, e.g. ~/.local/share/synoptic.
-    #[arg(long, global = true, env = "SYNOPTIC_STORE", value_name = "DIR")]
+    /// Store: a directory (SQLite) or a PostgreSQL URL (postgres://USER@HOST:PORT/DB). Default: the platform
+    /// data directory, e.g. ~/.local/share/synoptic.
+    #[arg(long, global = true, env = "SYNOPTIC_STORE", value_name = "DIR|URL")]
     pub store: Option<PathBuf>,
 
     /// No progress bar and no summary line; problems with inputs are still reported.

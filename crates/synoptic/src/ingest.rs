@@ -25,12 +25,15 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     // the snapshot plus the articles stored after it) when the first ends or dies.
     store
         .acquire_writer(None, &mut || {
-            ui.note(format_args!("another process is writing to {}; waiting to take over", store_dir.display()))
+            ui.note(format_args!(
+                "another process is writing to {}; waiting to take over",
+                synoptic_store::display_location(store_dir)
+            ))
         })
-        .with_context(|| format!("taking the writer lease of {}", store_dir.display()))?;
+        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
-    let mut ingester =
-        Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
+    let mut ingester = Ingester::open(&mut store, opts)
+        .with_context(|| format!("restoring the index in {}", synoptic_store::display_location(store_dir)))?;
     for w in &ingester.warnings {
         ui.problem(w);
     }
@@ -47,7 +50,7 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
                     let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
                 }
             })
-            .with_context(|| format!("ingest into {}", store_dir.display()))?;
+            .with_context(|| format!("ingest into {}", synoptic_store::display_location(store_dir)))?;
         bar.finish_and_clear();
         report.merge(batch);
         Ok(())
@@ -83,14 +86,16 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     })?;
     let placed_at = started.elapsed();
     let t = Instant::now();
-    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
+    ingester
+        .finish(&mut store)
+        .with_context(|| format!("saving the index in {}", synoptic_store::display_location(store_dir)))?;
     report.timings.cluster += t.elapsed();
     // The clustering state is saved: a standby may take over while the synopses are built.
     store.release_writer();
     if !args.no_synopses {
         ingester
             .refresh(&mut store, &mut report)
-            .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+            .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     }
     report.timings.read = summary.read_time;
     report.timings.extract = summary.extract_time;
@@ -135,14 +140,17 @@ pub fn refresh(args: &RefreshArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u
     let done = if args.follow {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         crate::serve::stop_on_signal(stop.clone());
-        ui.note(format_args!("building synopses in {} as they become stale; ctrl-c stops", store_dir.display()));
+        ui.note(format_args!(
+            "building synopses in {} as they become stale; ctrl-c stops",
+            synoptic_store::display_location(store_dir)
+        ));
         let poll = std::time::Duration::from_millis(args.poll_ms.max(10));
         synoptic_ingest::synopses::follow(&mut store, &opts, args.threads, args.claim, poll, &stop, &mut on_group)
     } else {
         let owner = synoptic_ingest::synopses::worker_name();
         synoptic_ingest::synopses::refresh_claimed(&mut store, &opts, args.threads, &owner, args.claim, &mut on_group)
     }
-    .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+    .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     let mut out = ui::stdout();
     writeln!(
         out,
@@ -204,9 +212,12 @@ pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     // Re-clustering replaces the clustering state: only the writer may.
     let epoch = store
         .acquire_writer(None, &mut || {
-            ui.note(format_args!("another process is writing to {}; waiting for it", store_dir.display()))
+            ui.note(format_args!(
+                "another process is writing to {}; waiting for it",
+                synoptic_store::display_location(store_dir)
+            ))
         })
-        .with_context(|| format!("taking the writer lease of {}", store_dir.display()))?
+        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?
         .unwrap_or_default();
     let mut items: Vec<(Article, Annotations)> = Vec::new();
     let mut after = 0;

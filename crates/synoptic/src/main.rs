@@ -64,7 +64,8 @@ fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
     }
 }
 
-/// `--store`, else `$SYNOPTIC_STORE` (clap reads both), else the platform data directory.
+/// `--store`, else `$SYNOPTIC_STORE` (clap reads both), else the platform data directory. A PostgreSQL URL
+/// (`postgres://...`) passes through as it is; the store opens it in place of a directory.
 fn store_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match given {
         Some(dir) => Ok(dir),
@@ -91,7 +92,8 @@ pub fn open_fresh_store(dir: &std::path::Path, ui: ui::Ui) -> anyhow::Result<syn
     Ok(store)
 }
 
-/// Open the store, naming the directory when that fails.
+/// Open the store (a directory or a PostgreSQL URL), naming it when that fails.
 pub fn open_store(dir: &std::path::Path) -> anyhow::Result<synoptic_store::Store> {
-    synoptic_store::Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
+    synoptic_store::Store::open(dir)
+        .with_context(|| format!("cannot open the store in {}", synoptic_store::display_location(dir)))
 }

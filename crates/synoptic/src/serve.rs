@@ -26,7 +26,7 @@ pub fn serve(args: &ServeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     ui.note(format_args!(
         "serving {} on http://{addr}/ (writes {}); ctrl-c stops",
-        store_dir.display(),
+        synoptic_store::display_location(store_dir),
         if cfg.token.is_some() { "need the bearer token" } else { "refused: no token set" }
     ));
     runtime.block_on(synoptic_server::serve(cfg))?;
