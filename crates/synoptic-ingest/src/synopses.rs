@@ -149,6 +149,7 @@ pub fn refresh_claimed(
             stories.entry(story_id.as_str()).or_insert_with(|| (title.as_str(), Vec::new())).1.push(event_id);
         }
         store.transaction(|tx| {
+            tx.serialize_claims()?;
             for event in &events {
                 tx.put_event(event)?;
             }

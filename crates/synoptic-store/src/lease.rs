@@ -158,6 +158,16 @@ impl Db {
         }
     }
 
+    /// Inside a write transaction: wait until no other claim or synopsis transaction runs (released when
+    /// this one ends). SQLite serialises write transactions already; on PostgreSQL this keeps two workers'
+    /// read-modify-writes of one story from losing each other's events.
+    pub fn serialize_claims(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(c) => c.serialize_claims(),
+        }
+    }
+
     /// The store's writer epoch; on PostgreSQL its row stays locked until the transaction ends.
     fn locked_epoch(&self) -> Result<u64, StoreError> {
         let raw = match &self.backend {
