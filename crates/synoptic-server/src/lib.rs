@@ -47,6 +47,8 @@ pub struct ServeConfig {
     /// Largest request body, in bytes.
     pub body_limit: usize,
     pub request_timeout: Duration,
+    /// Publish posted articles to this stream instead of ingesting them (a `consume` process ingests).
+    pub publish: Option<synoptic_ingest::SharedPublisher>,
 }
 
 impl ServeConfig {
@@ -59,6 +61,7 @@ impl ServeConfig {
             token: None,
             body_limit: limits.body_limit,
             request_timeout: limits.request_timeout,
+            publish: None,
         }
     }
 }
@@ -109,7 +112,7 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr: cfg.addr.to_string(), source })?;
     let limits = Limits { body_limit: cfg.body_limit, request_timeout: cfg.request_timeout };
-    let state = AppState::open(&cfg.store_dir, cfg.token.clone(), limits)?;
+    let state = AppState::open_publishing(&cfg.store_dir, cfg.token.clone(), limits, cfg.publish.clone())?;
     serve_on(listener, state, shutdown_signal()).await
 }
 
