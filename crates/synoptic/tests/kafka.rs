@@ -82,10 +82,46 @@ fn shape(doc: &Value) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
     (ids, events)
 }
 
-/// The whole exported document minus what legitimately differs between two stores of the same content
-/// (nothing, today: ids, placements, events, stories and synopses are all functions of the content).
+/// The first place two JSON documents differ (a path and both values, shortened), or `None`.
+fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                first_difference(
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                    &format!("{path}.{k}"),
+                )
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => {
+            let short = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+            Some(format!("{path}: {} != {}", short(a), short(b)))
+        }
+    }
+}
+
+fn assert_same(a: &Value, b: &Value, what: &str) {
+    if let Some(d) = first_difference(a, b, "") {
+        panic!("{what}: {d}");
+    }
+}
+
+/// The whole exported document, its article, event and story lists in id order (the export lists stories
+/// in the order they were last rebuilt, which depends on when synopses were built, not on what is stored).
 fn whole(store: &Path) -> Value {
-    export(store)
+    let mut doc = export(store);
+    for list in ["articles", "events", "stories"] {
+        if let Some(items) = doc[list].as_array_mut() {
+            items.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        }
+    }
+    doc
 }
 
 #[test]
@@ -128,16 +164,16 @@ fn stopped_mid_topic_resumes_without_loss_or_double_counting() {
         "--batch-size",
         "40",
         "--max-records",
-        "100",
+        "120",
     ]));
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(stdout(&first).contains("consumed 100 records"), "{}", stdout(&first));
+    assert!(stdout(&first).contains("consumed 120 records"), "{}", stdout(&first));
     let part_count = export(&parts)["articles"].as_array().unwrap().len();
     assert!(part_count > 0 && part_count < 240, "{part_count} articles after the first part");
     let second = consume(&parts, &brokers, &topic, &["--batch-size", "40"]);
-    assert!(second.contains("consumed 140 records"), "the second run starts where the first stopped: {second}");
+    assert!(second.contains("consumed 120 records"), "the second run starts where the first stopped: {second}");
 
-    assert_eq!(whole(&parts), whole(&whole_run), "stopped and resumed equals one uninterrupted run");
+    assert_same(&whole(&parts), &whole(&whole_run), "stopped and resumed differs from one uninterrupted run");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -159,13 +195,13 @@ fn redelivered_records_add_nothing() {
     assert!(line.contains("consumed 0 records: 0 new articles"), "{line}");
     // The whole topic delivered again (as after a reset of the position): every record read, nothing added.
     let line = consume(&store, &brokers, &topic, &["--from-beginning"]);
-    assert!(line.contains(&format!("consumed 150 records: 0 new articles ({stored} already stored)")), "{line}");
+    assert!(line.contains("consumed 150 records: 0 new articles (150 already stored)"), "{line}");
     // The same inputs produced a second time (a producer retry, a replayed feed): read, nothing added.
     produce(&brokers, &topic, &input);
     let line = consume(&store, &brokers, &topic, &[]);
-    assert!(line.contains(&format!("consumed 150 records: 0 new articles ({stored} already stored)")), "{line}");
+    assert!(line.contains("consumed 150 records: 0 new articles (150 already stored)"), "{line}");
 
-    assert_eq!(whole(&store), before, "redelivery changed the store");
+    assert_same(&whole(&store), &before, "redelivery changed the store");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -209,6 +245,6 @@ fn kill_9_between_batches_then_restart_equals_one_run() {
 
     let line = consume(&killed, &brokers, &topic, &["--batch-size", "25"]);
     assert!(line.contains(&format!("{} new articles", shape(&whole(&uninterrupted)).0.len() - after_kill)), "{line}");
-    assert_eq!(whole(&killed), whole(&uninterrupted), "killed and restarted equals one uninterrupted run");
+    assert_same(&whole(&killed), &whole(&uninterrupted), "killed and restarted differs from one uninterrupted run");
     let _ = std::fs::remove_dir_all(&dir);
 }
