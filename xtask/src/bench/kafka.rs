@@ -98,7 +98,7 @@ fn start_broker() -> Result<Broker> {
 }
 
 /// Publish `stream` and consume it into a fresh store; `direct` is the direct ingest's articles/s.
-pub fn measure(ctx: &Ctx, scratch: &Path, n: usize, stream: &Path, direct: Option<f64>) -> Result<Kafka> {
+pub(super) fn measure(ctx: &Ctx, scratch: &Path, n: usize, stream: &Path, direct: Option<f64>) -> Result<Kafka> {
     let broker = start_broker()?;
     let topic = format!("bench-{n}-{}", std::process::id());
     let mut cmd = ctx.synoptic(false);
