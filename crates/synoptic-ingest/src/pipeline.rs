@@ -268,6 +268,20 @@ impl Ingester {
         articles: Vec<Article>,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<IngestReport, IngestError> {
+        self.ingest_with_state(store, articles, Vec::new(), on_batch)
+    }
+
+    /// [`Ingester::ingest`], also writing the state entries `state` (key, bytes) in the transaction of the
+    /// last batch of this call — or in a transaction of their own when no article of the call is new. A
+    /// stream consumer stores its position this way: the position commits exactly when the articles it
+    /// covers do, so a crash never loses an article nor counts one twice.
+    pub fn ingest_with_state(
+        &mut self,
+        store: &mut Store,
+        articles: Vec<Article>,
+        state: Vec<(String, Vec<u8>)>,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<IngestReport, IngestError> {
         let mut report = IngestReport { given: articles.len(), ..IngestReport::default() };
 
         // Drop what is stored already, and repeats within the input.
@@ -284,10 +298,14 @@ impl Ingester {
             a.event = None;
             fresh.push(a);
         }
-        report.timings.store += started.elapsed();
         if fresh.is_empty() {
+            if !state.is_empty() {
+                store.transaction(|tx| put_states(tx, &state))?;
+            }
+            report.timings.store += started.elapsed();
             return Ok(report);
         }
+        report.timings.store += started.elapsed();
 
         let order = processing_order(&fresh);
         let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
@@ -330,9 +348,14 @@ impl Ingester {
                 }
             });
             let mut outcome: Result<(), IngestError> = Ok(());
-            for (chunk, (ready, busy)) in ordered.chunks(batch_size).zip(receive) {
+            let last = ordered.len().div_ceil(batch_size).saturating_sub(1);
+            let mut state = Some(state);
+            for (i, (chunk, (ready, busy))) in ordered.chunks(batch_size).zip(receive).enumerate() {
                 report.timings.annotate += busy;
-                let placed = self.place(chunk, ready, &mut report);
+                let mut placed = self.place(chunk, ready, &mut report);
+                if i == last {
+                    placed.state = state.take().unwrap_or_default();
+                }
                 if to_writer.send(placed).is_err() {
                     break;
                 }
@@ -378,7 +401,7 @@ impl Ingester {
             None
         };
         report.timings.cluster += t.elapsed();
-        Placed { rows, snapshot }
+        Placed { rows, snapshot, state: Vec::new() }
     }
 
     /// Take in a committed batch: its counts, the sequence number the engine has reached, and tell the caller.
@@ -443,6 +466,8 @@ struct Placed {
     rows: Vec<(Article, Annotations, Placement)>,
     /// The engine snapshot after this batch, when one is due.
     snapshot: Option<Vec<u8>>,
+    /// Extra state entries to commit with this batch (see [`Ingester::ingest_with_state`]).
+    state: Vec<(String, Vec<u8>)>,
 }
 
 /// What the writer thread reports of a committed batch.
@@ -456,7 +481,7 @@ struct Committed {
 /// Commit one placed batch in one transaction: articles, placements, pending markers, and the snapshot.
 fn commit(store: &mut Store, placed: Placed, fenced: bool) -> Result<Committed, IngestError> {
     let t = Instant::now();
-    let Placed { rows, snapshot } = placed;
+    let Placed { rows, snapshot, state } = placed;
     let (batch, last_seq) = store.transaction(|tx| {
         if fenced {
             tx.check_writer()?;
@@ -470,9 +495,18 @@ fn commit(store: &mut Store, placed: Placed, fenced: bool) -> Result<Committed, 
             tx.put_state(ENGINE_STATE, snapshot)?;
             tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
         }
+        put_states(tx, &state)?;
         Ok((batch, last_seq))
     })?;
     Ok(Committed { batch, last_seq, time: t.elapsed() })
+}
+
+/// Write extra state entries (inside the caller's transaction).
+fn put_states(tx: &Db, state: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+    for (key, bytes) in state {
+        tx.put_state(key, bytes)?;
+    }
+    Ok(())
 }
 
 /// Store one batch of placed articles and their placements, and mark the events it touched pending (with

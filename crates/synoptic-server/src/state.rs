@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use synoptic_ingest::{Fetcher, IngestOptions, Ingester};
+use synoptic_ingest::{Fetcher, IngestOptions, Ingester, SharedPublisher};
 use synoptic_store::{Db, EventSummary, Store, StoreError, StorySummary};
 
 use crate::error::ApiError;
@@ -62,6 +62,8 @@ struct Inner {
     limits: Limits,
     ingest: IngestOptions,
     fetcher: Fetcher,
+    /// When set, `POST /api/articles` publishes to this stream instead of ingesting.
+    publish: Option<SharedPublisher>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -84,6 +86,16 @@ impl AppState {
     /// Open the store at `store_dir` (a directory, created when missing, or a PostgreSQL URL) for serving.
     /// Call it from a blocking thread (a PostgreSQL connection cannot be opened on an async worker).
     pub fn open(store_dir: &Path, token: Option<String>, limits: Limits) -> Result<AppState, StoreError> {
+        AppState::open_publishing(store_dir, token, limits, None)
+    }
+
+    /// [`AppState::open`], with posted articles published to `publish` (when set) instead of ingested.
+    pub fn open_publishing(
+        store_dir: &Path,
+        token: Option<String>,
+        limits: Limits,
+        publish: Option<SharedPublisher>,
+    ) -> Result<AppState, StoreError> {
         let writer = Store::open(store_dir)?;
         let token = token.filter(|t| !t.trim().is_empty());
         Ok(AppState {
@@ -99,6 +111,7 @@ impl AppState {
                 limits,
                 ingest: IngestOptions::default(),
                 fetcher: Fetcher::default(),
+                publish,
             }),
         })
     }
@@ -113,6 +126,11 @@ impl AppState {
 
     pub fn fetcher(&self) -> &Fetcher {
         &self.inner.fetcher
+    }
+
+    /// Where posted articles are published instead of ingested, if anywhere.
+    pub fn publisher(&self) -> Option<&SharedPublisher> {
+        self.inner.publish.as_ref()
     }
 
     /// Run `f` on one consistent snapshot of the store, on the blocking pool.

@@ -98,6 +98,91 @@ pub enum Command {
 
     /// Poll feeds (an OPML file or URLs) and ingest new items as they appear.
     Watch(WatchArgs),
+
+    /// Ingest article records (the JSON records `ingest` reads) from a Kafka topic.
+    ///
+    /// The position in the topic is stored in the store, in the same transaction as the articles it covers:
+    /// a crash anywhere loses nothing and counts nothing twice, and a record delivered again adds nothing.
+    /// Every partition of the topic is read (one writer owns the clustering state).
+    /// Example: `synoptic consume --brokers 127.0.0.1:9092 --topic news`.
+    #[cfg(feature = "kafka")]
+    Consume(ConsumeArgs),
+
+    /// Publish inputs to a Kafka topic, one JSON record per article (read and cleaned as `ingest` does).
+    ///
+    /// Example: `synoptic produce --brokers 127.0.0.1:9092 --topic news ~/news/*.jsonl`.
+    #[cfg(feature = "kafka")]
+    Produce(ProduceArgs),
+}
+
+#[cfg(feature = "kafka")]
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// Bootstrap brokers, HOST:PORT[,HOST:PORT...].
+    #[arg(long, value_name = "HOST:PORT")]
+    pub brokers: String,
+
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: String,
+
+    /// Consumer group the position is also committed under (for lag monitoring; the store's position is
+    /// the one that counts).
+    #[arg(long, value_name = "GROUP", default_value = "synoptic")]
+    pub group: String,
+
+    /// Stop once the topic's end as of the start is reached (default: follow until ctrl-c).
+    #[arg(long)]
+    pub to_end: bool,
+
+    /// Stop after this many records.
+    #[arg(long, value_name = "N")]
+    pub max_records: Option<usize>,
+
+    /// Read the topic again from its beginning, whatever the stored position (stored articles add nothing).
+    #[arg(long)]
+    pub from_beginning: bool,
+
+    /// Records per committed batch.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub batch_size: usize,
+
+    /// Worker threads for reading records, annotation and synopses (0: all cores).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Leave synopses stale (rebuilt by `refresh` or the first reader), as `ingest --no-synopses`.
+    #[arg(long)]
+    pub no_synopses: bool,
+
+    /// Print `ingested N` and `consumed N` lines on stderr after each committed batch.
+    #[arg(long)]
+    pub progress_lines: bool,
+
+    /// Print the stage table and the rate, as `ingest --stats`.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Largest record read, in bytes; larger ones are skipped with a message.
+    #[arg(long, value_name = "BYTES", default_value_t = synoptic_ingest::fetch::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+}
+
+#[cfg(feature = "kafka")]
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    /// Bootstrap brokers, HOST:PORT[,HOST:PORT...].
+    #[arg(long, value_name = "HOST:PORT")]
+    pub brokers: String,
+
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: String,
+
+    /// Partitions of the topic when it does not exist yet (it is created).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub partitions: i32,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Inputs and how to read them.
@@ -330,6 +415,12 @@ pub struct ServeArgs {
     /// Bearer token required for writes (POST /api/articles). Without one, writes are refused.
     #[arg(long, env = "SYNOPTIC_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// Publish posted articles to a Kafka topic (HOST:PORT/TOPIC) instead of ingesting them; a `consume`
+    /// process ingests them. POST then answers 202 once the broker acknowledged them.
+    #[cfg(feature = "kafka")]
+    #[arg(long, value_name = "HOST:PORT/TOPIC")]
+    pub publish_to: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -341,4 +432,9 @@ pub struct WatchArgs {
     /// Seconds between polls of one feed.
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub interval: u64,
+
+    /// Publish new items to a Kafka topic (HOST:PORT/TOPIC) instead of ingesting them.
+    #[cfg(feature = "kafka")]
+    #[arg(long, value_name = "HOST:PORT/TOPIC")]
+    pub publish_to: Option<String>,
 }

@@ -9,6 +9,8 @@ mod cli;
 mod eval;
 mod extract;
 mod ingest;
+#[cfg(feature = "kafka")]
+mod kafka;
 mod reading;
 mod render;
 mod serve;
@@ -61,6 +63,10 @@ fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
         Command::Synth(args) => synth::run(&args),
         Command::Serve(args) => serve::serve(&args, &store_dir()?, ui),
         Command::Watch(args) => serve::watch(&args, &store_dir()?, ui),
+        #[cfg(feature = "kafka")]
+        Command::Consume(args) => kafka::consume(&args, &store_dir()?, ui),
+        #[cfg(feature = "kafka")]
+        Command::Produce(args) => kafka::produce(&args, ui),
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Report {
     /// Copy detection alone (`synoptic eval copies`) on the first stream.
     pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
+    /// Ingest with Kafka in front, at each size up to 100k (see `kafka.rs`).
+    pub kafka: Vec<Outcome<super::kafka::Kafka>>,
     pub targets: Vec<Target>,
 }
 
@@ -374,6 +376,7 @@ pub fn table(r: &Report) -> String {
             }
         }
     }
+    super::kafka::table(w, &r.kafka);
     let _ = writeln!(w, "\n== brief latency (fresh process each run, --format json)");
     for outcome in &r.brief {
         match outcome {
