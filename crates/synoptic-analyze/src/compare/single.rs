@@ -289,9 +289,7 @@ fn score(
         s -= 0.5;
     }
     let len = c.text.split_whitespace().count();
-    if len < 8 {
-        s -= 0.3;
-    } else if len > 45 {
+    if !(8..=45).contains(&len) {
         s -= 0.3;
     }
     // News puts what matters first.
