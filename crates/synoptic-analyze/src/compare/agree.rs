@@ -10,8 +10,6 @@ use crate::EventMember;
 
 /// Fewest distinct content words a statement needs to be listed as an agreement.
 const MIN_AGREEMENT_WORDS: usize = 3;
-/// Fewest distinct content words a single-source detail needs (drops sign-offs and fragments).
-const MIN_DETAIL_WORDS: usize = 4;
 
 /// Agreements and single-source details of an event; members are in event order, `origins[m]` is member
 /// m's origin index.
@@ -52,20 +50,7 @@ pub(crate) fn agreements_and_details(
         });
     }
 
-    // Single-source details: sentences only one origin gives (listed once, with the origin's first
-    // article that has it), and new details inside shared sentences.
-    let mut details = Vec::new();
-    for u in 0..n {
-        let member = units.units[u].member;
-        if counts[u] == 1 {
-            if !covered[u] && support[u].first() == Some(&member) && units.units[u].words >= MIN_DETAIL_WORDS {
-                details.push(SingleSource { text: units.units[u].text.clone(), article: id(member) });
-            }
-        } else if support[u].first() == Some(&member) {
-            for text in claims::novel_clauses(units, members, facts, origins, u) {
-                details.push(SingleSource { text, article: id(member) });
-            }
-        }
-    }
+    // Single-source details: statements only one origin gives, in any wording, ranked.
+    let details = super::single::details(units, members, facts, origins, &covered, &support, &counts);
     (agreements, details)
 }

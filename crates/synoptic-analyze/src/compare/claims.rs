@@ -46,6 +46,8 @@ pub(crate) struct Units {
     named: Vec<bool>,
     /// Whether a term id is a figure anchor.
     figure: Vec<bool>,
+    /// Whether a term id is an anchor (entity or figure).
+    anchor: Vec<bool>,
     vocab: FxHashMap<String, u32>,
     /// Statements each term id occurs in.
     df: Vec<u32>,
@@ -261,6 +263,7 @@ impl Units {
             by_member.push(begin..units.len());
         }
         let Vocab { ids: vocab, df, lower_seen, anchor, figure } = vocab;
+        let anchor_flags = anchor.clone();
         let named: Vec<bool> = (0..df.len()).map(|i| anchor[i] || !lower_seen[i]).collect();
         let n = units.len().max(1) as f64;
         let idf: Vec<f64> = df
@@ -280,6 +283,7 @@ impl Units {
             idf,
             named,
             figure,
+            anchor: anchor_flags,
             vocab,
             df,
             by_member,
@@ -313,6 +317,65 @@ impl Units {
             }
         }
         shared.score(ua, ub)
+    }
+
+    /// Number of distinct terms.
+    pub(crate) fn term_count(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Weight (inverse statement frequency) of term `t`.
+    pub(crate) fn idf(&self, t: u32) -> f64 {
+        self.idf.get(t as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Whether term `t` is specific: an entity or figure anchor, or a word only ever written as a name.
+    pub(crate) fn is_named(&self, t: u32) -> bool {
+        self.named.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is an entity or figure anchor.
+    pub(crate) fn is_anchor(&self, t: u32) -> bool {
+        self.anchor.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is a figure anchor.
+    pub(crate) fn is_figure(&self, t: u32) -> bool {
+        self.figure.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Terms of unit `u` found in `part` (a clause of it): its content terms, plus every anchor of `u`.
+    pub(crate) fn terms_within(&self, u: usize, part: &str) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        text::each_term(part, |t, _| {
+            if let Some(&id) = self.vocab.get(t) {
+                out.push(id);
+            }
+        });
+        if let Some(unit) = self.units.get(u) {
+            out.extend(unit.terms.iter().copied().filter(|&t| self.is_anchor(t)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Units each term occurs in, ascending; terms in more than [`common_cut`] statements get none.
+    pub(crate) fn postings(&self) -> Vec<Vec<u32>> {
+        let cut = common_cut(self.units.len());
+        let mut postings: Vec<Vec<u32>> = self
+            .df
+            .iter()
+            .map(|&d| if d as usize <= cut { Vec::with_capacity(d as usize) } else { Vec::new() })
+            .collect();
+        for (u, unit) in self.units.iter().enumerate() {
+            for &t in &unit.terms {
+                if self.df[t as usize] as usize <= cut {
+                    postings[t as usize].push(u as u32);
+                }
+            }
+        }
+        postings
     }
 
     /// Whether any unit of member `m` carries the term `t` (an interned term string).
@@ -434,14 +497,14 @@ impl Units {
 }
 
 /// Clauses of sentence unit `u` that carry a detail no other origin gives: a figure, a name or a named
-/// entity that no article of another origin mentions at all. Returned as display texts.
+/// entity that no article of another origin mentions at all. Returned as display texts with their spans.
 pub(crate) fn novel_clauses(
     units: &Units,
     members: &[EventMember<'_>],
     facts: &[Facts],
     origins: &[usize],
     u: usize,
-) -> Vec<String> {
+) -> Vec<(String, Span)> {
     let unit = &units.units[u];
     let m = unit.member;
     let body = members[m].article.text.as_str();
@@ -462,7 +525,7 @@ pub(crate) fn novel_clauses(
             .filter(|(t, named)| *named && (t.starts_with("#n") || t.starts_with("#e") || !t.starts_with('#')))
             .any(|(t, _)| !others.iter().any(|&o| units.member_has(o, t)));
         if novel {
-            out.push(if ci == 0 { shown } else { format!("\u{2026} {shown}") });
+            out.push((if ci == 0 { shown } else { format!("\u{2026} {shown}") }, span));
         }
     }
     out

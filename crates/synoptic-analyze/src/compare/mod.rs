@@ -10,6 +10,7 @@ mod agree;
 mod claims;
 mod conflict;
 mod facts;
+mod single;
 mod summary;
 mod text;
 mod timeline;
