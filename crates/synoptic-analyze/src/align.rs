@@ -360,6 +360,8 @@ fn normal(text: &str) -> String {
 
 struct QRec {
     article: usize,
+    /// Whether the quoted words sit inside their marks in the article (a real quotation).
+    marked: bool,
     pos: usize,
     speaker: Option<String>,
     text: String,
@@ -406,6 +408,7 @@ fn align_quotes(
             let speaker = q.speaker.as_ref().map(|s| names.get(&(ai, s.clone())).cloned().unwrap_or_else(|| s.clone()));
             recs.push(QRec {
                 article: ai,
+                marked: crate::compare::wording::marked(&m.article.text, q.span),
                 pos: q.span.start,
                 speaker,
                 text: q.text.trim().trim_end_matches(',').to_string(),
@@ -461,7 +464,6 @@ fn align_quotes(
         }
         by_article.sort_by_key(|(a, _)| *a);
         let mut variants = Vec::new();
-        let mut variant_normals = Vec::new();
         for (a, mut rs) in by_article {
             rs.sort_by_key(|r| r.pos);
             let mut texts: Vec<&str> = Vec::new();
@@ -473,7 +475,6 @@ fn align_quotes(
                 }
             }
             variants.push(QuoteVariant { article: members[a].article.id.clone(), text: texts.join(" … ") });
-            variant_normals.push((a, seen.join(" ")));
         }
         let text = g
             .iter()
@@ -481,18 +482,49 @@ fn align_quotes(
             .max_by_key(|r| (r.text.len(), std::cmp::Reverse(r.pos)))
             .map(|r| r.text.clone());
         let articles: Vec<String> = variants.iter().map(|v| v.article.clone()).collect();
-        // Different wordings of one utterance from independent origins: a quote disagreement.
-        let differs = variant_normals.iter().enumerate().any(|(i, (ai, a))| {
-            variant_normals[i + 1..].iter().any(|(bi, b)| {
-                members[*ai].origin != members[*bi].origin && !a.contains(b.as_str()) && !b.contains(a.as_str())
-            })
-        });
-        if differs {
+        // Different wordings of one utterance by one known speaker, from independent origins: a quote
+        // disagreement. Pairs are compared quotation by quotation (two utterances are two quotes); identical
+        // or truncated wordings agree.
+        let mut involved: Vec<usize> = Vec::new();
+        let mut changes: Vec<crate::compare::wording::Change> = Vec::new();
+        if speaker.is_some() {
+            for (x, &i) in g.iter().enumerate() {
+                for &j in &g[x + 1..] {
+                    let (ri, rj) = (&recs[i], &recs[j]);
+                    if members[ri.article].origin == members[rj.article].origin || !ri.marked || !rj.marked {
+                        continue;
+                    }
+                    let crate::compare::wording::Wording::Changed(c) =
+                        crate::compare::wording::compare(&ri.text, &rj.text)
+                    else {
+                        continue;
+                    };
+                    if (ri.speaker.is_none() || rj.speaker.is_none()) && c.len() > 1 {
+                        continue;
+                    }
+                    for k in [i, j] {
+                        if !involved.contains(&k) {
+                            involved.push(k);
+                        }
+                    }
+                    for ch in c {
+                        if !changes.contains(&ch) {
+                            changes.push(ch);
+                        }
+                    }
+                }
+            }
+        }
+        if !involved.is_empty() {
+            involved.sort_by_key(|&k| (recs[k].article, recs[k].pos));
             let about = match &speaker {
-                Some(s) => format!("wording of a quote by {s}"),
-                None => "wording of a quote".to_string(),
+                Some(s) => format!("wording of a quote by {s}: {}", crate::compare::wording::describe(&changes)),
+                None => format!("wording of a quote: {}", crate::compare::wording::describe(&changes)),
             };
-            let claims = variants.iter().map(|v| Claim { article: v.article.clone(), text: v.text.clone() }).collect();
+            let claims = involved
+                .iter()
+                .map(|&k| Claim { article: members[recs[k].article].article.id.clone(), text: recs[k].text.clone() })
+                .collect();
             disagreements.push(Disagreement { kind: "quote".into(), about, claims });
         }
         quotes.push(Quote { speaker, text: text.unwrap_or_default(), articles, variants });
@@ -653,9 +685,11 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
         for (j, _) in &group {
             used[*j] = true;
         }
+        // Only one amount in two currencies is a disagreement here: different values of one measured thing
+        // need the sentence-level checks of `compare` (same object, people, place and time; compatible
+        // values), which report them.
         let currency = group.iter().any(|(_, r)| matches!(r, Relation::Currency));
-        let value = group.iter().any(|(_, r)| matches!(r, Relation::Value));
-        if !(currency || value) {
+        if !currency {
             continue;
         }
         let mut claims = vec![Claim { article: members[*ai].article.id.clone(), text: claim_text(fa) }];
@@ -671,11 +705,7 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
                 about = fb.about.clone();
             }
         }
-        let about = if currency {
-            format!("{about}: the same amount in different currencies ({})", units.join(" vs "))
-        } else {
-            format!("{about}: different amounts")
-        };
+        let about = format!("{about}: the same amount in different currencies ({})", units.join(" vs "));
         disagreements.push(Disagreement { kind: "figure".into(), about, claims });
     }
     (figures, disagreements)

@@ -77,9 +77,9 @@ fn figures_agree_within_rounding_and_differ_in_value_or_currency() {
         "Officials said 31 people were killed in the flooding in the valley on Monday.",
         "Officials said 45 people were killed in the flooding in the valley.",
     ]);
-    let fig: Vec<_> = al.disagreements.iter().filter(|d| d.kind == "figure").collect();
-    assert_eq!(fig.len(), 1, "{:?}", al.disagreements);
-    assert!(fig[0].about.contains("different amounts"));
+    // A different value of one measured thing needs the sentence-level checks of comparison (same object,
+    // people, place and time; compatible values): alignment reports only one amount in two currencies.
+    assert!(al.disagreements.iter().all(|d| d.kind != "figure"), "{:?}", al.disagreements);
 
     let al = check(&[
         "The company sold 40 trucks to the army last year.",

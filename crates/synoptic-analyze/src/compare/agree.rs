@@ -4,7 +4,7 @@
 
 use synoptic_model::{Agreement, SingleSource};
 
-use super::claims::{self, Units};
+use super::claims::{self, Citations, Units};
 use super::facts::Facts;
 use crate::EventMember;
 
@@ -15,6 +15,7 @@ const MIN_AGREEMENT_WORDS: usize = 3;
 /// m's origin index.
 pub(crate) fn agreements_and_details(
     units: &Units,
+    citations: &Citations,
     members: &[EventMember<'_>],
     facts: &[Facts],
     origins: &[usize],
@@ -23,6 +24,10 @@ pub(crate) fn agreements_and_details(
     let id = |m: usize| members[m].article.id.clone();
     let support: Vec<Vec<usize>> = (0..n).map(|u| units.support(u)).collect();
     let counts: Vec<usize> = support.iter().map(|s| claims::origin_count(s, origins)).collect();
+    // Agreements cite only the articles whose text supports the statement ([`Citations`]).
+    let cited: Vec<Vec<usize>> =
+        (0..n).map(|u| if counts[u] >= 2 { citations.cited(units, u) } else { support[u].clone() }).collect();
+    let cited_counts: Vec<usize> = cited.iter().map(|s| claims::origin_count(s, origins)).collect();
     let centrality: Vec<f64> = (0..n)
         .map(|u| {
             let best = units.best_per_member(u);
@@ -32,8 +37,10 @@ pub(crate) fn agreements_and_details(
 
     // Agreements: greedy cover, most widely supported and most central first.
     let mut order: Vec<usize> =
-        (0..n).filter(|&u| counts[u] >= 2 && units.units[u].words >= MIN_AGREEMENT_WORDS).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(centrality[b].total_cmp(&centrality[a])).then(a.cmp(&b)));
+        (0..n).filter(|&u| cited_counts[u] >= 2 && units.units[u].words >= MIN_AGREEMENT_WORDS).collect();
+    order.sort_by(|&a, &b| {
+        cited_counts[b].cmp(&cited_counts[a]).then(centrality[b].total_cmp(&centrality[a])).then(a.cmp(&b))
+    });
     let mut covered = vec![false; n];
     let mut agreements = Vec::new();
     for u in order {
@@ -44,10 +51,8 @@ pub(crate) fn agreements_and_details(
         for &v in units.same_as(u) {
             covered[v as usize] = true;
         }
-        agreements.push(Agreement {
-            text: units.units[u].text.clone(),
-            articles: support[u].iter().map(|&m| id(m)).collect(),
-        });
+        agreements
+            .push(Agreement { text: units.units[u].text.clone(), articles: cited[u].iter().map(|&m| id(m)).collect() });
     }
 
     // Single-source details: statements only one origin gives, in any wording, ranked.
