@@ -50,6 +50,8 @@ pub(crate) struct Found {
     pub paragraphs: Vec<String>,
     /// Whether class-name rules removed anything (if not, a relaxed pass would find the same).
     pub class_rules_applied: bool,
+    /// Share of the page's `<p>` text that class-name rules removed.
+    pub name_share: f32,
 }
 
 /// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; blocks repeating one of
@@ -62,7 +64,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // Junk by tag, role or visibility is final; junk by class name is vetoed for an element that holds
     // most of the page's `<p>` text (a wrapper such as `content sidebar-left` around the article).
     let mut cache: HashMap<&str, (bool, bool)> = HashMap::new();
-    let mut soft = vec![false; n];
+    // 0: kept, 1: furniture by tag, role or visibility, 2: boilerplate by class or id name.
+    let mut soft = vec![0u8; n];
     for id in 1..n {
         let node = &dom.nodes[id];
         if info[node.parent as usize].junk {
@@ -70,13 +73,16 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             continue;
         }
         if let Kind::Element(tag) = node.kind {
-            let (hard, by_name, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
+            let (hard, removal, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
             info[id].junk = hard;
             info[id].verdict = verdict;
-            soft[id] = by_name;
+            soft[id] = removal;
         }
     }
-    let any_soft = soft.iter().any(|&s| s);
+    let any_soft = soft.iter().any(|&s| s > 0);
+    let mut by_name = false;
+    let mut name_removed = 0u32;
+    let mut page_p = 0u32;
     if any_soft {
         let mut total = vec![0u32; n];
         let mut in_p = vec![0u32; n];
@@ -96,13 +102,25 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             total[p] += total[id];
             in_p[p] += in_p[id];
         }
-        let page_p = in_p[0];
+        page_p = in_p[0];
         for id in 1..n {
             let parent_junk = info[dom.nodes[id].parent as usize].junk;
-            let vetoed = page_p > 200 && in_p[id] * 2 > page_p;
-            info[id].junk |= parent_junk || (soft[id] && !vetoed);
+            // Furniture by tag or visibility must hold three quarters of the text to stay: a hidden or
+            // aside feed can outweigh a short article.
+            let vetoed = page_p > 200
+                && match soft[id] {
+                    1 => in_p[id] * 4 > page_p * 3,
+                    _ => in_p[id] * 2 > page_p,
+                };
+            let removed = soft[id] > 0 && !vetoed && !parent_junk;
+            if removed && soft[id] == 2 {
+                by_name = true;
+                name_removed += in_p[id];
+            }
+            info[id].junk |= parent_junk || removed;
         }
     }
+    let name_share = if page_p > 200 { name_removed as f32 / page_p as f32 } else { 0.0 };
     // Reverse pass: text and link lengths, commas, block structure.
     for id in (1..n).rev() {
         if info[id].junk {
@@ -212,7 +230,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     candidates.sort_by(|a, b| info[*b as usize].score.total_cmp(&info[*a as usize].score));
 
     let Some(&first) = candidates.first() else {
-        return Found { paragraphs: Vec::new(), class_rules_applied: any_soft };
+        return Found { paragraphs: Vec::new(), class_rules_applied: by_name, name_share };
     };
     let mut best = promote(dom, &info, &candidates, first);
     if let Some(hint) = hint.filter(|h| h.split_whitespace().count() >= 30) {
@@ -224,7 +242,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     for r in roots {
         flatten(dom, &info, r, &mut blocks);
     }
-    Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: any_soft }
+    Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: by_name, name_share }
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
@@ -703,7 +721,7 @@ fn judge<'a>(
     tag: Tag,
     opts: Options,
     cache: &mut HashMap<&'a str, (bool, bool)>,
-) -> (bool, bool, Verdict) {
+) -> (bool, u8, Verdict) {
     use Tag::*;
     if matches!(
         tag,
@@ -725,27 +743,24 @@ fn judge<'a>(
             | Textarea
             | Option
             | Label
-            | Nav
-            | Aside
-            | Footer
-            | Figure
-            | Figcaption
             | Picture
             | Img
             | Map
-            | Dialog
-            | Menu
             | Title
             | Head
             | Meta
             | Link
-            | Header
             | Xmp
             | Noembed
             | Noframes
             | Frameset
     ) {
-        return (true, false, Verdict::Neutral);
+        return (true, 0, Verdict::Neutral);
+    }
+    // Page furniture by its tag: removed like a class-name rule, so an unclosed `<aside>` or a `<header>`
+    // that swallowed the article cannot take most of the page's text with it.
+    if matches!(tag, Nav | Aside | Footer | Figure | Figcaption | Dialog | Menu | Header) {
+        return (false, 1, Verdict::Neutral);
     }
     let node = &dom.nodes[id as usize];
     let (mut class, mut idv, mut role, mut style) = (None, None, None, None);
@@ -757,9 +772,11 @@ fn judge<'a>(
             4 if name.eq_ignore_ascii_case("role") => role = role.or(Some(value)),
             5 if name.eq_ignore_ascii_case("class") => class = class.or(Some(value)),
             5 if name.eq_ignore_ascii_case("style") => style = style.or(Some(value)),
-            6 if name.eq_ignore_ascii_case("hidden") => return (true, false, Verdict::Neutral),
+            // Hidden content is removed subject to the same veto: scripts that stream a page move it into
+            // view from a hidden container.
+            6 if name.eq_ignore_ascii_case("hidden") => return (false, 1, Verdict::Neutral),
             11 if name.eq_ignore_ascii_case("aria-hidden") && value.trim().eq_ignore_ascii_case("true") => {
-                return (true, false, Verdict::Neutral);
+                return (false, 1, Verdict::Neutral);
             }
             _ => {}
         }
@@ -767,7 +784,7 @@ fn judge<'a>(
     if let Some(style) = style {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
-            return (true, false, Verdict::Neutral);
+            return (false, 1, Verdict::Neutral);
         }
     }
     if let Some(role) = role {
@@ -786,7 +803,7 @@ fn judge<'a>(
                 | "toolbar"
                 | "tablist"
         ) {
-            return (true, false, Verdict::Neutral);
+            return (false, 1, Verdict::Neutral);
         }
     }
     let (mut neg, mut pos) = (false, false);
@@ -811,7 +828,7 @@ fn judge<'a>(
     let by_name = opts.class_rules
         && verdict == Verdict::Negative
         && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
-    (false, by_name, verdict)
+    (false, if by_name { 2 } else { 0 }, verdict)
 }
 
 /// Splits a class or id name into lowercase tokens at punctuation and camelCase boundaries.
