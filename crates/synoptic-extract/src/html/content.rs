@@ -64,7 +64,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // Junk by tag, role or visibility is final; junk by class name is vetoed for an element that holds
     // most of the page's `<p>` text (a wrapper such as `content sidebar-left` around the article).
     let mut cache: HashMap<&str, (bool, bool)> = HashMap::new();
-    // 0: kept, 1: furniture by tag, role or visibility, 2: boilerplate by class or id name.
+    // 0: kept, 1: furniture by tag, role or visibility, 2: boilerplate by class or id name, 3: comments by
+    // structure (below).
     let mut soft = vec![0u8; n];
     for id in 1..n {
         let node = &dom.nodes[id];
@@ -79,38 +80,73 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             soft[id] = removal;
         }
     }
-    let any_soft = soft.iter().any(|&s| s > 0);
     let mut by_name = false;
     let mut name_removed = 0u32;
-    let mut page_p = 0u32;
-    if any_soft {
-        let mut total = vec![0u32; n];
-        let mut in_p = vec![0u32; n];
-        for id in (1..n).rev() {
-            if info[id].junk {
-                continue;
+    // First reverse pass over what is left: text in `<p>` (what the vetoes protect) and the structure of
+    // reader comments: short blocks that carry a date ("dated lines": `<time>`, "March 3, 2012 at 10:31
+    // pm", "5 hours ago"), and containers of three or more same-tag items each with a dated line, which
+    // are comment threads or lists of other posts, never the article's own text. A form with a text area
+    // is a comment or contact form.
+    let mut total = vec![0u32; n];
+    let mut in_p = vec![0u32; n];
+    let mut dated = vec![0u16; n];
+    let mut flags = vec![0u8; n];
+    const BLOCK_BELOW: u8 = 1;
+    const TIME_BELOW: u8 = 2;
+    const TEXTAREA_BELOW: u8 = 4;
+    const HEADING_BELOW: u8 = 8;
+    for id in (1..n).rev() {
+        let node = &dom.nodes[id];
+        let p = node.parent as usize;
+        if info[id].junk {
+            if matches!(node.kind, Kind::Element(Tag::Textarea)) {
+                flags[p] |= TEXTAREA_BELOW;
             }
-            let node = &dom.nodes[id];
-            match node.kind {
-                Kind::Text(_) => {
-                    total[id] = dom.text_raw(id as u32).bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32
-                }
-                Kind::Element(Tag::P) => in_p[id] = total[id],
-                _ => {}
-            }
-            let p = node.parent as usize;
-            total[p] += total[id];
-            in_p[p] += in_p[id];
+            continue;
         }
-        page_p = in_p[0];
+        match node.kind {
+            Kind::Text(_) => {
+                total[id] = dom.text_raw(id as u32).bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32
+            }
+            Kind::Element(tag) => {
+                if tag == Tag::P {
+                    in_p[id] = total[id];
+                }
+                let leaf_block = tag.is_block() && flags[id] & BLOCK_BELOW == 0;
+                if leaf_block && (1..=160).contains(&total[id]) && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
+                {
+                    dated[id] = 1;
+                }
+                if dated[id] >= 3 && total[id] <= u32::from(dated[id]) * 1500 && dated_items(dom, &dated, &flags, id as u32) {
+                    soft[id] = soft[id].max(3);
+                }
+                if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
+                    soft[id] = soft[id].max(1);
+                }
+                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW)
+                    | if tag.is_heading() { HEADING_BELOW } else { 0 }
+                    | if tag.is_block() && tag != Tag::Br { BLOCK_BELOW } else { flags[id] & BLOCK_BELOW }
+                    | if tag == Tag::Time { TIME_BELOW } else { flags[id] & TIME_BELOW };
+            }
+            Kind::Root => {}
+        }
+        total[p] += total[id];
+        in_p[p] += in_p[id];
+        dated[p] = dated[p].saturating_add(dated[id]);
+    }
+    let page_p = in_p[0];
+    if soft.iter().any(|&s| s > 0) {
         for id in 1..n {
             let parent_junk = info[dom.nodes[id].parent as usize].junk;
             // Furniture by tag or visibility must hold three quarters of the text to stay: a hidden or
-            // aside feed can outweigh a short article.
+            // aside feed can outweigh a short article. A comment thread recognised by its structure can
+            // hold most of the page (fifty comments under a short post); it stays only when the page
+            // would keep less than a tenth of its text (or 300 bytes) without it.
             let vetoed = page_p > 200
                 && match soft[id] {
-                    1 => in_p[id] * 4 > page_p * 3,
-                    _ => in_p[id] * 2 > page_p,
+                    2 => in_p[id] * 2 > page_p,
+                    3 => (page_p - in_p[id]) * 10 < page_p || page_p - in_p[id] < 300,
+                    _ => in_p[id] * 4 > page_p * 3,
                 };
             let removed = soft[id] > 0 && !vetoed && !parent_junk;
             if removed && soft[id] == 2 {
@@ -243,6 +279,87 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         flatten(dom, &info, r, &mut blocks);
     }
     Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: by_name, name_share }
+}
+
+/// Whether the short block `id` reads like a date or time: a month name or a numeric date next to a number,
+/// a clock time, or "N ... ago".
+fn dated_text(dom: &Dom<'_>, id: u32) -> bool {
+    let mut s = String::new();
+    dom.text_content(id, &mut s);
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    const MONTHS: &[&str] = &[
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+        "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+    ];
+    let number = |w: &str| w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let ordinal = |w: &str| {
+        let d = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    for (i, w) in words.iter().enumerate() {
+        if MONTHS.contains(w) {
+            let near = |j: Option<usize>| j.and_then(|j| words.get(j)).is_some_and(|x| number(x) || ordinal(x));
+            if near(i.checked_sub(1)) || near(Some(i + 1)) {
+                return true;
+            }
+        }
+        if *w == "ago" && i > 0 && words[..i].iter().rev().take(3).any(|x| number(x)) {
+            return true;
+        }
+    }
+    // 12:30, 3/4/2012, 2012-03-04.
+    let b = lower.as_bytes();
+    for i in 0..b.len() {
+        if !b[i].is_ascii_digit() {
+            continue;
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let sep = b.get(i + run).copied();
+        let next_digits = b.get(i + run + 1..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+        match sep {
+            Some(b':') if run <= 2 && next_digits == 2 => return true,
+            Some(c @ (b'/' | b'-' | b'.')) if run <= 4 && (1..=4).contains(&next_digits) => {
+                let k = i + run + 1 + next_digits;
+                if b.get(k) == Some(&c) && b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether three or more children of `id` with the same tag and no headings each hold one to three dated lines, and such
+/// children hold most of its dated lines: a comment thread or a list of posts (one date per item), not an
+/// article that contains one such list somewhere.
+fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
+    let mut counts: Vec<(Tag, u32, u32)> = Vec::new();
+    for c in dom.children(id) {
+        let Some(tag) = dom.tag(c) else { continue };
+        let d = u32::from(dated[c as usize]);
+        // Items with headings of their own are sections or entries of a list the article is made of.
+        // A comment is a container (who and when, then what); a dated paragraph is just text.
+        if !(1..=3).contains(&d) || flags[c as usize] & 8 != 0 || flags[c as usize] & 1 == 0 || tag.is_heading() {
+            continue;
+        }
+        match counts.iter_mut().find(|(t, _, _)| *t == tag) {
+            Some((_, k, sum)) => {
+                *k += 1;
+                *sum += d;
+            }
+            None => counts.push((tag, 1, d)),
+        }
+    }
+    let all = u32::from(dated[id as usize]);
+    counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
