@@ -707,6 +707,8 @@ impl Current {
 fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
     let title_keys: Vec<String> = titles.iter().map(|t| normalize_key(t)).filter(|k| !k.is_empty()).collect();
     let mut out: Vec<(String, bool)> = Vec::with_capacity(blocks.len());
+    // A body that only repeats the headline is still the body (a short article).
+    let mut repeats: Vec<String> = Vec::new();
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let density = b.link as f64 / chars as f64;
@@ -721,6 +723,9 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
             continue;
         }
         if b.text.len() < 400 && title_keys.contains(&normalize_key(&b.text)) {
+            if b.kind != BlockKind::Heading(1) && repeats.is_empty() {
+                repeats.push(b.text);
+            }
             continue;
         }
         if b.kind == BlockKind::Heading(1) {
@@ -731,6 +736,9 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
     // A trailing heading with nothing under it is a section label of what follows the article.
     while out.last().is_some_and(|(_, heading)| *heading) {
         out.pop();
+    }
+    if out.is_empty() {
+        return repeats;
     }
     out.into_iter().map(|(t, _)| t).collect()
 }

@@ -86,7 +86,7 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
     if let Some(hint) = hint.as_deref() {
         let hint_words = hint.split_whitespace().count();
         let found_words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
-        if hint_words >= 50 && found_words * 10 < hint_words * 3 {
+        if (hint_words >= 50 && found_words * 10 < hint_words * 3) || (found_words == 0 && hint_words > 0) {
             paragraphs = hint.split('\n').map(dom::collapse_ws).filter(|p| !p.is_empty()).collect();
         }
     }
