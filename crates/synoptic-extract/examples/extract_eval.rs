@@ -30,10 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn run_set(dir: &Path, pages_half: Option<&str>, dump: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
     let gold = load_gold(&std::fs::read_to_string(dir.join("ground-truth.json"))?)?;
-    let sources = std::fs::read_to_string(dir.join("sources.json"))
-        .ok()
-        .and_then(|j| load_sources(&j).ok())
-        .unwrap_or_default();
+    let sources =
+        std::fs::read_to_string(dir.join("sources.json")).ok().and_then(|j| load_sources(&j).ok()).unwrap_or_default();
     let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
     for id in gold.keys() {
         let path = dir.join("html").join(format!("{id}.html.gz"));

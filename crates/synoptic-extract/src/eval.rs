@@ -110,10 +110,7 @@ pub fn load_gold(json: &str) -> Result<BTreeMap<String, String>, EvalError> {
 pub fn load_sources(json: &str) -> Result<BTreeMap<String, String>, EvalError> {
     let value: serde_json::Value = serde_json::from_str(json)?;
     let obj = value.as_object().ok_or(EvalError::Shape)?;
-    Ok(obj
-        .iter()
-        .filter_map(|(id, v)| Some((id.clone(), v.get("source")?.as_str()?.to_string())))
-        .collect())
+    Ok(obj.iter().filter_map(|(id, v)| Some((id.clone(), v.get("source")?.as_str()?.to_string()))).collect())
 }
 
 /// The source of page `id`: from `sources` when listed, else the id up to its first `-` (`wcxb-0012` →

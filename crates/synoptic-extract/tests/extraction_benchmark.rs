@@ -121,7 +121,10 @@ fn extraction_f1_on_development_set() {
     let groups = synoptic_extract::eval::breakdown(scores.iter().copied(), &sources);
     for ((source, part), s) in &groups {
         let part = part.map_or("both".to_string(), |h| format!("half {h}"));
-        println!("development set {source:<12} {part:<7} {:>4} pages  P {:.4}  R {:.4}  F1 {:.4}", s.pages, s.precision, s.recall, s.f1);
+        println!(
+            "development set {source:<12} {part:<7} {:>4} pages  P {:.4}  R {:.4}  F1 {:.4}",
+            s.pages, s.precision, s.recall, s.f1
+        );
     }
     let total = groups.get(&("all".to_string(), None)).copied().unwrap_or_default();
     assert_eq!(total.pages, gold.len());

@@ -113,11 +113,16 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                     in_p[id] = total[id];
                 }
                 let leaf_block = tag.is_block() && flags[id] & BLOCK_BELOW == 0;
-                if leaf_block && (1..=160).contains(&total[id]) && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
+                if leaf_block
+                    && (1..=160).contains(&total[id])
+                    && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
                 {
                     dated[id] = 1;
                 }
-                if dated[id] >= 3 && total[id] <= u32::from(dated[id]) * 1500 && dated_items(dom, &dated, &flags, id as u32) {
+                if dated[id] >= 3
+                    && total[id] <= u32::from(dated[id]) * 1500
+                    && dated_items(dom, &dated, &flags, id as u32)
+                {
                     soft[id] = soft[id].max(3);
                 }
                 if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
@@ -292,8 +297,30 @@ fn dated_text(dom: &Dom<'_>, id: u32) -> bool {
     let lower = s.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     const MONTHS: &[&str] = &[
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
-        "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
     ];
     let number = |w: &str| w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
     let ordinal = |w: &str| {
