@@ -14,8 +14,10 @@ use super::{Options, progress};
 
 const SCRIPT: &str = include_str!("compare.py");
 /// What the venv gets. `lxml_html_clean` is needed by trafilatura's justext fallback on lxml >= 5.2.
-/// `readability-lxml` is the second extraction baseline.
-const PACKAGES: &[&str] = &["trafilatura", "datasketch", "lxml_html_clean", "readability-lxml"];
+/// `readability-lxml` (the second extraction baseline) goes in with a second `pip install`: resolved together
+/// with trafilatura's lxml extras, pip 23 fails with an internal error.
+const PACKAGES: &[&str] = &["trafilatura", "datasketch", "lxml_html_clean"];
+const PACKAGES_AFTER: &[&str] = &["readability-lxml"];
 /// The extraction tools and settings run on every shared set (`compare.py extract ... TOOL`).
 const EXTRACTORS: &[&str] = &["trafilatura-no-comments", "trafilatura", "readability"];
 
@@ -142,14 +144,16 @@ fn venv(opts: &Options) -> Result<PathBuf> {
     if !status.success() {
         bail!("python3 -m venv failed ({status})");
     }
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-        .args(PACKAGES)
-        .output()
-        .context("running pip install")?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        bail!("pip install {} failed: {}", PACKAGES.join(" "), err.lines().last().unwrap_or(""));
+    for packages in [PACKAGES, PACKAGES_AFTER] {
+        let out = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(packages)
+            .output()
+            .context("running pip install")?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            bail!("pip install {} failed: {}", packages.join(" "), err.lines().last().unwrap_or(""));
+        }
     }
     if !ready() {
         bail!("the virtual environment cannot import trafilatura and datasketch");
