@@ -56,11 +56,15 @@ pub struct ArticleExtra {
     pub modified: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The body is very short (one short sentence, or only its title repeated): kept, but flagged so that
+    /// tools can weigh it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub short: bool,
 }
 
 impl ArticleExtra {
     pub fn is_empty(&self) -> bool {
-        self.modified.is_none() && self.description.is_none()
+        self.modified.is_none() && self.description.is_none() && !self.short
     }
 }
 

@@ -329,7 +329,9 @@ pub enum EvalCommand {
     /// Extraction quality: precision, recall and F1 of 4-word shingles against gold article bodies.
     ///
     /// Example: `synoptic eval extract --gold ground-truth.json --html html/`
-    /// Pages are read from `<DIR>/<id>.html.gz` or `<DIR>/<id>.html`.
+    /// Pages are read from `<DIR>/<id>.html.gz` or `<DIR>/<id>.html`. After the totals comes one line per
+    /// source (`sources.json` beside the gold file) and per half of the set (a fixed hash of the page id;
+    /// half 1 is the held-out half when rules are developed on half 0).
     Extract(EvalExtractArgs),
 
     /// Clustering quality: B-cubed and pairwise precision, recall and F1 of events (and stories).
@@ -359,6 +361,11 @@ pub struct EvalExtractArgs {
     /// Also print one line per page (id, precision, recall).
     #[arg(long)]
     pub pages: bool,
+
+    /// Page sources for the per-source lines: a JSON object `{id: {"source": name}}` (default:
+    /// `sources.json` beside the gold file, else the id up to its first `-`).
+    #[arg(long, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

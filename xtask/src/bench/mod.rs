@@ -111,11 +111,11 @@ pub fn run(opts: &Options) -> Result<Report> {
     });
 
     let compare = if opts.compare {
-        progress("side by side: trafilatura and datasketch");
+        progress("side by side: trafilatura, readability-lxml and datasketch");
         let first_ingest = ingest.first().and_then(Outcome::ok);
         let stream = streams.first().map(|(_, p)| p.as_path());
         let ours = copies.as_ref().and_then(Outcome::ok);
-        Some(Outcome::from(python::compare(opts, &bench_dir, extraction.ok(), first_ingest, ours, stream)))
+        Some(Outcome::from(python::compare(opts, &bin, &bench_dir, extraction.ok(), first_ingest, ours, stream)))
     } else {
         None
     };

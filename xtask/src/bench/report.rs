@@ -177,6 +177,24 @@ pub struct CopyEval {
 pub struct Compare {
     pub trafilatura: Outcome<Trafilatura>,
     pub datasketch: Outcome<Datasketch>,
+    /// Extraction F1 per shared set and source: Synoptic, trafilatura (comments off, default) and
+    /// readability-lxml, each with its one-core pages/s.
+    pub extractors: Vec<Outcome<ExtractorScore>>,
+}
+
+/// One extractor on one shared set.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractorScore {
+    pub set: String,
+    pub tool: String,
+    pub version: String,
+    pub pages: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// F1 per source of the set (`sources.json`); empty for a single-source set.
+    pub by_source: std::collections::BTreeMap<String, f64>,
+    pub pages_per_sec: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -455,6 +473,27 @@ pub fn table(r: &Report) -> String {
                     }
                     Outcome::Err { error } => {
                         let _ = writeln!(w, "  trafilatura: not measured: {error}");
+                    }
+                }
+                for e in &c.extractors {
+                    match e {
+                        Outcome::Ok(e) => {
+                            let sources: Vec<String> = e.by_source.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+                            let _ = writeln!(
+                                w,
+                                "  {:<21} {:<24} F1 {:.4} (P {:.3} R {:.3}) {:>7.1} pages/s  {}",
+                                e.set,
+                                e.tool,
+                                e.f1,
+                                e.precision,
+                                e.recall,
+                                e.pages_per_sec,
+                                sources.join(" / ")
+                            );
+                        }
+                        Outcome::Err { error } => {
+                            let _ = writeln!(w, "  extractor not measured: {error}");
+                        }
                     }
                 }
                 match &c.datasketch {
