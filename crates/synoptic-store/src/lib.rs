@@ -1,8 +1,9 @@
-//! The embedded store: SQLite (WAL, FTS5), schema versions and migrations. All SQL of Synoptic lives here.
+//! The store: SQLite (WAL, FTS5) or PostgreSQL, schema versions and migrations. All SQL of Synoptic lives here.
 //!
-//! One interface, [`Store`], over one database file `synoptic.db` in a store directory. The design keeps
-//! the backend out of the API (no SQLite type is public), so a PostgreSQL backend can follow behind the
-//! same methods.
+//! One interface, [`Store`], over one database file `synoptic.db` in a store directory, or over a PostgreSQL
+//! database (a `postgres://` URL in place of the directory). The design keeps
+//! the backend out of the API (no driver type is public): `Db` dispatches each method to the backend's
+//! module (`sqlite`, `postgres`).
 //!
 //! - **Handles.** A [`Store`] is one connection. Open several on one directory for one writer plus any
 //!   number of readers: the database runs in WAL mode, so readers never wait for the writer.
@@ -172,12 +173,10 @@ pub struct Db {
 }
 
 /// The database behind a [`Db`]; each backend's SQL lives in its own module.
-// One per handle, never moved around in bulk: the size difference costs nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Backend {
     Sqlite(sqlite::Conn),
-    Postgres(postgres::Conn),
+    Postgres(Box<postgres::Conn>),
 }
 
 /// Run `$body` with `$c` bound to whichever backend `$db` holds (both have the same method names).
@@ -260,7 +259,7 @@ impl Store {
     /// and migrating its schema as needed. The database must exist; the store's tables live in its
     /// default schema, which must hold nothing else.
     pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
-        Ok(Store::on(Backend::Postgres(postgres::Conn::open(url)?)))
+        Ok(Store::on(Backend::Postgres(Box::new(postgres::Conn::open(url)?))))
     }
 
     fn on(backend: Backend) -> Store {
@@ -292,7 +291,7 @@ impl Store {
     pub fn close(self) -> Result<(), StoreError> {
         match self.db.backend {
             Backend::Sqlite(c) => c.close(),
-            Backend::Postgres(c) => c.close(),
+            Backend::Postgres(c) => (*c).close(),
         }
     }
 
