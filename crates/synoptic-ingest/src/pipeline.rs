@@ -300,7 +300,10 @@ impl Ingester {
         }
         if fresh.is_empty() {
             if !state.is_empty() {
-                store.transaction(|tx| put_states(tx, &state))?;
+                store.transaction(|tx| {
+                    tx.check_writer()?;
+                    put_states(tx, &state)
+                })?;
             }
             report.timings.store += started.elapsed();
             return Ok(report);

@@ -76,9 +76,17 @@ fn client_config(brokers: &str) -> ClientConfig {
 pub fn consume(args: &ConsumeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     check_brokers(&args.brokers)?;
     let started = Instant::now();
-    // The writer's store handle: consume writes the clustering state exactly as `ingest` does (a writer
-    // lease, once the store has one, is taken here).
+    // The writer's store handle: consume writes the clustering state exactly as `ingest` does, so it takes
+    // the same writer lease first (a second `consume` or `ingest` waits as a standby).
     let mut store = crate::open_store(store_dir)?;
+    store
+        .acquire_writer(None, &mut || {
+            ui.note(format_args!(
+                "another process is writing to {}; waiting to take over",
+                synoptic_store::display_location(store_dir)
+            ))
+        })
+        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
     let mut ingester =
         Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
