@@ -51,7 +51,10 @@ fn psql(url: &str, sql: &str) -> Result<(), String> {
 
 /// A fresh database named after `tag` on the server at `admin` (a URL ending in a database name).
 fn pg_database(admin: &str, tag: &str) -> Location {
-    let db = format!("synoptic_mp{}_{tag}", std::process::id());
+    // Tests run in parallel and several use the same tags: a counter keeps their databases apart.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let db = format!("synoptic_mp{}_{n}_{tag}", std::process::id());
     psql(admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
     psql(admin, &format!("CREATE DATABASE {db}")).unwrap();
     let base = admin.split('?').next().unwrap_or(admin);
