@@ -5,9 +5,10 @@
 
 mod common;
 
-use common::{PgDb, article};
+use common::article;
 use synoptic_model::Annotations;
 use synoptic_store::{Store, StoreError, postgres_schema};
+use synoptic_testkit::PgDb;
 
 #[test]
 fn open_creates_a_current_schema_and_reopens() {

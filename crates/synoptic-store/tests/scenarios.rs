@@ -6,13 +6,14 @@
 
 mod common;
 
-use common::{PgDb, Scratch};
+use common::Scratch;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use synoptic_model::{Annotations, Article, Event, Story};
 use synoptic_store::{FeedState, Store};
+use synoptic_testkit::PgDb;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]

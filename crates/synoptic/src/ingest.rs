@@ -18,25 +18,33 @@ use crate::ui::{self, Ui};
 /// Articles gathered from inputs before they go through the pipeline (bounds memory on large runs).
 const CHUNK: usize = 5_000;
 
-pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
-    let started = Instant::now();
+/// Opens the store as its one writer: takes the writer lease (a second writer waits here as a standby and
+/// takes over, from the snapshot plus the articles stored after it, when the first ends or dies) and restores
+/// the clustering engine. Shared by `ingest` and `consume`.
+pub(crate) fn open_writer(
+    store_dir: &Path,
+    batch_size: usize,
+    threads: usize,
+    ui: Ui,
+) -> anyhow::Result<(Store, Ingester)> {
+    let location = synoptic_store::display_location(store_dir);
     let mut store = crate::open_store(store_dir)?;
-    // One writer owns the clustering state: a second ingest waits here as a standby and takes over (from
-    // the snapshot plus the articles stored after it) when the first ends or dies.
     store
         .acquire_writer(None, &mut || {
-            ui.note(format_args!(
-                "another process is writing to {}; waiting to take over",
-                synoptic_store::display_location(store_dir)
-            ))
+            ui.note(format_args!("another process is writing to {location}; waiting to take over"))
         })
-        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?;
-    let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
-    let mut ingester = Ingester::open(&mut store, opts)
-        .with_context(|| format!("restoring the index in {}", synoptic_store::display_location(store_dir)))?;
+        .with_context(|| format!("taking the writer lease of {location}"))?;
+    let opts = IngestOptions { batch_size: batch_size.max(1), threads, ..IngestOptions::default() };
+    let ingester = Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {location}"))?;
     for w in &ingester.warnings {
         ui.problem(w);
     }
+    Ok((store, ingester))
+}
+
+pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let (mut store, mut ingester) = open_writer(store_dir, args.batch_size, args.threads, ui)?;
     let mut report = IngestReport::default();
     let progress_lines = args.progress_lines;
 

@@ -27,7 +27,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
 use synoptic_extract::{Input, ReadOptions};
-use synoptic_ingest::{IngestOptions, IngestReport, Ingester, Publisher};
+use synoptic_ingest::{IngestReport, Publisher};
 use synoptic_model::Article;
 use synoptic_store::Db;
 
@@ -78,21 +78,7 @@ pub fn consume(args: &ConsumeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u
     let started = Instant::now();
     // The writer's store handle: consume writes the clustering state exactly as `ingest` does, so it takes
     // the same writer lease first (a second `consume` or `ingest` waits as a standby).
-    let mut store = crate::open_store(store_dir)?;
-    store
-        .acquire_writer(None, &mut || {
-            ui.note(format_args!(
-                "another process is writing to {}; waiting to take over",
-                synoptic_store::display_location(store_dir)
-            ))
-        })
-        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?;
-    let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
-    let mut ingester =
-        Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
-    for w in &ingester.warnings {
-        ui.problem(w);
-    }
+    let (mut store, mut ingester) = crate::ingest::open_writer(store_dir, args.batch_size, args.threads, ui)?;
     let consumer: BaseConsumer = client_config(&args.brokers)
         .set("group.id", &args.group)
         .set("enable.auto.commit", "false")

@@ -19,71 +19,26 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{export, run, scratch, stderr, stdout, synoptic};
-
-/// The environment variable naming a PostgreSQL server for the tests.
-const POSTGRES_ENV: &str = "SYNOPTIC_TEST_POSTGRES";
+use synoptic_testkit::{POSTGRES_ENV, PgDb, postgres_server, skip_postgres};
 
 /// Where a test's store lives: a directory (SQLite) or a database of its own on a PostgreSQL server,
 /// dropped with the value.
 struct Location {
     /// The `--store` argument.
     store: PathBuf,
-    /// For PostgreSQL: the administrator's URL and the database to drop.
-    pg: Option<(String, String)>,
-}
-
-impl Drop for Location {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = &self.pg {
-            let _ = psql(admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-        }
-    }
-}
-
-/// Run one statement with `psql`; `Err` with its message when it fails.
-fn psql(url: &str, sql: &str) -> Result<(), String> {
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
-        .output()
-        .map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+    _pg: Option<PgDb>,
 }
 
 /// A fresh database named after `tag` on the server at `admin` (a URL ending in a database name).
 fn pg_database(admin: &str, tag: &str) -> Location {
-    // Tests run in parallel and several use the same tags: a counter keeps their databases apart.
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let db = format!("synoptic_mp{}_{n}_{tag}", std::process::id());
-    psql(admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
-    psql(admin, &format!("CREATE DATABASE {db}")).unwrap();
-    let base = admin.split('?').next().unwrap_or(admin);
-    let url = format!("{}/{db}", &base[..base.rfind('/').expect("a database in the URL")]);
-    Location { store: url.into(), pg: Some((admin.to_string(), db)) }
-}
-
-/// Under CI a skipped PostgreSQL half is a failure; elsewhere it is said loudly.
-fn skip_postgres(test: &str, why: &str) {
-    assert!(
-        std::env::var("CI").map(|v| v != "true").unwrap_or(true),
-        "{why} under CI=true: the PostgreSQL half of {test} cannot be skipped"
-    );
-    eprintln!("SKIPPED (PostgreSQL half of {test}): {why}");
-}
-
-/// The test server's URL, or `None` (said loudly; a failure under CI) when none is configured.
-fn postgres_server(test: &str) -> Option<String> {
-    let url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty());
-    if url.is_none() {
-        skip_postgres(test, &format!("{POSTGRES_ENV} is not set (postgres://USER@HOST:PORT/DB)"));
-    }
-    url
+    let db = PgDb::on(admin, tag);
+    Location { store: db.url.clone().into(), _pg: Some(db) }
 }
 
 /// Run `check` on SQLite (stores under `dir`) and, when a server is configured, on PostgreSQL. `check`
 /// gets a maker of fresh stores.
 fn on_each_backend(test: &str, dir: &Path, check: impl Fn(&dyn Fn(&str) -> Location)) {
-    check(&|name| Location { store: dir.join(format!("sqlite-{name}")), pg: None });
+    check(&|name| Location { store: dir.join(format!("sqlite-{name}")), _pg: None });
     if let Some(admin) = postgres_server(test) {
         check(&|name| pg_database(&admin, name));
     }

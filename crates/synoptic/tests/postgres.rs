@@ -7,9 +7,10 @@
 
 mod common;
 
-use common::{PgDb, export, run, scratch, shared, stderr, stdout, synoptic};
+use common::{export, run, scratch, shared, stderr, stdout, synoptic};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use synoptic_testkit::PgDb;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus")
