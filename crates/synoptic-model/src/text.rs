@@ -31,13 +31,7 @@ pub fn matching_form(s: &str) -> String {
         }
         let Some(c) = s[i..].chars().next() else { break };
         i += c.len_utf8();
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
-            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
-            c => c,
-        };
+        let c = fold(c);
         if c.is_whitespace() {
             space = true;
             continue;
@@ -49,6 +43,19 @@ pub fn matching_form(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Typographic variants folded to their plain form: curly quotes and primes to `'` and `"`, dashes and minus
+/// to `-`, no-break spaces to a space.
+#[inline]
+fn fold(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+        c => c,
+    }
 }
 
 /// Words of a text: maximal runs of alphanumeric characters (Unicode), as the `\w+` of the metrics.
@@ -70,13 +77,7 @@ mod tests {
         let mut out = String::with_capacity(s.len());
         let mut space = false;
         for c in s.chars() {
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
-                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
-                '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
-                c => c,
-            };
+            let c = fold(c);
             if c.is_whitespace() {
                 space = true;
                 continue;
