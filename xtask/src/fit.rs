@@ -253,7 +253,8 @@ pub fn command(opts: &Options) -> Result<()> {
 }
 
 /// Leave-topics-out: K folds of ECB+ topics; each fold is scored by a model fitted (weights and
-/// thresholds) without it. Prints each fold and the pooled scores over all held-out articles.
+/// thresholds) without its labels, run over the whole stream, and scored on the fold's articles only.
+/// Prints each fold and the pooled scores over all held-out articles.
 fn cross_validate(ecb: &[Item], corpus: &[Item], k: usize) -> Result<()> {
     let topics: BTreeSet<(u32, String)> =
         ecb.iter().map(|i| (i.topic.parse::<u32>().unwrap_or(u32::MAX), i.topic.clone())).collect();
@@ -265,7 +266,14 @@ fn cross_validate(ecb: &[Item], corpus: &[Item], k: usize) -> Result<()> {
         let test: Vec<Item> = ecb.iter().filter(|i| fold_of.get(&i.topic) == Some(&f)).cloned().collect();
         let held: Vec<&str> = topics.iter().filter(|(_, t)| fold_of.get(t) == Some(&f)).map(|(_, t)| t.as_str()).collect();
         let (model, _, _) = fit(&[&train, corpus]);
-        let pred = run(&test, &with_model(&model));
+        // The held-out topics are placed within the whole stream (as news arrives mixed), scored alone.
+        let all = run(ecb, &with_model(&model));
+        let pred: Vec<(String, String)> = ecb
+            .iter()
+            .zip(all)
+            .filter(|(i, _)| fold_of.get(&i.topic) == Some(&f))
+            .map(|(_, p)| p)
+            .collect();
         let (e, s) = scores(&test, &pred);
         println!(
             "fold {f} (topics {}; {} articles; event threshold {:.2}, story {:.2})\n  {}\n  {}",
