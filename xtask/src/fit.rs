@@ -92,7 +92,8 @@ pub fn ecb(shared: &Path) -> Result<(Vec<Item>, DataUsed)> {
     let dir = shared.join("data/news-events/ecbplus-dev");
     let (gold, hash) = gold_lines(&dir.join("gold.jsonl"))?;
     let items = label(read_file(&dir.join("articles.jsonl"), "articles.jsonl")?, &gold, "")?;
-    let used = DataUsed { name: "../shared/data/news-events/ecbplus-dev".into(), articles: items.len(), gold_hash: hash };
+    let used =
+        DataUsed { name: "../shared/data/news-events/ecbplus-dev".into(), articles: items.len(), gold_hash: hash };
     Ok((items, used))
 }
 
@@ -264,16 +265,13 @@ fn cross_validate(ecb: &[Item], corpus: &[Item], k: usize) -> Result<()> {
     for f in 0..k {
         let train: Vec<Item> = ecb.iter().filter(|i| fold_of.get(&i.topic) != Some(&f)).cloned().collect();
         let test: Vec<Item> = ecb.iter().filter(|i| fold_of.get(&i.topic) == Some(&f)).cloned().collect();
-        let held: Vec<&str> = topics.iter().filter(|(_, t)| fold_of.get(t) == Some(&f)).map(|(_, t)| t.as_str()).collect();
+        let held: Vec<&str> =
+            topics.iter().filter(|(_, t)| fold_of.get(t) == Some(&f)).map(|(_, t)| t.as_str()).collect();
         let (model, _, _) = fit(&[&train, corpus]);
         // The held-out topics are placed within the whole stream (as news arrives mixed), scored alone.
         let all = run(ecb, &with_model(&model));
-        let pred: Vec<(String, String)> = ecb
-            .iter()
-            .zip(all)
-            .filter(|(i, _)| fold_of.get(&i.topic) == Some(&f))
-            .map(|(_, p)| p)
-            .collect();
+        let pred: Vec<(String, String)> =
+            ecb.iter().zip(all).filter(|(i, _)| fold_of.get(&i.topic) == Some(&f)).map(|(_, p)| p).collect();
         let (e, s) = scores(&test, &pred);
         println!(
             "fold {f} (topics {}; {} articles; event threshold {:.2}, story {:.2})\n  {}\n  {}",
@@ -288,6 +286,11 @@ fn cross_validate(ecb: &[Item], corpus: &[Item], k: usize) -> Result<()> {
         pooled_items.extend(test);
     }
     let (e, s) = scores(&pooled_items, &pooled_pred);
-    println!("pooled over {} held-out articles\n  {}\n  {}", pooled_items.len(), line("events", &e), line("stories", &s));
+    println!(
+        "pooled over {} held-out articles\n  {}\n  {}",
+        pooled_items.len(),
+        line("events", &e),
+        line("stories", &s)
+    );
     Ok(())
 }

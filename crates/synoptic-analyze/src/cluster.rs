@@ -29,8 +29,8 @@ use synoptic_model::{Annotations, Article};
 pub use crate::copies::CopyTier;
 use crate::copies::{CopyConfig, LshIndex, Signature, classify, signature};
 use crate::tokens::{PassBuild, content_terms, hash_bytes, term_hash};
-pub use model::{FEATURES, JoinModel, JoinSample, NF};
 use model::fi;
+pub use model::{FEATURES, JoinModel, JoinSample, NF};
 
 /// Thresholds, the join model and the window of the engine.
 ///
@@ -1080,12 +1080,7 @@ impl Engine {
         }
     }
 
-    fn place_story(
-        &mut self,
-        article: &Article,
-        evec: &Weighted,
-        post: &[(u64, f64)],
-    ) -> (u64, bool, Option<f64>) {
+    fn place_story(&mut self, article: &Article, evec: &Weighted, post: &[(u64, f64)]) -> (u64, bool, Option<f64>) {
         let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
         let cfg = &self.cfg;
         for &(h, w) in post {

