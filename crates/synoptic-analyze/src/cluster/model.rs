@@ -138,6 +138,7 @@ pub struct JoinSample {
 /// L2-regularised logistic regression by Newton's method (iteratively reweighted least squares): fixed
 /// iterations, sums in sample order, so the same samples give the same weights bit for bit. `l2` is the
 /// penalty on the weights (not the bias). Returns (bias, weights).
+#[allow(clippy::needless_range_loop)] // matrix code reads best with indices
 pub fn fit_logistic(samples: &[JoinSample], l2: f64) -> (f64, Vec<f64>) {
     const D: usize = NF + 1;
     let mut beta = [0.0f64; D];
@@ -185,6 +186,7 @@ pub fn fit_logistic(samples: &[JoinSample], l2: f64) -> (f64, Vec<f64>) {
 }
 
 /// Solve `a·x = b` by Gaussian elimination with partial pivoting; `None` when singular.
+#[allow(clippy::needless_range_loop)] // matrix code reads best with indices
 fn solve<const D: usize>(mut a: [[f64; D]; D], mut b: [f64; D]) -> Option<[f64; D]> {
     for c in 0..D {
         let p = (c..D).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
