@@ -803,7 +803,8 @@ impl Engine {
             chosen = gold_slot;
         }
         let chosen_score = chosen.and_then(|e| scored.iter().find(|(x, _)| *x == e)).map(|(_, s)| s.clone());
-        let runner = scored.iter().find(|(e, _)| Some(*e) != chosen);
+        // The best other event: after the chosen one, or after the best when none was chosen.
+        let runner = scored.iter().filter(|(e, _)| Some(*e) != chosen).nth(usize::from(chosen.is_none()));
 
         let mut expl =
             Explanation { threshold: cfg.event_threshold, bias: round3(cfg.model.bias), ..Explanation::default() };
