@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use synoptic_ingest::{Fetcher, IngestOptions, Ingester};
+use synoptic_ingest::{Fetcher, IngestOptions, Ingester, SharedPublisher};
 use synoptic_store::{Db, EventSummary, Store, StoreError, StorySummary};
 
 use crate::error::ApiError;
@@ -21,6 +21,9 @@ const READER_POOL: usize = 8;
 /// How long the story and event lists (the most-requested, costliest reads) are served from memory.
 /// Writes through this server clear them at once; writes by other processes show within this time.
 const LIST_TTL: Duration = Duration::from_secs(1);
+
+/// How long a write waits for the writer lease while another process (an `ingest`) holds it.
+const LEASE_WAIT: Duration = Duration::from_secs(20);
 
 /// A list read from the store, and when.
 type Cached<T> = Mutex<Option<(Instant, Arc<Vec<T>>)>>;
@@ -59,6 +62,8 @@ struct Inner {
     limits: Limits,
     ingest: IngestOptions,
     fetcher: Fetcher,
+    /// When set, `POST /api/articles` publishes to this stream instead of ingesting.
+    publish: Option<SharedPublisher>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -78,8 +83,19 @@ struct Writer {
 }
 
 impl AppState {
-    /// Open the store in `store_dir` (created when missing) for serving.
+    /// Open the store at `store_dir` (a directory, created when missing, or a PostgreSQL URL) for serving.
+    /// Call it from a blocking thread (a PostgreSQL connection cannot be opened on an async worker).
     pub fn open(store_dir: &Path, token: Option<String>, limits: Limits) -> Result<AppState, StoreError> {
+        AppState::open_publishing(store_dir, token, limits, None)
+    }
+
+    /// [`AppState::open`], with posted articles published to `publish` (when set) instead of ingested.
+    pub fn open_publishing(
+        store_dir: &Path,
+        token: Option<String>,
+        limits: Limits,
+        publish: Option<SharedPublisher>,
+    ) -> Result<AppState, StoreError> {
         let writer = Store::open(store_dir)?;
         let token = token.filter(|t| !t.trim().is_empty());
         Ok(AppState {
@@ -95,6 +111,7 @@ impl AppState {
                 limits,
                 ingest: IngestOptions::default(),
                 fetcher: Fetcher::default(),
+                publish,
             }),
         })
     }
@@ -109,6 +126,11 @@ impl AppState {
 
     pub fn fetcher(&self) -> &Fetcher {
         &self.inner.fetcher
+    }
+
+    /// Where posted articles are published instead of ingested, if anywhere.
+    pub fn publisher(&self) -> Option<&SharedPublisher> {
+        self.inner.publish.as_ref()
     }
 
     /// Run `f` on one consistent snapshot of the store, on the blocking pool.
@@ -188,6 +210,10 @@ impl AppState {
     /// The engine is restored from the store once and kept between requests (restoring it means reading the
     /// whole active window); it is restored again when another process has added articles meanwhile. Its
     /// snapshot is saved every `snapshot_every` articles, and a restart replays what came after.
+    ///
+    /// Each write holds the store's writer lease while it runs (fenced commits; see `synoptic_store::lease`),
+    /// so any number of servers and one `ingest` can write to one store; a write waits up to 20 s for
+    /// the lease and is answered `busy` after that.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -197,20 +223,16 @@ impl AppState {
         let joined = tokio::task::spawn_blocking(move || {
             let mut guard = inner.writer.lock().map_err(|_| ApiError::internal("the writer failed earlier"))?;
             let Writer { store, ingester } = &mut *guard;
-            let current = match ingester {
-                Some(engine) => engine.is_current(store)?,
-                None => false,
-            };
-            if !current {
-                *ingester = None;
-                let opened = Ingester::open(store, inner.ingest.clone())
-                    .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
-                *ingester = Some(opened);
+            if store.acquire_writer(Some(LEASE_WAIT), &mut || {})?.is_none() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "another process is writing to the store; retry later",
+                ));
             }
-            match ingester {
-                Some(engine) => f(store, engine),
-                None => Err(ApiError::internal("the engine could not be restored")),
-            }
+            let out = write_leased(&inner, store, ingester, f);
+            store.release_writer();
+            out
         })
         .await;
         self.forget_lists();
@@ -218,5 +240,28 @@ impl AppState {
             Ok(out) => out,
             Err(e) => Err(ApiError::internal(format!("writer task failed: {e}"))),
         }
+    }
+}
+
+/// The body of [`AppState::write`], with the lease held: restore the engine when it is not current, run `f`.
+fn write_leased<T>(
+    inner: &Inner,
+    store: &mut Store,
+    ingester: &mut Option<Ingester>,
+    f: impl FnOnce(&mut Store, &mut Ingester) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let current = match ingester {
+        Some(engine) => engine.is_current(store)?,
+        None => false,
+    };
+    if !current {
+        *ingester = None;
+        let opened = Ingester::open(store, inner.ingest.clone())
+            .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
+        *ingester = Some(opened);
+    }
+    match ingester {
+        Some(engine) => f(store, engine),
+        None => Err(ApiError::internal("the engine could not be restored")),
     }
 }

@@ -46,6 +46,8 @@ pub struct Report {
     /// Copy detection alone (`synoptic eval copies`) on the first stream.
     pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
+    /// Ingest with Kafka in front, at each size up to 100k (see `kafka.rs`).
+    pub kafka: Vec<Outcome<super::kafka::Kafka>>,
     pub targets: Vec<Target>,
 }
 
@@ -175,6 +177,24 @@ pub struct CopyEval {
 pub struct Compare {
     pub trafilatura: Outcome<Trafilatura>,
     pub datasketch: Outcome<Datasketch>,
+    /// Extraction F1 per shared set and source: Synoptic, trafilatura (comments off, default) and
+    /// readability-lxml, each with its one-core pages/s.
+    pub extractors: Vec<Outcome<ExtractorScore>>,
+}
+
+/// One extractor on one shared set.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractorScore {
+    pub set: String,
+    pub tool: String,
+    pub version: String,
+    pub pages: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// F1 per source of the set (`sources.json`); empty for a single-source set.
+    pub by_source: std::collections::BTreeMap<String, f64>,
+    pub pages_per_sec: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -374,6 +394,7 @@ pub fn table(r: &Report) -> String {
             }
         }
     }
+    super::kafka::table(w, &r.kafka);
     let _ = writeln!(w, "\n== brief latency (fresh process each run, --format json)");
     for outcome in &r.brief {
         match outcome {
@@ -452,6 +473,27 @@ pub fn table(r: &Report) -> String {
                     }
                     Outcome::Err { error } => {
                         let _ = writeln!(w, "  trafilatura: not measured: {error}");
+                    }
+                }
+                for e in &c.extractors {
+                    match e {
+                        Outcome::Ok(e) => {
+                            let sources: Vec<String> = e.by_source.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+                            let _ = writeln!(
+                                w,
+                                "  {:<21} {:<24} F1 {:.4} (P {:.3} R {:.3}) {:>7.1} pages/s  {}",
+                                e.set,
+                                e.tool,
+                                e.f1,
+                                e.precision,
+                                e.recall,
+                                e.pages_per_sec,
+                                sources.join(" / ")
+                            );
+                        }
+                        Outcome::Err { error } => {
+                            let _ = writeln!(w, "  extractor not measured: {error}");
+                        }
                     }
                 }
                 match &c.datasketch {

@@ -1,4 +1,4 @@
-//! Schema versions and the migrations between them.
+//! SQLite schema versions and the migrations between them.
 //!
 //! The version lives in the database header (`PRAGMA user_version`), next to an application id that marks
 //! the file as a Synoptic store. Opening a store runs every step from its version to [`CURRENT`], each in
@@ -195,7 +195,7 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
     for (id, body) in events {
         let event: synoptic_model::Event =
             serde_json::from_str(&body).map_err(|e| StoreError::json(format!("event {id}"), e))?;
-        let summary = crate::analysis::event_reach(conn, &event.articles, event.first_seen)?;
+        let summary = super::analysis::event_reach(conn, &event.articles, event.first_seen)?;
         conn.execute(
             "UPDATE events SET last_seen = ?2, last_seen_ts = ?3, outlets = ?4 WHERE id = ?1",
             params![id, summary.last_seen_text(), summary.last_seen_ts(), summary.outlets_json()?],
@@ -208,7 +208,7 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
     for (id, body) in stories {
         let story: synoptic_model::Story =
             serde_json::from_str(&body).map_err(|e| StoreError::json(format!("story {id}"), e))?;
-        crate::analysis::link_story(conn, &story)?;
+        super::analysis::link_story(conn, &story)?;
     }
     Ok(())
 }
@@ -216,8 +216,8 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
 /// v2 → v3: the explanation column, and every stored row rewritten in its compact form.
 fn migrate_v3(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(V3)?;
-    crate::articles::compact_all(conn)?;
-    crate::analysis::compact_bodies(conn)?;
+    super::articles::compact_all(conn)?;
+    super::analysis::compact_bodies(conn)?;
     // Explanations move from the engine state into their article's row (those of unknown articles stay).
     conn.execute_batch(
         "UPDATE articles SET explain = (SELECT value FROM state WHERE key = 'explain/' || articles.id) \
