@@ -1110,7 +1110,7 @@ impl Engine {
                 (Some(t), Some(l)) => (-(((t - l).abs() as f64) / 86_400.0) / cfg.story_decay_days).exp(),
                 _ => 1.0,
             };
-            let score = story_score(evec, &story.ents, ln_docs) * decay;
+            let score = story_score(evec, &story.ents, ln_docs, cfg.model.story_norm) * decay;
             if best.is_none_or(|b| score > b.1) {
                 best = Some((s, score));
             }
@@ -1359,18 +1359,29 @@ fn event_features(ev: &EventRec, qvec: &Weighted, evec: &Weighted, tvec: &Weight
     let mut x = [0.0; NF];
     let text = cosine(qvec, &ev.terms, ev.norms[0]);
     let names = if evec.is_empty() || ev.ents.is_empty() { 0.0 } else { cosine(evec, &ev.ents, ev.norms[1]) };
-    let best = |v: &Weighted, pick: fn(&Member) -> (&Bag, f64)| {
-        ev.members.iter().map(pick).map(|(b, n)| cosine(v, b, n)).fold(0.0, f64::max)
+    // Best and mean cosine over the recent members (single and average linkage).
+    let best_mean = |v: &Weighted, pick: fn(&Member) -> (&Bag, f64)| {
+        let (mut best, mut sum) = (0.0f64, 0.0);
+        for (b, n) in ev.members.iter().map(pick) {
+            let c = cosine(v, b, n);
+            best = best.max(c);
+            sum += c;
+        }
+        (best, sum / ev.members.len().max(1) as f64)
     };
     x[fi::TEXT] = text;
     x[fi::NAMES] = names;
     if ev.members.len() > 1 {
-        x[fi::TEXT_MEMBER] = best(qvec, |m| (&m.terms, m.norms[0]));
-        x[fi::NAMES_MEMBER] = if evec.is_empty() { 0.0 } else { best(evec, |m| (&m.ents, m.norms[1])) };
+        (x[fi::TEXT_MEMBER], x[fi::TEXT_MEAN]) = best_mean(qvec, |m| (&m.terms, m.norms[0]));
+        if !evec.is_empty() {
+            (x[fi::NAMES_MEMBER], x[fi::NAMES_MEAN]) = best_mean(evec, |m| (&m.ents, m.norms[1]));
+        }
     } else {
-        x[fi::TEXT_MEMBER] = text;
-        x[fi::NAMES_MEMBER] = names;
+        (x[fi::TEXT_MEMBER], x[fi::TEXT_MEAN]) = (text, text);
+        (x[fi::NAMES_MEMBER], x[fi::NAMES_MEAN]) = (names, names);
     }
+    // Both the words and the named things of one member agree (a cross the linear model cannot form).
+    x[fi::TEXT_NAMES_MEMBER] = x[fi::TEXT_MEMBER] * x[fi::NAMES_MEMBER];
     x[fi::TITLE] = if tvec.is_empty() || ev.title.is_empty() { 0.0 } else { cosine(tvec, &ev.title, ev.norms[2]) };
     if !f.facts.is_empty() && !ev.facts.is_empty() {
         let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
@@ -1461,9 +1472,25 @@ fn score_event(
 /// How strongly a new event's named things tie it to a story: the sum over the named things both share of
 /// their squared rarity (IDF over the stream's IDF ceiling, so a thing in every article weighs about 0 and
 /// one seen once about 1). Content terms do not count: the same kind of happening shares words, one
-/// ongoing affair shares its people, organisations, places, vessels, cases.
-fn story_score(evec: &Weighted, story_ents: &Bag, ln_docs: f64) -> f64 {
-    evec.v.iter().filter(|(h, _, _)| story_ents.get(*h).is_some()).map(|(_, _, idf)| (idf / ln_docs).powi(2)).sum()
+/// ongoing affair shares its people, organisations, places, vessels, cases. The shared mass is divided
+/// by the event's own mass raised to `norm` (fitted): an article naming many rare things needs to share
+/// more of them than one naming few.
+fn story_score(evec: &Weighted, story_ents: &Bag, ln_docs: f64, norm: f64) -> f64 {
+    let rarity = |idf: f64| (idf / ln_docs).powi(2);
+    let (mut shared, mut own) = (0.0, 0.0);
+    for &(h, _, idf) in &evec.v {
+        own += rarity(idf);
+        if story_ents.get(h).is_some() {
+            shared += rarity(idf);
+        }
+    }
+    if norm == 0.0 {
+        shared
+    } else if own > 0.0 {
+        shared / own.powf(norm)
+    } else {
+        0.0
+    }
 }
 
 fn shared(v: &Weighted, bag: &Bag, k: usize) -> Vec<u64> {

@@ -27,10 +27,13 @@ pub const FEATURES: [&str; NF] = [
     "dates_shared",
     "dates_conflict",
     "event_size",
+    "text_mean",
+    "names_mean",
+    "text_names_member",
 ];
 
 /// Number of join features.
-pub const NF: usize = 16;
+pub const NF: usize = 19;
 
 /// Indices into the feature vector (same order as [`FEATURES`]).
 pub(crate) mod fi {
@@ -46,6 +49,9 @@ pub(crate) mod fi {
     pub const DATES_SHARED: usize = 13;
     pub const DATES_CONFLICT: usize = 14;
     pub const SIZE: usize = 15;
+    pub const TEXT_MEAN: usize = 16;
+    pub const NAMES_MEAN: usize = 17;
+    pub const TEXT_NAMES_MEMBER: usize = 18;
 }
 
 /// The fitted decision: logistic weights over [`FEATURES`] and the thresholds chosen with them.
@@ -57,6 +63,10 @@ pub struct JoinModel {
     pub event_threshold: f64,
     /// A new event joins a story when its rare-things score reaches this.
     pub story_threshold: f64,
+    /// The story score is the rarity mass the new event shares with the story divided by the event's own
+    /// rarity mass raised to this power (0: absolute mass; 1: the share of its own; chosen by the fit).
+    #[serde(default)]
+    pub story_norm: f64,
 }
 
 /// The shipped weights file (as `cargo xtask fit` writes it).
@@ -70,6 +80,8 @@ pub struct ModelFile {
     pub weights: Vec<f64>,
     pub event_threshold: f64,
     pub story_threshold: f64,
+    #[serde(default)]
+    pub story_norm: f64,
     /// Training pairs and how many were positive.
     pub samples: usize,
     pub positives: usize,
@@ -93,7 +105,13 @@ impl JoinModel {
         M.get_or_init(|| match parse(SHIPPED) {
             Some(m) => m,
             // Unreachable with the file in the repository (a unit test parses it); a neutral model else.
-            None => JoinModel { bias: -2.0, weights: vec![0.0; NF], event_threshold: 0.5, story_threshold: 1.0 },
+            None => JoinModel {
+                bias: -2.0,
+                weights: vec![0.0; NF],
+                event_threshold: 0.5,
+                story_threshold: 1.0,
+                story_norm: 0.0,
+            },
         })
         .clone()
     }
@@ -120,6 +138,7 @@ pub fn parse(json: &str) -> Option<JoinModel> {
         weights: f.weights,
         event_threshold: f.event_threshold,
         story_threshold: f.story_threshold,
+        story_norm: f.story_norm,
     })
 }
 
@@ -234,7 +253,7 @@ mod tests {
         let (b, w) = fit_logistic(&samples, 0.1);
         assert!(w[0] > 5.0, "{w:?}");
         assert!(w[1].abs() < 1.0, "{w:?}");
-        let m = JoinModel { bias: b, weights: w.clone(), event_threshold: 0.5, story_threshold: 1.0 };
+        let m = JoinModel { bias: b, weights: w.clone(), event_threshold: 0.5, story_threshold: 1.0, story_norm: 0.0 };
         let mut lo = [0.0; NF];
         lo[0] = 0.2;
         let mut hi = [0.0; NF];
