@@ -1132,13 +1132,21 @@ fn name_flags(value: &str) -> (bool, bool) {
     for name in value.split_ascii_whitespace() {
         let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
         let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+        // A name of five or more words is a slug of a heading (`sharing-with-a-single-developer`), not a
+        // layout name: it says nothing about the element.
+        if name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() >= 5 {
+            continue;
+        }
+        // "more" opens the name of a list of other pages (`more-stories`); alone or at the end
+        // (`entry-more`, `#more`) it is the rest of the text after a "read more" break.
+        let more_tail = last == "more" && (toks.len() == 1 || first != "more");
         // State flags (`has-video`, `is-sticky`, `no-comments`) say nothing about what the element is.
         if matches!(first.as_str(), "is" | "has" | "no" | "with" | "show" | "hide" | "without") {
             continue;
         }
         let joined: String = toks.concat();
-        if NEGATIVE.contains(&first.as_str())
-            || NEGATIVE.contains(&last.as_str())
+        if NEGATIVE.contains(&first.as_str()) && !(more_tail && toks.len() == 1)
+            || NEGATIVE.contains(&last.as_str()) && !more_tail
             || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
         {
             neg = true;
