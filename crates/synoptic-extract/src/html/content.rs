@@ -46,6 +46,8 @@ struct Info {
     ptext: u32,
     /// What the class and id names say.
     verdict: Verdict,
+    /// Dated lines (see below) in the non-junk subtree.
+    dated: u16,
 }
 
 pub(crate) struct Found {
@@ -92,6 +94,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     let mut total = vec![0u32; n];
     let mut in_p = vec![0u32; n];
     let mut dated = vec![0u16; n];
+    let mut dated_leaf = vec![false; n];
     let mut flags = vec![0u8; n];
     const BLOCK_BELOW: u8 = 1;
     const TIME_BELOW: u8 = 2;
@@ -120,6 +123,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                     && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
                 {
                     dated[id] = 1;
+                    dated_leaf[id] = true;
                 }
                 if dated[id] >= 3
                     && total[id] <= u32::from(dated[id]) * 1500
@@ -183,6 +187,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         let me = info[id];
         let is_block = matches!(node.kind, Kind::Element(t) if t.is_block() && t != Tag::Br);
         let pi = &mut info[p];
+        pi.dated = pi.dated.saturating_add(me.dated + u16::from(dated_leaf[id]));
         pi.text += me.text;
         pi.link += me.link;
         pi.commas += me.commas;
@@ -280,6 +285,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         best = best_by_hint(dom, &info, &candidates, hint).unwrap_or(best);
     }
 
+    let best = extend(dom, &info, best);
     let roots = merge_siblings(dom, &info, best);
     let mut blocks = Vec::new();
     for r in roots {
@@ -462,6 +468,39 @@ fn promote(dom: &Dom<'_>, info: &[Info], candidates: &[u32], top: u32) -> u32 {
         best = parent;
     }
     best
+}
+
+/// Widens the winner to its parent while what the parent adds reads like more of the same article: an
+/// article split into sibling sections, paragraph groups, lists and tables. The added part must have few
+/// links (menus, related links and footers are mostly links), hold some paragraph text, and carry no run
+/// of dated lines (comments, lists of posts); the page's outer wrappers are never taken.
+fn extend(dom: &Dom<'_>, info: &[Info], best: u32) -> u32 {
+    let mut b = best;
+    for _ in 0..3 {
+        let p = dom.nodes[b as usize].parent;
+        if p == 0 || p == u32::MAX || matches!(dom.tag(p), Some(Tag::Body | Tag::Html) | None) {
+            break;
+        }
+        let (bi, pi) = (info[b as usize], info[p as usize]);
+        if pi.junk {
+            break;
+        }
+        let extra = pi.text.saturating_sub(bi.text);
+        if extra == 0 {
+            b = p;
+            continue;
+        }
+        let extra_link = pi.link.saturating_sub(bi.link);
+        let extra_p = pi.ptext.saturating_sub(bi.ptext);
+        let extra_dated = pi.dated.saturating_sub(bi.dated);
+        let article_like =
+            extra_link * 5 < extra && extra_p * 10 >= extra * 3 && extra_dated < 3 && extra_p * 4 >= bi.ptext;
+        if !article_like {
+            break;
+        }
+        b = p;
+    }
+    b
 }
 
 /// The winner plus siblings that look like article text. When the winner (or one of its close ancestors)
