@@ -100,6 +100,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     const TIME_BELOW: u8 = 2;
     const TEXTAREA_BELOW: u8 = 4;
     const HEADING_BELOW: u8 = 8;
+    // A table, quotation or code block: what a `<figure>` holds when it is text, not a picture.
+    const TEXT_FIGURE_BELOW: u8 = 16;
     for id in (1..n).rev() {
         let node = &dom.nodes[id];
         let p = node.parent as usize;
@@ -134,7 +136,13 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                 if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
                     soft[id] = soft[id].max(1);
                 }
-                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW)
+                // A figure that holds a table, a quotation or code is part of the text (a
+                // `wp-block-table`), unlike a picture with its caption.
+                if tag == Tag::Figure && soft[id] == 1 && flags[id] & TEXT_FIGURE_BELOW != 0 {
+                    soft[id] = 0;
+                }
+                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW | TEXT_FIGURE_BELOW)
+                    | if matches!(tag, Tag::Table | Tag::Blockquote | Tag::Pre) { TEXT_FIGURE_BELOW } else { 0 }
                     | if tag.is_heading() { HEADING_BELOW } else { 0 }
                     | if tag.is_block() && tag != Tag::Br { BLOCK_BELOW } else { flags[id] & BLOCK_BELOW }
                     | if tag == Tag::Time { TIME_BELOW } else { flags[id] & TIME_BELOW };
@@ -683,6 +691,18 @@ pub(crate) enum BlockKind {
     Heading(u8),
     ListItem,
     Quote,
+    /// A table cell in a row of text (a data table): its links are names, not navigation.
+    Cell,
+}
+
+/// Whether the cell `id` sits in a row of two or more cells that is mostly text, not links.
+fn text_row(dom: &Dom<'_>, info: &[Info], id: u32) -> bool {
+    let row = dom.nodes[id as usize].parent;
+    if row == u32::MAX || dom.tag(row) != Some(Tag::Tr) {
+        return false;
+    }
+    let r = info[row as usize];
+    r.link * 2 < r.text && dom.children(row).filter(|&c| matches!(dom.tag(c), Some(Tag::Td | Tag::Th))).count() >= 2
 }
 
 /// Emits the text blocks below `root` in document order, skipping junk.
@@ -727,6 +747,7 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
                             Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => BlockKind::Heading(2),
                             Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
                             Tag::Blockquote => BlockKind::Quote,
+                            Tag::Td | Tag::Th if text_row(dom, info, id) => BlockKind::Cell,
                             _ if cur.kind == BlockKind::Quote && tag == Tag::P => BlockKind::Quote,
                             _ => BlockKind::Paragraph,
                         };
@@ -782,7 +803,7 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
         let density = b.link as f64 / chars as f64;
         // Short link-heavy blocks are navigation; long paragraphs may link most of their words.
         let limit = if chars >= 100 { 0.8 } else { 0.5 };
-        if density > limit {
+        if density > limit && b.kind != BlockKind::Cell {
             continue;
         }
         // A block that is only a `<time>` is a dateline, not text.
