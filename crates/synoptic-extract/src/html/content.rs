@@ -401,8 +401,25 @@ fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
             None => counts.push((tag, 1, d)),
         }
     }
+    // Flat threads: a short dated line (who and when) followed by a sibling block of text without a date
+    // (what), as `<dt>`/`<dd>` pairs or a line and a `<div>`.
+    let elements: Vec<u32> = dom.children(id).filter(|&c| dom.tag(c).is_some()).collect();
+    let mut pairs = 0u32;
+    // A dated paragraph after a heading is an entry of the article (a heading, its date, its text).
+    for (i, w) in elements.windows(2).enumerate() {
+        let (line, text) = (w[0] as usize, w[1] as usize);
+        let after_heading = i > 0 && dom.tag(elements[i - 1]).is_some_and(Tag::is_heading);
+        let leaf_dated = dated[line] == 1
+            && flags[line] & 1 == 0
+            && !after_heading
+            && !dom.tag(w[0]).is_some_and(|t| t.is_heading() || t == Tag::P);
+        let plain = dated[text] == 0 && dom.tag(w[1]).is_some_and(|t| t.is_block() && !t.is_heading());
+        if leaf_dated && plain {
+            pairs += 1;
+        }
+    }
     let all = u32::from(dated[id as usize]);
-    counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
+    (pairs >= 3 && pairs * 2 >= all) || counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
