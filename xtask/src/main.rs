@@ -31,6 +31,7 @@ enum Cmd {
     ///   cargo xtask bench --quick          # 10k articles only, a smoke run of a few minutes
     ///   cargo xtask bench                  # 10k, 100k and 1M (the 1M run takes several minutes)
     ///   cargo xtask bench --sizes 20000 --no-compare
+    ///   cargo xtask bench --extraction-only   # extraction and its Python baselines only
     Bench(BenchArgs),
     /// Fit the online engine's join model on labelled news and write
     /// `crates/synoptic-analyze/data/join_model.json` (weights, thresholds, and the data used).
@@ -77,6 +78,10 @@ struct BenchArgs {
     /// Skip the Python baselines (trafilatura, datasketch).
     #[arg(long)]
     no_compare: bool,
+    /// Extraction only: Synoptic's extraction speed and F1 and, unless --no-compare, trafilatura and
+    /// readability-lxml on both shared extraction sets (no ingest, brief or datasketch).
+    #[arg(long)]
+    extraction_only: bool,
     /// Recreate the Python virtual environment even if one is ready.
     #[arg(long)]
     fresh_venv: bool,
@@ -116,6 +121,7 @@ fn main() -> Result<()> {
 fn bench_command(args: BenchArgs) -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default();
     let sizes = match (&args.sizes, args.quick) {
+        _ if args.extraction_only => Vec::new(),
         (Some(sizes), _) => sizes.clone(),
         (None, true) => vec![10_000],
         (None, false) => vec![10_000, 100_000, 1_000_000],
@@ -133,6 +139,7 @@ fn bench_command(args: BenchArgs) -> Result<()> {
         runs: args.runs,
         quick: args.quick,
         compare: !args.no_compare,
+        extraction_only: args.extraction_only,
         fresh_venv: args.fresh_venv,
         keep: args.keep,
     };

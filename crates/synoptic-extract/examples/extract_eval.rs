@@ -6,7 +6,8 @@
 //! look at while developing; half 1 is the held-out check.
 //!
 //! Environment: `PAGES=0|1` prints that half's pages, worst first (`PAGES=all`: every page);
-//! `DUMP=<id>` prints one page's predicted and gold text.
+//! `DUMP=<id>` prints one page's predicted and gold text; `OUT=DIR` writes every page's predicted text to
+//! `DIR/<id>.txt`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,13 @@ fn run_set(dir: &Path, pages_half: Option<&str>, dump: Option<&str>) -> Result<(
                 s.fp,
                 s.fn_
             );
+        }
+    }
+    // `OUT=DIR`: every page's predicted text as DIR/<id>.txt.
+    if let Ok(out) = std::env::var("OUT") {
+        std::fs::create_dir_all(&out)?;
+        for ((id, _), t) in pages.iter().zip(&texts) {
+            std::fs::write(Path::new(&out).join(format!("{id}.txt")), t)?;
         }
     }
     if let Some(d) = dump {

@@ -95,9 +95,9 @@ fn extraction_f1_on_benchmark() {
 }
 
 /// F1 of the whole reader on the 572-page development set (`shared/data/extraction-dev`: WCXB, Dragnet
-/// and Readability pages), 0.919 when written. The goal is a floor of 0.93 once extraction
-/// reaches 0.94; until then the floor guards what is reached.
-const DEV_FLOOR: f64 = 0.915;
+/// and Readability pages), 0.9286 when raised (0.919 before sibling-aware selection). The goal is a
+/// floor of 0.93 once extraction reaches 0.94; until then the floor guards what is reached, rounded down.
+const DEV_FLOOR: f64 = 0.928;
 
 #[test]
 fn extraction_f1_on_development_set() {

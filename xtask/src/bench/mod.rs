@@ -38,6 +38,8 @@ pub struct Options {
     pub runs: usize,
     pub quick: bool,
     pub compare: bool,
+    /// Measure extraction (and its baselines) only: no ingest, brief or datasketch.
+    pub extraction_only: bool,
     pub fresh_venv: bool,
     pub keep: bool,
 }
@@ -85,12 +87,18 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
     }
 
-    progress("brief latency");
+    if !opts.extraction_only {
+        progress("brief latency");
+    }
     let brief_runs = opts.runs.max(5);
-    let brief = vec![
-        Outcome::from(measure_brief(&ctx, &opts.shared.join("seeds"), "shared/seeds", brief_runs)),
-        Outcome::from(measure_brief(&ctx, Path::new("examples/corpus"), "examples/corpus", brief_runs)),
-    ];
+    let brief = if opts.extraction_only {
+        Vec::new()
+    } else {
+        vec![
+            Outcome::from(measure_brief(&ctx, &opts.shared.join("seeds"), "shared/seeds", brief_runs)),
+            Outcome::from(measure_brief(&ctx, Path::new("examples/corpus"), "examples/corpus", brief_runs)),
+        ]
+    };
 
     // Scored only now, after every timed child: the export is large, and a child's `ru_maxrss` starts from
     // this process's own peak (Linux carries the pre-exec peak over), so xtask must stay small until here.

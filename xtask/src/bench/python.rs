@@ -37,7 +37,11 @@ pub fn compare(
     let script = opts.scratch.join("compare.py");
     std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
     let trafilatura = Outcome::from(trafilatura(&python, &script, bench_dir, extraction));
-    let datasketch = Outcome::from(datasketch(&python, &script, stream, ingest, copies));
+    let datasketch = if opts.extraction_only {
+        Outcome::Err { error: "skipped: --extraction-only".into() }
+    } else {
+        Outcome::from(datasketch(&python, &script, stream, ingest, copies))
+    };
     let mut extractors = Vec::new();
     for set in ["extraction-dev", "extraction-benchmark"] {
         let dir = opts.shared.join("data").join(set);

@@ -46,6 +46,8 @@ struct Info {
     ptext: u32,
     /// What the class and id names say.
     verdict: Verdict,
+    /// Dated lines (see below) in the non-junk subtree.
+    dated: u16,
 }
 
 pub(crate) struct Found {
@@ -92,11 +94,14 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     let mut total = vec![0u32; n];
     let mut in_p = vec![0u32; n];
     let mut dated = vec![0u16; n];
+    let mut dated_leaf = vec![false; n];
     let mut flags = vec![0u8; n];
     const BLOCK_BELOW: u8 = 1;
     const TIME_BELOW: u8 = 2;
     const TEXTAREA_BELOW: u8 = 4;
     const HEADING_BELOW: u8 = 8;
+    // A table, quotation or code block: what a `<figure>` holds when it is text, not a picture.
+    const TEXT_FIGURE_BELOW: u8 = 16;
     for id in (1..n).rev() {
         let node = &dom.nodes[id];
         let p = node.parent as usize;
@@ -120,6 +125,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                     && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
                 {
                     dated[id] = 1;
+                    dated_leaf[id] = true;
                 }
                 if dated[id] >= 3
                     && total[id] <= u32::from(dated[id]) * 1500
@@ -130,7 +136,13 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                 if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
                     soft[id] = soft[id].max(1);
                 }
-                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW)
+                // A figure that holds a table, a quotation or code is part of the text (a
+                // `wp-block-table`), unlike a picture with its caption.
+                if tag == Tag::Figure && soft[id] == 1 && flags[id] & TEXT_FIGURE_BELOW != 0 {
+                    soft[id] = 0;
+                }
+                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW | TEXT_FIGURE_BELOW)
+                    | if matches!(tag, Tag::Table | Tag::Blockquote | Tag::Pre) { TEXT_FIGURE_BELOW } else { 0 }
                     | if tag.is_heading() { HEADING_BELOW } else { 0 }
                     | if tag.is_block() && tag != Tag::Br { BLOCK_BELOW } else { flags[id] & BLOCK_BELOW }
                     | if tag == Tag::Time { TIME_BELOW } else { flags[id] & TIME_BELOW };
@@ -183,6 +195,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         let me = info[id];
         let is_block = matches!(node.kind, Kind::Element(t) if t.is_block() && t != Tag::Br);
         let pi = &mut info[p];
+        pi.dated = pi.dated.saturating_add(me.dated + u16::from(dated_leaf[id]));
         pi.text += me.text;
         pi.link += me.link;
         pi.commas += me.commas;
@@ -280,6 +293,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         best = best_by_hint(dom, &info, &candidates, hint).unwrap_or(best);
     }
 
+    let best = extend(dom, &info, best);
     let roots = merge_siblings(dom, &info, best);
     let mut blocks = Vec::new();
     for r in roots {
@@ -387,8 +401,25 @@ fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
             None => counts.push((tag, 1, d)),
         }
     }
+    // Flat threads: a short dated line (who and when) followed by a sibling block of text without a date
+    // (what), as `<dt>`/`<dd>` pairs or a line and a `<div>`.
+    let elements: Vec<u32> = dom.children(id).filter(|&c| dom.tag(c).is_some()).collect();
+    let mut pairs = 0u32;
+    // A dated paragraph after a heading is an entry of the article (a heading, its date, its text).
+    for (i, w) in elements.windows(2).enumerate() {
+        let (line, text) = (w[0] as usize, w[1] as usize);
+        let after_heading = i > 0 && dom.tag(elements[i - 1]).is_some_and(Tag::is_heading);
+        let leaf_dated = dated[line] == 1
+            && flags[line] & 1 == 0
+            && !after_heading
+            && !dom.tag(w[0]).is_some_and(|t| t.is_heading() || t == Tag::P);
+        let plain = dated[text] == 0 && dom.tag(w[1]).is_some_and(|t| t.is_block() && !t.is_heading());
+        if leaf_dated && plain {
+            pairs += 1;
+        }
+    }
     let all = u32::from(dated[id as usize]);
-    counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
+    (pairs >= 3 && pairs * 2 >= all) || counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
@@ -462,6 +493,39 @@ fn promote(dom: &Dom<'_>, info: &[Info], candidates: &[u32], top: u32) -> u32 {
         best = parent;
     }
     best
+}
+
+/// Widens the winner to its parent while what the parent adds reads like more of the same article: an
+/// article split into sibling sections, paragraph groups, lists and tables. The added part must have few
+/// links (menus, related links and footers are mostly links), hold some paragraph text, and carry no run
+/// of dated lines (comments, lists of posts); the page's outer wrappers are never taken.
+fn extend(dom: &Dom<'_>, info: &[Info], best: u32) -> u32 {
+    let mut b = best;
+    for _ in 0..3 {
+        let p = dom.nodes[b as usize].parent;
+        if p == 0 || p == u32::MAX || matches!(dom.tag(p), Some(Tag::Body | Tag::Html) | None) {
+            break;
+        }
+        let (bi, pi) = (info[b as usize], info[p as usize]);
+        if pi.junk {
+            break;
+        }
+        let extra = pi.text.saturating_sub(bi.text);
+        if extra == 0 {
+            b = p;
+            continue;
+        }
+        let extra_link = pi.link.saturating_sub(bi.link);
+        let extra_p = pi.ptext.saturating_sub(bi.ptext);
+        let extra_dated = pi.dated.saturating_sub(bi.dated);
+        let article_like =
+            extra_link * 5 < extra && extra_p * 10 >= extra * 3 && extra_dated < 3 && extra_p * 4 >= bi.ptext;
+        if !article_like {
+            break;
+        }
+        b = p;
+    }
+    b
 }
 
 /// The winner plus siblings that look like article text. When the winner (or one of its close ancestors)
@@ -644,6 +708,18 @@ pub(crate) enum BlockKind {
     Heading(u8),
     ListItem,
     Quote,
+    /// A table cell in a row of text (a data table): its links are names, not navigation.
+    Cell,
+}
+
+/// Whether the cell `id` sits in a row of two or more cells that is mostly text, not links.
+fn text_row(dom: &Dom<'_>, info: &[Info], id: u32) -> bool {
+    let row = dom.nodes[id as usize].parent;
+    if row == u32::MAX || dom.tag(row) != Some(Tag::Tr) {
+        return false;
+    }
+    let r = info[row as usize];
+    r.link * 2 < r.text && dom.children(row).filter(|&c| matches!(dom.tag(c), Some(Tag::Td | Tag::Th))).count() >= 2
 }
 
 /// Emits the text blocks below `root` in document order, skipping junk.
@@ -688,6 +764,7 @@ fn flatten(dom: &Dom<'_>, info: &[Info], root: u32, out: &mut Vec<Block>) {
                             Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => BlockKind::Heading(2),
                             Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
                             Tag::Blockquote => BlockKind::Quote,
+                            Tag::Td | Tag::Th if text_row(dom, info, id) => BlockKind::Cell,
                             _ if cur.kind == BlockKind::Quote && tag == Tag::P => BlockKind::Quote,
                             _ => BlockKind::Paragraph,
                         };
@@ -743,7 +820,7 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
         let density = b.link as f64 / chars as f64;
         // Short link-heavy blocks are navigation; long paragraphs may link most of their words.
         let limit = if chars >= 100 { 0.8 } else { 0.5 };
-        if density > limit {
+        if density > limit && b.kind != BlockKind::Cell {
             continue;
         }
         // A block that is only a `<time>` is a dateline, not text.
@@ -1132,13 +1209,21 @@ fn name_flags(value: &str) -> (bool, bool) {
     for name in value.split_ascii_whitespace() {
         let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
         let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+        // A name of five or more words is a slug of a heading (`sharing-with-a-single-developer`), not a
+        // layout name: it says nothing about the element.
+        if name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() >= 5 {
+            continue;
+        }
+        // "more" opens the name of a list of other pages (`more-stories`); alone or at the end
+        // (`entry-more`, `#more`) it is the rest of the text after a "read more" break.
+        let more_tail = last == "more" && (toks.len() == 1 || first != "more");
         // State flags (`has-video`, `is-sticky`, `no-comments`) say nothing about what the element is.
         if matches!(first.as_str(), "is" | "has" | "no" | "with" | "show" | "hide" | "without") {
             continue;
         }
         let joined: String = toks.concat();
-        if NEGATIVE.contains(&first.as_str())
-            || NEGATIVE.contains(&last.as_str())
+        if NEGATIVE.contains(&first.as_str()) && !(more_tail && toks.len() == 1)
+            || NEGATIVE.contains(&last.as_str()) && !more_tail
             || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
         {
             neg = true;
