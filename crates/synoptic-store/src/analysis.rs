@@ -52,7 +52,10 @@ pub(crate) fn event_reach(
     Ok(Reach { last_seen, outlets })
 }
 
-pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
+/// Store an event; returns the stories whose list line it changes (its story, and the one it left).
+pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<Vec<String>, StoreError> {
+    let before: Option<String> =
+        c.prepare_cached("SELECT story FROM events WHERE id = ?1")?.query_row([&e.id], |r| r.get(0)).optional()?;
     let body = encode_body("event", &e.id, e)?;
     let reach = event_reach(c, &e.articles, e.first_seen)?;
     let mut st = c.prepare_cached(
@@ -76,7 +79,9 @@ pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
         reach.last_seen_ts(),
         reach.outlets_json()?,
     ])?;
-    Ok(())
+    let mut touched = vec![e.story.clone()];
+    touched.extend(before.filter(|b| *b != e.story));
+    Ok(touched)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &str) -> Result<T, StoreError> {
@@ -130,12 +135,18 @@ pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
 }
 
 pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, StoreError> {
+    event_summaries_limited(c, usize::MAX)
+}
+
+/// The first `limit` lines of [`event_summaries`] (read from the index `events_recent`).
+pub(crate) fn event_summaries_limited(c: &Connection, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
     let mut st = c.prepare_cached(
         "SELECT id, story, title, articles, origins, outlets, first_seen, last_seen FROM events \
-         ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC",
+         ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC LIMIT ?1",
     )?;
     type Raw = (String, String, String, i64, i64, String, Option<String>, Option<String>);
-    let rows = st.query_map([], |r| -> rusqlite::Result<Raw> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = st.query_map([limit], |r| -> rusqlite::Result<Raw> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
     })?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
@@ -156,8 +167,12 @@ pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, Store
         .collect()
 }
 
-pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(c.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([id])? > 0)
+/// Remove an event; returns its story (whose list line changes) when it was stored.
+pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<Option<String>, StoreError> {
+    let story: Option<String> =
+        c.prepare_cached("SELECT story FROM events WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    c.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([id])?;
+    Ok(story)
 }
 
 /// Rewrite the story → events links of `s`.
@@ -202,89 +217,9 @@ pub(crate) fn delete_story(c: &Connection, id: &str) -> Result<bool, StoreError>
     })
 }
 
-/// One row of the story list query: a story, and one of its events when stored.
-struct ListRow {
-    id: String,
-    title: String,
-    seq: i64,
-    linked: bool,
-    articles: Option<i64>,
-    origins: Option<i64>,
-    first_seen: Option<String>,
-    last_seen: Option<String>,
-    outlets: Option<String>,
-}
-
+/// The whole story list, newest first (see [`crate::lists`]).
 pub(crate) fn stories(c: &Connection) -> Result<Vec<StorySummary>, StoreError> {
-    let mut st = c.prepare_cached(
-        "SELECT s.id, s.title, s.seq, l.event IS NOT NULL, e.articles, e.origins, e.first_seen, e.last_seen, \
-         e.outlets FROM stories s LEFT JOIN story_events l ON l.story = s.id LEFT JOIN events e ON e.id = l.event \
-         ORDER BY s.seq, l.pos",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(ListRow {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            seq: r.get(2)?,
-            linked: r.get(3)?,
-            articles: r.get(4)?,
-            origins: r.get(5)?,
-            first_seen: r.get(6)?,
-            last_seen: r.get(7)?,
-            outlets: r.get(8)?,
-        })
-    })?;
-    let rows = rows.collect::<Result<Vec<_>, _>>()?;
-    let mut list: Vec<(i64, StorySummary)> = Vec::new();
-    for row in rows {
-        if list.last().is_none_or(|(_, s)| s.id != row.id) {
-            let summary = StorySummary {
-                id: row.id.clone(),
-                title: row.title.clone(),
-                events: 0,
-                articles: 0,
-                origins: 0,
-                outlets: Vec::new(),
-                first_seen: None,
-                last_seen: None,
-            };
-            list.push((row.seq, summary));
-        }
-        let Some((_, s)) = list.last_mut() else { continue };
-        if !row.linked {
-            continue;
-        }
-        s.events += 1;
-        s.articles += row.articles.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-        s.origins += row.origins.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-        let what = format!("event times of story {}", row.id);
-        if let Some(t) = parse_ts(&what, row.first_seen)?
-            && s.first_seen.is_none_or(|f| t < f)
-        {
-            s.first_seen = Some(t);
-        }
-        if let Some(t) = parse_ts(&what, row.last_seen)?
-            && s.last_seen.is_none_or(|l| t > l)
-        {
-            s.last_seen = Some(t);
-        }
-        if let Some(json) = row.outlets {
-            let outlets: Vec<String> = decode("outlets of story", &row.id, &json)?;
-            for o in outlets {
-                if !s.outlets.contains(&o) {
-                    s.outlets.push(o);
-                }
-            }
-        }
-    }
-    // Newest first; undated stories after dated ones, newest stored first.
-    list.sort_by(|(seq_a, a), (seq_b, b)| match (a.last_seen, b.last_seen) {
-        (Some(x), Some(y)) => y.cmp(&x).then(seq_b.cmp(seq_a)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => seq_b.cmp(seq_a),
-    });
-    Ok(list.into_iter().map(|(_, s)| s).collect())
+    Ok(crate::lists::stories_page(c, None, usize::MAX - 1)?.stories)
 }
 
 pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {

@@ -32,19 +32,22 @@ mod articles;
 mod codec;
 mod error;
 mod feeds;
+mod lists;
 pub mod schema;
 mod search;
 
 use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use synoptic_model::{Annotations, Article, Document, Event, Story, Timestamp};
 
 pub use error::{BackendError, StoreError};
-pub use search::fts_query;
+pub use lists::{StoryCursor, StoryPage, UNDATED};
+pub use search::{SEARCH_CANDIDATES, fts_query};
 
 /// State keys `explain/<article id>` (an article's placement explanation) are kept in the article's row
 /// since schema v3, not in the state table: [`Db::put_state`], [`Db::state`] and [`Db::delete_state`] route
@@ -168,6 +171,9 @@ pub struct Db {
     /// The first article inserted in the open transaction and not yet in the full-text index: the index
     /// is brought up to date before commit (and before a search), in one statement.
     unindexed: Cell<Option<i64>>,
+    /// Stories whose list line an event or story write of the open transaction changed: recomputed once
+    /// each before commit (and before a list read inside it).
+    stale_stories: RefCell<BTreeSet<String>>,
 }
 
 /// An open transaction; dereferences to [`Db`] for every read and write method.
@@ -204,7 +210,7 @@ impl Store {
             .and_then(|()| schema::configure(&conn, true))
             .and_then(|()| schema::migrate(&conn, &path));
         setup.map_err(|e| e.at(Some(&path)))?;
-        Ok(Store { db: Db { conn, path: Some(path), unindexed: Cell::new(None) } })
+        Ok(Store { db: Db::new(conn, Some(path)) })
     }
 
     /// A fresh store in memory (tests, one-shot runs).
@@ -212,7 +218,7 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         schema::configure(&conn, false)?;
         schema::migrate(&conn, Path::new(":memory:"))?;
-        Ok(Store { db: Db { conn, path: None, unindexed: Cell::new(None) } })
+        Ok(Store { db: Db::new(conn, None) })
     }
 
     /// Run `f` in one write transaction: everything it writes commits together when it returns `Ok`,
@@ -222,9 +228,13 @@ impl Store {
         let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
         self.db.unindexed.set(None);
-        let out = f(&Tx { db: &self.db }).and_then(|out| self.db.index_pending().map(|()| out));
+        self.db.stale_stories.borrow_mut().clear();
+        let out = f(&Tx { db: &self.db })
+            .and_then(|out| self.db.index_pending().map(|()| out))
+            .and_then(|out| self.db.summarize_pending().map(|()| out));
         // Rolled back (when dropped) or committed below: nothing is pending either way.
         self.db.unindexed.set(None);
+        self.db.stale_stories.borrow_mut().clear();
         let out = out?;
         tx.commit().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
         Ok(out)
@@ -258,6 +268,37 @@ impl Store {
 }
 
 impl Db {
+    fn new(conn: Connection, path: Option<PathBuf>) -> Db {
+        Db { conn, path, unindexed: Cell::new(None), stale_stories: RefCell::new(BTreeSet::new()) }
+    }
+
+    /// Run a write that changes the list lines of the stories it returns: outside a transaction the write
+    /// and the new lines commit together; inside one, the lines are recomputed before it commits.
+    fn write_touching(&self, f: impl FnOnce(&Connection) -> Result<Vec<String>, StoreError>) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            return self.run(|c| {
+                atomically(c, |c| {
+                    for id in f(c)? {
+                        lists::summarize_story(c, &id)?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let touched = self.run(f)?;
+        self.stale_stories.borrow_mut().extend(touched);
+        Ok(())
+    }
+
+    /// Recompute the list lines of the stories written in the open transaction.
+    fn summarize_pending(&self) -> Result<(), StoreError> {
+        let stale = std::mem::take(&mut *self.stale_stories.borrow_mut());
+        for id in stale {
+            self.run(|c| lists::summarize_story(c, &id))?;
+        }
+        Ok(())
+    }
+
     fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.conn).map_err(|e| e.at(self.path.as_deref()))
     }
@@ -420,7 +461,7 @@ impl Db {
 
     /// Store a computed event whole (inserted, or replacing the event with the same id).
     pub fn put_event(&self, e: &Event) -> Result<(), StoreError> {
-        self.run(|c| analysis::put_event(c, e))
+        self.write_touching(|c| analysis::put_event(c, e))
     }
 
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -437,6 +478,11 @@ impl Db {
         self.run(analysis::event_summaries)
     }
 
+    /// The first `limit` lines of [`Db::event_summaries`], read from an index (the feed's entries).
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
+        self.run(|c| lists::recent_events(c, limit))
+    }
+
     /// The articles placed in an event (by [`Db::set_placement`]), in ingest order.
     pub fn event_members(&self, id: &str) -> Result<Vec<StoredArticle>, StoreError> {
         self.run(|c| articles::members(c, id))
@@ -444,21 +490,43 @@ impl Db {
 
     /// Remove an event (after a merge); its articles keep their placement until placed again.
     pub fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
-        self.run(|c| analysis::delete_event(c, id))
+        let mut found = false;
+        self.write_touching(|c| {
+            let story = analysis::delete_event(c, id)?;
+            found = story.is_some();
+            Ok(story.into_iter().collect())
+        })?;
+        Ok(found)
     }
 
     /// Store a story whole (inserted, or replacing the story with the same id).
     pub fn put_story(&self, s: &Story) -> Result<(), StoreError> {
-        self.run(|c| analysis::put_story(c, s))
+        self.write_touching(|c| analysis::put_story(c, s).map(|()| vec![s.id.clone()]))
     }
 
     pub fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
         self.run(|c| analysis::story(c, id))
     }
 
-    /// The story list, newest first (by last seen).
+    /// The story list, newest first (by last seen, in whole seconds; undated stories last; then newest
+    /// stored first). Each line counts the stored events that link to the story and belong to it.
     pub fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        self.summarize_pending()?;
         self.run(analysis::stories)
+    }
+
+    /// One page of [`Db::stories`]: up to `limit` stories after `after` (from the top when `None`), and
+    /// the cursor of the next page (`None` on the last). A page reads one index range, so it costs the
+    /// same on a store of any size. Walking the pages of an unchanging store lists every story exactly
+    /// once, in the order of [`Db::stories`].
+    pub fn stories_page(&self, after: Option<StoryCursor>, limit: usize) -> Result<StoryPage, StoreError> {
+        self.summarize_pending()?;
+        self.run(|c| lists::stories_page(c, after, limit))
+    }
+
+    /// How many stories are stored.
+    pub fn story_count(&self) -> Result<usize, StoreError> {
+        self.run(lists::story_count)
     }
 
     pub fn delete_story(&self, id: &str) -> Result<bool, StoreError> {
@@ -497,9 +565,31 @@ impl Db {
     /// Full-text search over titles and texts, best first. `query` is user input: words are matched
     /// whole (all of them), `"a phrase"` as a phrase, `word*` as a prefix; any other syntax is taken as
     /// text, never as an error. An empty query finds nothing.
+    ///
+    /// The work is bounded whatever the words: see [`Db::search_within`], with [`SEARCH_CANDIDATES`].
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_within(query, limit, SEARCH_CANDIDATES)
+    }
+
+    /// [`Db::search`] with its bound given: when every word (or phrase) of the query is in at most
+    /// `candidates` articles, all matches are ranked by relevance (BM25, whose cost grows with the number
+    /// of articles holding each word); when one is in more, the newest `limit` matches are returned,
+    /// newest first, with `rank` 0. Either way the work is at most a few times `candidates` index entries.
+    pub fn search_within(&self, query: &str, limit: usize, candidates: usize) -> Result<Vec<SearchHit>, StoreError> {
         self.index_pending()?;
-        self.run(|c| search::search(c, query, limit))
+        self.run(|c| search::search(c, query, limit, candidates))
+    }
+
+    // ---- changes ----
+
+    /// A number that changes whenever another handle, in this process or another, commits a change to
+    /// the store (compare values read from the same handle only). Cheap: servers call it per request to
+    /// know when cached pages are stale.
+    pub fn data_version(&self) -> Result<u64, StoreError> {
+        self.run(|c| {
+            let v: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            Ok(v.unsigned_abs())
+        })
     }
 
     // ---- documents ----
