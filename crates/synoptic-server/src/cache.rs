@@ -9,8 +9,9 @@
 //!   older generation is never served again.
 //! - **No stampede.** Requests for the same URL in the same generation share one render: the first
 //!   renders, the others wait for it. A change of generation costs one render per URL asked for.
-//! - **Conditional requests.** Every response carries a strong `ETag` (a hash of the identity body); a
-//!   request whose `If-None-Match` names it gets `304 Not Modified` and no body.
+//! - **Conditional requests.** Every response carries a strong `ETag` (a hash of the identity body, with
+//!   `-gz` or `-br` added for the compressed forms, which are other representations); a request whose
+//!   `If-None-Match` names the tag of the form it would get answers `304 Not Modified`, with no body.
 //! - **Bounded.** At most [`MAX_ENTRIES`] URLs are kept; past that, older generations go first, then all.
 
 use std::collections::HashMap;
@@ -33,21 +34,31 @@ const MIN_COMPRESS: usize = 256;
 pub struct Rendered {
     content_type: &'static str,
     body: Bytes,
-    etag: HeaderValue,
+    /// The hash of the identity body (the ETag's content without quotes or suffix).
+    tag: String,
     gzip: OnceLock<Bytes>,
     br: OnceLock<Bytes>,
 }
 
 impl Rendered {
     pub fn new(content_type: &'static str, body: Vec<u8>) -> Rendered {
-        let hash = blake3::hash(&body);
-        let hex = hash.to_hex();
-        let etag = HeaderValue::from_str(&format!("\"{}\"", &hex[..32])).unwrap_or(HeaderValue::from_static("\"0\""));
-        Rendered { content_type, body: Bytes::from(body), etag, gzip: OnceLock::new(), br: OnceLock::new() }
+        let tag = blake3::hash(&body).to_hex()[..32].to_string();
+        Rendered { content_type, body: Bytes::from(body), tag, gzip: OnceLock::new(), br: OnceLock::new() }
     }
 
-    pub fn etag(&self) -> &HeaderValue {
-        &self.etag
+    /// The ETag of the identity form.
+    pub fn etag(&self) -> HeaderValue {
+        self.etag_for(None)
+    }
+
+    fn etag_for(&self, encoding: Option<Encoding>) -> HeaderValue {
+        let suffix = match encoding {
+            None => "",
+            Some(Encoding::Gzip) => "-gz",
+            Some(Encoding::Br) => "-br",
+        };
+        // Hex digits and a suffix of letters: always a valid header value.
+        HeaderValue::from_str(&format!("\"{}{suffix}\"", self.tag)).unwrap_or(HeaderValue::from_static("\"0\""))
     }
 
     fn gzip(&self) -> &Bytes {
@@ -73,12 +84,14 @@ impl Rendered {
     /// The response for a request with these headers: 304 when its `If-None-Match` names this body,
     /// else the body in the best encoding the client accepts.
     pub fn respond(&self, request: &HeaderMap) -> Response {
-        let mut res = if not_modified(request, &self.etag) {
+        let encoding = preferred_encoding(request, self.body.len());
+        let etag = self.etag_for(encoding);
+        let mut res = if not_modified(request, &etag) {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         } else {
-            let (encoding, body) = match preferred_encoding(request, self.body.len()) {
+            let (encoding, body) = match encoding {
                 Some(Encoding::Br) => (Some("br"), self.br().clone()),
                 Some(Encoding::Gzip) => (Some("gzip"), self.gzip().clone()),
                 None => (None, self.body.clone()),
@@ -92,7 +105,7 @@ impl Rendered {
             r
         };
         let h = res.headers_mut();
-        h.insert(header::ETAG, self.etag.clone());
+        h.insert(header::ETAG, etag);
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         // Clients may keep the body, but must ask (cheaply, with If-None-Match) before using it again.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -269,10 +282,11 @@ mod tests {
             ("\"other\"".to_string(), false),
         ] {
             let h = headers(&[(header::IF_NONE_MATCH, &inm)]);
-            assert_eq!(not_modified(&h, r.etag()), hit, "{inm}");
+            assert_eq!(not_modified(&h, &r.etag()), hit, "{inm}");
         }
         assert_eq!(Rendered::new("text/plain", b"hello".to_vec()).etag(), r.etag(), "same body, same tag");
         assert_ne!(Rendered::new("text/plain", b"hello!".to_vec()).etag(), r.etag());
+        assert_ne!(r.etag_for(Some(Encoding::Gzip)), r.etag(), "another representation, another tag");
     }
 
     #[tokio::test]
