@@ -30,6 +30,7 @@ enum Cmd {
     ///   cargo xtask bench --quick          # 10k articles only, a smoke run of a few minutes
     ///   cargo xtask bench                  # 10k, 100k and 1M (the 1M run takes several minutes)
     ///   cargo xtask bench --sizes 20000 --no-compare
+    ///   cargo xtask bench --sizes 1000 --no-compare --serve-size 100000 --keep   # serving figures at 100k
     Bench(BenchArgs),
 }
 
@@ -59,6 +60,16 @@ struct BenchArgs {
     /// Keep generated streams and stores in the scratch folder (and reuse streams on the next run).
     #[arg(long)]
     keep: bool,
+    /// Articles in the store the serving figures are measured on (wrk, 50 connections, against
+    /// `synoptic serve` while an ingest writes). Default: 100000, or 10000 with --quick.
+    #[arg(long)]
+    serve_size: Option<usize>,
+    /// Skip the serving figures.
+    #[arg(long)]
+    no_serve: bool,
+    /// Seconds of wrk per URL for the serving figures.
+    #[arg(long, default_value_t = 10)]
+    serve_seconds: u64,
     /// Measure this binary instead of building `synoptic` in release mode.
     #[arg(long)]
     bin: Option<PathBuf>,
@@ -100,6 +111,12 @@ fn bench_command(args: BenchArgs) -> Result<()> {
         compare: !args.no_compare,
         fresh_venv: args.fresh_venv,
         keep: args.keep,
+        serve_size: if args.no_serve {
+            None
+        } else {
+            Some(args.serve_size.unwrap_or(if args.quick { 10_000 } else { 100_000 }))
+        },
+        serve_seconds: args.serve_seconds,
     };
     let report = bench::run(&opts)?;
     print!("{}", bench::report::table(&report));

@@ -6,6 +6,7 @@ pub mod child;
 pub mod gold;
 pub mod python;
 pub mod report;
+pub mod serve;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,10 @@ pub struct Options {
     pub compare: bool,
     pub fresh_venv: bool,
     pub keep: bool,
+    /// Articles in the store the serving figures are measured on (`None`: not measured).
+    pub serve_size: Option<usize>,
+    /// Seconds of `wrk` per URL.
+    pub serve_seconds: u64,
 }
 
 /// Runs the whole benchmark and returns the report (also printed and written to disk).
@@ -82,6 +87,11 @@ pub fn run(opts: &Options) -> Result<Report> {
         Outcome::from(measure_brief(&ctx, &opts.shared.join("seeds"), "shared/seeds", brief_runs)),
         Outcome::from(measure_brief(&ctx, Path::new("examples/corpus"), "examples/corpus", brief_runs)),
     ];
+
+    let serving = opts.serve_size.map(|n| {
+        progress(&format!("serving figures on a {n}-article store"));
+        Outcome::from(serve::measure(&bin, opts, n, opts.serve_seconds))
+    });
 
     // Scored only now, after every timed child: the export is large, and a child's `ru_maxrss` starts from
     // this process's own peak (Linux carries the pre-exec peak over), so xtask must stay small until here.
@@ -136,6 +146,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         brief,
         copies,
         compare,
+        serving,
         targets: Vec::new(),
     };
     report.targets = targets(&report);

@@ -46,6 +46,8 @@ pub struct Report {
     /// Copy detection alone (`synoptic eval copies`) on the first stream.
     pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
+    /// `wrk` against `synoptic serve` (see `serve.rs`).
+    pub serving: Option<Outcome<super::serve::Serving>>,
     pub targets: Vec<Target>,
 }
 
@@ -488,6 +490,13 @@ pub fn table(r: &Report) -> String {
                 let _ = writeln!(w, "  not measured: {error}");
             }
         }
+    }
+    match &r.serving {
+        Some(Outcome::Ok(s)) => w.push_str(&super::serve::table(s)),
+        Some(Outcome::Err { error }) => {
+            let _ = writeln!(w, "\n== serving\n  not measured: {error}");
+        }
+        None => {}
     }
     let _ = writeln!(w, "\n== targets");
     for t in &r.targets {
