@@ -72,8 +72,7 @@ pub async fn stories(
     state
         .cached(&headers, &cache_key(&uri), || async move {
             let cursor = parse_cursor(p.cursor.as_deref())?;
-            let (page, total) =
-                reader.read(move |db| Ok((db.stories_page(cursor, limit)?, db.story_count()?))).await?;
+            let (page, total) = reader.read(move |db| Ok((db.stories_page(cursor, limit)?, db.story_count()?))).await?;
             cache::json(&json!({ "total": total, "stories": page.stories, "next": page.next.map(|c| c.to_string()) }))
         })
         .await

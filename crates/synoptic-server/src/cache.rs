@@ -159,9 +159,11 @@ fn preferred_encoding(request: &HeaderMap, len: usize) -> Option<Encoding> {
 /// asks for this header.
 fn not_modified(request: &HeaderMap, etag: &HeaderValue) -> bool {
     let Ok(ours) = etag.to_str() else { return false };
-    request.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours)
-    })
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours))
 }
 
 /// One URL's render for one generation, shared by every request that asks for it meanwhile.

@@ -82,9 +82,7 @@ pub async fn index(
     headers: HeaderMap,
 ) -> Response {
     let s = state.clone();
-    state
-        .cached(&headers, &cache_key(&uri), || async move { index_page(s, p).await.map(|h| cache::html(h.0)) })
-        .await
+    state.cached(&headers, &cache_key(&uri), || async move { index_page(s, p).await.map(|h| cache::html(h.0)) }).await
 }
 
 async fn index_page(state: AppState, p: IndexParams) -> PageResult {
@@ -145,10 +143,19 @@ fn title_or<'a>(title: &'a str, fallback: &'a str) -> &'a str {
 
 // ---- story page ----
 
-pub async fn story(State(state): State<AppState>, Path(id): Path<String>, uri: OriginalUri, headers: HeaderMap) -> Response {
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let s = state.clone();
     state
-        .cached(&headers, &cache_key(&uri), || async move { story_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) })
+        .cached(
+            &headers,
+            &cache_key(&uri),
+            || async move { story_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
+        )
         .await
 }
 
@@ -217,10 +224,19 @@ fn story_body(story: &Story, events: &[Event]) -> String {
 
 // ---- event page ----
 
-pub async fn event(State(state): State<AppState>, Path(id): Path<String>, uri: OriginalUri, headers: HeaderMap) -> Response {
+pub async fn event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let s = state.clone();
     state
-        .cached(&headers, &cache_key(&uri), || async move { event_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) })
+        .cached(
+            &headers,
+            &cache_key(&uri),
+            || async move { event_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
+        )
         .await
 }
 
@@ -489,10 +505,17 @@ pub fn highlighted_passage(text: &str, needle: &str) -> String {
 
 // ---- article page ----
 
-pub async fn article(State(state): State<AppState>, Path(id): Path<String>, uri: OriginalUri, headers: HeaderMap) -> Response {
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let s = state.clone();
     state
-        .cached(&headers, &cache_key(&uri), || async move { article_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) })
+        .cached(&headers, &cache_key(&uri), || async move {
+            article_page(State(s), Path(id)).await.map(|h| cache::html(h.0))
+        })
         .await
 }
 
@@ -677,7 +700,9 @@ pub async fn search(
 ) -> Response {
     let s = state.clone();
     state
-        .cached(&headers, &cache_key(&uri), || async move { search_page(State(s), Query(p)).await.map(|h| cache::html(h.0)) })
+        .cached(&headers, &cache_key(&uri), || async move {
+            search_page(State(s), Query(p)).await.map(|h| cache::html(h.0))
+        })
         .await
 }
 

@@ -85,8 +85,7 @@ async fn cursor_walk_lists_every_story_once_in_order() {
     assert_eq!(whole["total"], 57);
     assert!(whole["next"].is_null());
     let whole = ids(&whole);
-    let expected: Vec<String> =
-        Store::open(&store.dir).unwrap().stories().unwrap().into_iter().map(|s| s.id).collect();
+    let expected: Vec<String> = Store::open(&store.dir).unwrap().stories().unwrap().into_iter().map(|s| s.id).collect();
     assert_eq!(whole, expected, "the API lists the store's order");
     assert_eq!(ids(&get(&app, "/api/stories").await.json()).len(), 50, "paged by default");
 
@@ -163,7 +162,7 @@ async fn cached_pages_follow_commits_of_another_handle() {
     assert_eq!(list["total"], 2);
     let home = String::from_utf8(get(&app, "/").await.body).unwrap();
     assert!(!home.contains("Story 2<"));
-    assert!(get(&app, "/search?q=item").await.body.len() > 0);
+    assert!(!get(&app, "/search?q=item").await.body.is_empty());
     // Served from memory while nothing changes: the same bytes.
     assert_eq!(get(&app, "/api/stories").await.json(), list);
 
@@ -207,7 +206,8 @@ async fn responses_are_compressed_as_negotiated() {
     let (gz_tag, plain_tag) = (gz.header(header::ETAG).unwrap(), plain.header(header::ETAG).unwrap());
     assert_ne!(gz_tag, plain_tag);
     assert_eq!(gz.header(header::VARY).as_deref(), Some("accept-encoding"));
-    let again = get_with(&app, "/api/stories", &[(header::ACCEPT_ENCODING, "gzip"), (header::IF_NONE_MATCH, &gz_tag)]).await;
+    let again =
+        get_with(&app, "/api/stories", &[(header::ACCEPT_ENCODING, "gzip"), (header::IF_NONE_MATCH, &gz_tag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     let other = get_with(&app, "/api/stories", &[(header::IF_NONE_MATCH, &gz_tag)]).await;
     assert_eq!(other.status, StatusCode::OK, "the gzip tag does not validate the plain form");

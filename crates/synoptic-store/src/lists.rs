@@ -214,16 +214,12 @@ mod tests {
     fn pages_read_an_index_range() {
         let store = crate::Store::open_in_memory().unwrap();
         let c = &store.db.conn;
-        let stories = plan(
-            c,
-            "SELECT id FROM stories WHERE (recent, seq) < (1, 2) ORDER BY recent DESC, seq DESC LIMIT 3",
-        );
+        let stories =
+            plan(c, "SELECT id FROM stories WHERE (recent, seq) < (1, 2) ORDER BY recent DESC, seq DESC LIMIT 3");
         assert!(stories.contains("stories_recent"), "{stories}");
         assert!(!stories.contains("TEMP B-TREE"), "{stories}");
-        let events = plan(
-            c,
-            "SELECT id FROM events ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC LIMIT 3",
-        );
+        let events =
+            plan(c, "SELECT id FROM events ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC LIMIT 3");
         assert!(events.contains("events_recent"), "{events}");
         assert!(!events.contains("TEMP B-TREE"), "{events}");
     }

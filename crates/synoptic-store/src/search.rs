@@ -77,7 +77,12 @@ fn phrases(q: &str) -> Vec<String> {
     out
 }
 
-pub(crate) fn search(c: &Connection, query: &str, limit: usize, candidates: usize) -> Result<Vec<SearchHit>, StoreError> {
+pub(crate) fn search(
+    c: &Connection,
+    query: &str,
+    limit: usize,
+    candidates: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
     let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
     if limit == 0 {
         return Ok(Vec::new());
@@ -86,9 +91,8 @@ pub(crate) fn search(c: &Connection, query: &str, limit: usize, candidates: usiz
     let cap = i64::try_from(candidates).unwrap_or(i64::MAX);
     // BM25 counts every article holding each phrase: affordable only when each is in at most `cap`.
     // Each count stops at `cap + 1`.
-    let mut count = c.prepare_cached(
-        "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 LIMIT ?2)",
-    )?;
+    let mut count =
+        c.prepare_cached("SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 LIMIT ?2)")?;
     let mut common = false;
     for p in phrases(&q) {
         let n: i64 = count.query_row(params![p, cap.saturating_add(1)], |r| r.get(0))?;

@@ -787,12 +787,19 @@ fn story_lines_follow_writes_in_transactions() {
     store
         .transaction(|tx| {
             tx.insert_article(&a, &Annotations::default())?;
-            tx.put_event(&Event { id: "e0".into(), story: "s0".into(), articles: vec![a.id.clone()], ..Event::default() })
+            tx.put_event(&Event {
+                id: "e0".into(),
+                story: "s0".into(),
+                articles: vec![a.id.clone()],
+                ..Event::default()
+            })
         })
         .unwrap();
     assert_eq!(first(&store), "s0");
     // An event that moves to another story leaves the first one's line.
-    store.put_event(&Event { id: "e0".into(), story: "s1".into(), articles: vec![a.id.clone()], ..Event::default() }).unwrap();
+    store
+        .put_event(&Event { id: "e0".into(), story: "s1".into(), articles: vec![a.id.clone()], ..Event::default() })
+        .unwrap();
     let lines = store.stories().unwrap();
     let s0 = lines.iter().find(|s| s.id == "s0").unwrap();
     assert_eq!((s0.events, s0.articles), (0, 0));
