@@ -8,7 +8,9 @@
 //!   polls the store's data version on every request, which costs microseconds). An entry made for an
 //!   older generation is never served again.
 //! - **No stampede.** Requests for the same URL in the same generation share one render: the first
-//!   renders, the others wait for it. A change of generation costs one render per URL asked for.
+//!   renders; the others get the previous generation's render while it is younger than
+//!   [`STALE_WHILE_RENDERING`] after the change, and wait for the new one after that. A change of generation
+//!   costs one render per URL asked for.
 //! - **Conditional requests.** Every response carries a strong `ETag` (a hash of the identity body, with
 //!   `-gz` or `-br` added for the compressed forms, which are other representations); a request whose
 //!   `If-None-Match` names the tag of the form it would get answers `304 Not Modified`, with no body.
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -166,11 +169,19 @@ fn not_modified(request: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|v| v.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours))
 }
 
+/// How long after a change requests may still get the previous render while the new one is being made
+/// (by one of them). Past it, they wait for the new render: nothing older than this is served after a commit.
+pub const STALE_WHILE_RENDERING: Duration = Duration::from_millis(500);
+
 /// One URL's render for one generation, shared by every request that asks for it meanwhile.
 #[derive(Debug)]
 struct Slot {
     generation: u64,
     cell: tokio::sync::OnceCell<Arc<Rendered>>,
+    /// The render of the generation before, and when this slot replaced it.
+    previous: Option<(Arc<Rendered>, Instant)>,
+    /// Set by the first request that found the slot unrendered: that one renders, later ones may not wait.
+    rendering: std::sync::atomic::AtomicBool,
 }
 
 /// The rendered responses, by URL.
@@ -189,12 +200,28 @@ impl PageCache {
         Fut: Future<Output = Result<Rendered, E>>,
     {
         let slot = self.slot(key, generation);
+        // While one request renders the new generation, the others get the previous render for a moment
+        // instead of queueing behind it.
+        if !slot.cell.initialized()
+            && let Some((previous, since)) = &slot.previous
+            && since.elapsed() < STALE_WHILE_RENDERING
+            && slot.rendering.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Ok(previous.clone());
+        }
         slot.cell.get_or_try_init(|| async { render().await.map(Arc::new) }).await.cloned()
     }
 
     fn slot(&self, key: &str, generation: u64) -> Arc<Slot> {
-        let fresh = || Arc::new(Slot { generation, cell: tokio::sync::OnceCell::new() });
-        let Ok(mut slots) = self.slots.lock() else { return fresh() };
+        let fresh = |previous| {
+            Arc::new(Slot {
+                generation,
+                cell: tokio::sync::OnceCell::new(),
+                previous,
+                rendering: std::sync::atomic::AtomicBool::new(false),
+            })
+        };
+        let Ok(mut slots) = self.slots.lock() else { return fresh(None) };
         if let Some(s) = slots.get(key)
             && s.generation >= generation
         {
@@ -206,7 +233,8 @@ impl PageCache {
                 slots.clear();
             }
         }
-        let slot = fresh();
+        let previous = slots.get(key).and_then(|s| s.cell.get().cloned()).map(|r| (r, Instant::now()));
+        let slot = fresh(previous);
         slots.insert(key.to_string(), slot.clone());
         slot
     }
