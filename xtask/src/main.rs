@@ -61,7 +61,8 @@ struct BenchArgs {
     #[arg(long)]
     keep: bool,
     /// Articles in the store the serving figures are measured on (wrk, 50 connections, against
-    /// `synoptic serve` while an ingest writes). Default: 100000, or 10000 with --quick.
+    /// `synoptic serve` while an ingest writes; on SQLite, and on PostgreSQL with two servers when
+    /// SYNOPTIC_BENCH_POSTGRES names an empty database). Default: 100000, or 10000 with --quick.
     #[arg(long)]
     serve_size: Option<usize>,
     /// Skip the serving figures.

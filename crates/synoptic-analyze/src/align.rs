@@ -2,8 +2,10 @@
 //! with each article's wording, figures about the same thing compared.
 //!
 //! Entities merge on their variant-folded key (`annotate::entity_key`), on surnames and spelling variants of
-//! people (edit distance with context: same kind, compatible first names), and on acronyms against their
-//! expansions. Quotes merge when the same speaker (or an unknown one) says largely the same words. Figures
+//! people (one edit, or one transliteration skeleton — `annotate::translit` — with context: same kind,
+//! compatible first names), and on acronyms against their expansions. People who share a surname never
+//! join: a merged group never holds two full names that are not compatible, and a lone surname joins a
+//! person only when exactly one group of full names carries it. Quotes merge when the same speaker (or an unknown one) says largely the same words. Figures
 //! from independent origins are compared: equal within rounding agrees, a different value or currency for
 //! the same thing is a disagreement. Spelling variants never make a disagreement.
 
@@ -14,6 +16,7 @@ use synoptic_model::{Claim, Disagreement, Entity, EntityKind, Figure, FigureMent
 use crate::EventMember;
 use crate::annotate::entities::{close, edit_distance};
 use crate::annotate::gazetteer::{self, fold};
+use crate::annotate::translit::word_skeleton;
 use crate::tokens;
 
 /// What alignment finds across an event's articles.
@@ -66,6 +69,8 @@ struct Rec {
     kind: EntityKind,
     key: String,
     words: Vec<String>,
+    /// Transliteration skeleton of each word of `words`.
+    skel: Vec<String>,
     surfaces: Vec<String>,
     mentions: usize,
 }
@@ -82,24 +87,41 @@ fn initials(s: &str) -> String {
         .collect()
 }
 
-/// Can two person names be one person? Last names close; first names equal, an initial, or missing.
-fn person_compatible(a: &[String], b: &[String]) -> bool {
-    let (Some(la), Some(lb)) = (a.last(), b.last()) else { return false };
-    if !close(la, lb) {
+/// Spelling variants of one name word: [`close`] (one edit on long words), or one transliteration skeleton
+/// on words of four letters or more (`sa`, `sb`: the words' skeletons).
+fn variant(a: &str, b: &str, sa: &str, sb: &str) -> bool {
+    close(a, b) || (a.len() >= 4 && b.len() >= 4 && sa == sb)
+}
+
+/// Can two person names be one person? Last names variants; first names equal, variants, an initial, or
+/// missing.
+fn person_compatible(a: &Rec, b: &Rec) -> bool {
+    let (Some(la), Some(lb)) = (a.words.last(), b.words.last()) else { return false };
+    if !variant(la, lb, a.skel.last().map_or("", |s| s), b.skel.last().map_or("", |s| s)) {
         return false;
     }
-    match (a.len() >= 2, b.len() >= 2) {
+    match (a.words.len() >= 2, b.words.len() >= 2) {
         (true, true) => {
-            let (fa, fb) = (&a[0], &b[0]);
+            let (fa, fb) = (&a.words[0], &b.words[0]);
             let same_initial = fa.chars().next() == fb.chars().next();
-            // Equal, spelling variants ("Ihor"/"Igor": one edit on a name of four letters or more), or an
-            // initial for the name.
-            close(fa, fb)
+            // Equal, spelling or transliteration variants ("Ihor"/"Igor": one edit on a name of four letters
+            // or more), or an initial for the name.
+            variant(fa, fb, &a.skel[0], &b.skel[0])
                 || same_initial && (fa.len() <= 2 || fb.len() <= 2)
                 || same_initial && fa.len().min(fb.len()) >= 4 && edit_distance(fa, fb) <= 1
         }
         _ => true,
     }
+}
+
+/// A person's full name (two words or more), as opposed to a lone surname.
+fn full_name(r: &Rec) -> bool {
+    r.kind == EntityKind::Person && r.words.len() >= 2
+}
+
+/// A lone name word meeting a person's full name (a surname in one article, the full name in another).
+fn lone_to_full(a: &Rec, b: &Rec) -> bool {
+    (a.words.len() == 1 && full_name(b)) || (b.words.len() == 1 && full_name(a))
 }
 
 fn mergeable(a: &Rec, b: &Rec) -> bool {
@@ -109,11 +131,12 @@ fn mergeable(a: &Rec, b: &Rec) -> bool {
         return true;
     }
     match (a.kind, b.kind) {
-        (Person, Person) => person_compatible(&a.words, &b.words),
+        (Person, Person) => person_compatible(a, b),
         // A lone surname classified "other" in one article, a person in another.
         (Person, Other) | (Other, Person) => {
             let (p, o) = if a.kind == Person { (a, b) } else { (b, a) };
-            o.words.len() == 1 && p.words.last().is_some_and(|l| close(l, &o.words[0]))
+            o.words.len() == 1
+                && p.words.last().is_some_and(|l| variant(l, &o.words[0], p.skel.last().map_or("", |s| s), &o.skel[0]))
         }
         _ if same_kind || a.kind == Other || b.kind == Other => {
             if a.key == b.key {
@@ -124,11 +147,73 @@ fn mergeable(a: &Rec, b: &Rec) -> bool {
             if acr(a, b) || acr(b, a) {
                 return true;
             }
-            // Spelling variants of single-word names: one edit on long words (Kharkiv / Kharkov).
-            same_kind && a.words.len() == 1 && b.words.len() == 1 && close(&a.words[0], &b.words[0])
+            // Spelling variants of names of one kind: one edit on single long words (Kharkiv / Kharkov), or
+            // every word one transliteration skeleton.
+            same_kind
+                && ((a.words.len() == 1 && b.words.len() == 1 && close(&a.words[0], &b.words[0]))
+                    || (a.words.len() == b.words.len()
+                        && a.words.iter().all(|w| w.len() >= 4)
+                        && b.words.iter().all(|w| w.len() >= 4)
+                        && a.skel == b.skel))
         }
         _ => false,
     }
+}
+
+/// Groups of records that name one thing. Pairs of different articles that [`mergeable`] accepts are joined
+/// in two passes: first every pair except a lone name word against a person's full name, then those, a lone
+/// word joining only when all the full names it fits are already one group. A join never puts two full
+/// names that are not [`person_compatible`] in one group, so two people who share a surname stay apart
+/// however their articles chain.
+fn merge_groups(recs: &[Rec]) -> Dsu {
+    let mut dsu = Dsu::new(recs.len());
+    // Full names of each group, by root.
+    let mut full: Vec<Vec<usize>> =
+        (0..recs.len()).map(|i| if full_name(&recs[i]) { vec![i] } else { Vec::new() }).collect();
+    let mut lone: Vec<(usize, usize)> = Vec::new();
+    let join = |dsu: &mut Dsu, full: &mut Vec<Vec<usize>>, i: usize, j: usize| {
+        let (ri, rj) = (dsu.find(i), dsu.find(j));
+        if ri == rj {
+            return;
+        }
+        if !full[ri].iter().all(|&x| full[rj].iter().all(|&y| person_compatible(&recs[x], &recs[y]))) {
+            return;
+        }
+        dsu.union(ri, rj);
+        let root = dsu.find(ri);
+        let other = if root == ri { rj } else { ri };
+        let moved = std::mem::take(&mut full[other]);
+        full[root].extend(moved);
+    };
+    for i in 0..recs.len() {
+        for j in i + 1..recs.len() {
+            if recs[i].article != recs[j].article && mergeable(&recs[i], &recs[j]) {
+                if lone_to_full(&recs[i], &recs[j]) {
+                    lone.push((i, j));
+                } else {
+                    join(&mut dsu, &mut full, i, j);
+                }
+            }
+        }
+    }
+    // Each lone word's candidate full-name groups; it joins only when there is one.
+    let mut fits: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &(i, j) in &lone {
+        let (w, f) = if recs[i].words.len() == 1 { (i, j) } else { (j, i) };
+        let root = dsu.find(f);
+        let list = fits.entry(w).or_default();
+        if !list.contains(&root) {
+            list.push(root);
+        }
+    }
+    let mut words: Vec<usize> = fits.keys().copied().collect();
+    words.sort_unstable();
+    for w in words {
+        if let [root] = fits[&w].as_slice() {
+            join(&mut dsu, &mut full, w, *root);
+        }
+    }
+    dsu
 }
 
 /// Merge the entities of all articles; also returns (article, per-article canonical) → merged name.
@@ -139,13 +224,15 @@ fn align_entities(members: &[EventMember<'_>]) -> (Vec<Entity>, HashMap<(usize, 
         for em in &m.annotations.entities {
             let i = *index.entry((ai, em.canonical.clone(), em.kind)).or_insert_with(|| {
                 let key = crate::annotate::entity_key(&em.canonical);
-                let words = fold(&em.canonical).split(' ').map(str::to_string).collect();
+                let words: Vec<String> = fold(&em.canonical).split(' ').map(str::to_string).collect();
+                let skel = words.iter().map(|w| word_skeleton(w)).collect();
                 recs.push(Rec {
                     article: ai,
                     canonical: em.canonical.clone(),
                     kind: em.kind,
                     key,
                     words,
+                    skel,
                     surfaces: Vec::new(),
                     mentions: 0,
                 });
@@ -158,14 +245,8 @@ fn align_entities(members: &[EventMember<'_>]) -> (Vec<Entity>, HashMap<(usize, 
             }
         }
     }
-    let mut dsu = Dsu::new(recs.len());
-    for i in 0..recs.len() {
-        for j in i + 1..recs.len() {
-            if recs[i].article != recs[j].article && mergeable(&recs[i], &recs[j]) {
-                dsu.union(i, j);
-            }
-        }
-    }
+    let dsu = merge_groups(&recs);
+    let mut dsu = dsu;
     // A lone "other" merged into a person makes the group a person; keep groups in first-seen order.
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::new();
@@ -279,6 +360,8 @@ fn normal(text: &str) -> String {
 
 struct QRec {
     article: usize,
+    /// Whether the quoted words sit inside their marks in the article (a real quotation).
+    marked: bool,
     pos: usize,
     speaker: Option<String>,
     text: String,
@@ -325,6 +408,7 @@ fn align_quotes(
             let speaker = q.speaker.as_ref().map(|s| names.get(&(ai, s.clone())).cloned().unwrap_or_else(|| s.clone()));
             recs.push(QRec {
                 article: ai,
+                marked: crate::compare::wording::marked(&m.article.text, q.span),
                 pos: q.span.start,
                 speaker,
                 text: q.text.trim().trim_end_matches(',').to_string(),
@@ -380,7 +464,6 @@ fn align_quotes(
         }
         by_article.sort_by_key(|(a, _)| *a);
         let mut variants = Vec::new();
-        let mut variant_normals = Vec::new();
         for (a, mut rs) in by_article {
             rs.sort_by_key(|r| r.pos);
             let mut texts: Vec<&str> = Vec::new();
@@ -392,7 +475,6 @@ fn align_quotes(
                 }
             }
             variants.push(QuoteVariant { article: members[a].article.id.clone(), text: texts.join(" … ") });
-            variant_normals.push((a, seen.join(" ")));
         }
         let text = g
             .iter()
@@ -400,18 +482,49 @@ fn align_quotes(
             .max_by_key(|r| (r.text.len(), std::cmp::Reverse(r.pos)))
             .map(|r| r.text.clone());
         let articles: Vec<String> = variants.iter().map(|v| v.article.clone()).collect();
-        // Different wordings of one utterance from independent origins: a quote disagreement.
-        let differs = variant_normals.iter().enumerate().any(|(i, (ai, a))| {
-            variant_normals[i + 1..].iter().any(|(bi, b)| {
-                members[*ai].origin != members[*bi].origin && !a.contains(b.as_str()) && !b.contains(a.as_str())
-            })
-        });
-        if differs {
+        // Different wordings of one utterance by one known speaker, from independent origins: a quote
+        // disagreement. Pairs are compared quotation by quotation (two utterances are two quotes); identical
+        // or truncated wordings agree.
+        let mut involved: Vec<usize> = Vec::new();
+        let mut changes: Vec<crate::compare::wording::Change> = Vec::new();
+        if speaker.is_some() {
+            for (x, &i) in g.iter().enumerate() {
+                for &j in &g[x + 1..] {
+                    let (ri, rj) = (&recs[i], &recs[j]);
+                    if members[ri.article].origin == members[rj.article].origin || !ri.marked || !rj.marked {
+                        continue;
+                    }
+                    let crate::compare::wording::Wording::Changed(c) =
+                        crate::compare::wording::compare(&ri.text, &rj.text)
+                    else {
+                        continue;
+                    };
+                    if (ri.speaker.is_none() || rj.speaker.is_none()) && c.len() > 1 {
+                        continue;
+                    }
+                    for k in [i, j] {
+                        if !involved.contains(&k) {
+                            involved.push(k);
+                        }
+                    }
+                    for ch in c {
+                        if !changes.contains(&ch) {
+                            changes.push(ch);
+                        }
+                    }
+                }
+            }
+        }
+        if !involved.is_empty() {
+            involved.sort_by_key(|&k| (recs[k].article, recs[k].pos));
             let about = match &speaker {
-                Some(s) => format!("wording of a quote by {s}"),
-                None => "wording of a quote".to_string(),
+                Some(s) => format!("wording of a quote by {s}: {}", crate::compare::wording::describe(&changes)),
+                None => format!("wording of a quote: {}", crate::compare::wording::describe(&changes)),
             };
-            let claims = variants.iter().map(|v| Claim { article: v.article.clone(), text: v.text.clone() }).collect();
+            let claims = involved
+                .iter()
+                .map(|&k| Claim { article: members[recs[k].article].article.id.clone(), text: recs[k].text.clone() })
+                .collect();
             disagreements.push(Disagreement { kind: "quote".into(), about, claims });
         }
         quotes.push(Quote { speaker, text: text.unwrap_or_default(), articles, variants });
@@ -572,9 +685,11 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
         for (j, _) in &group {
             used[*j] = true;
         }
+        // Only one amount in two currencies is a disagreement here: different values of one measured thing
+        // need the sentence-level checks of `compare` (same object, people, place and time; compatible
+        // values), which report them.
         let currency = group.iter().any(|(_, r)| matches!(r, Relation::Currency));
-        let value = group.iter().any(|(_, r)| matches!(r, Relation::Value));
-        if !(currency || value) {
+        if !currency {
             continue;
         }
         let mut claims = vec![Claim { article: members[*ai].article.id.clone(), text: claim_text(fa) }];
@@ -590,11 +705,7 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
                 about = fb.about.clone();
             }
         }
-        let about = if currency {
-            format!("{about}: the same amount in different currencies ({})", units.join(" vs "))
-        } else {
-            format!("{about}: different amounts")
-        };
+        let about = format!("{about}: the same amount in different currencies ({})", units.join(" vs "));
         disagreements.push(Disagreement { kind: "figure".into(), about, claims });
     }
     (figures, disagreements)

@@ -111,7 +111,19 @@ fn corpus_synopsis() {
                 if cited {
                     assert!(got >= 0.4, "{label}: {} cited but carries {got:.2} of {:?}", a.source, s.text);
                 } else {
-                    assert!(got < 0.7, "{label}: {} not cited but carries {got:.2} of {:?}", a.source, s.text);
+                    // Not citing an article that shares the words is right when it does not state the
+                    // sentence's figures ("its 12 percent tariff" does not say "from 12 to 4 percent").
+                    let numbers = s
+                        .text
+                        .split(|c: char| !c.is_ascii_digit())
+                        .filter(|n| !n.is_empty())
+                        .all(|n| a.text.contains(n));
+                    assert!(
+                        got < 0.7 || !numbers,
+                        "{label}: {} not cited but carries {got:.2} of {:?}",
+                        a.source,
+                        s.text
+                    );
                 }
             }
         }

@@ -129,6 +129,12 @@ fn seeds_synopsis() {
         april.single_source
     );
     assert!(!april.agreements.iter().any(|a| a.text.contains("Bucha")), "Bucha is not an agreement");
+    let rank = april.single_source.iter().position(|s| s.text.contains("Bucha"));
+    assert!(rank.is_some_and(|r| r < 10), "April: Bucha within the first ten single-source details: {rank:?}");
+    assert!(
+        april.single_source.windows(2).all(|w| w[0].score >= w[1].score),
+        "single-source details are ranked by score"
+    );
     let wording = september.disagreements.iter().any(|d| {
         d.kind == "quote"
             && d.claims.iter().any(|c| c.article == id(3) && c.text.contains("imperial deceptions"))

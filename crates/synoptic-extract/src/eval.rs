@@ -105,6 +105,55 @@ pub fn load_gold(json: &str) -> Result<BTreeMap<String, String>, EvalError> {
         .collect())
 }
 
+/// Reads `sources.json` (`{id: {"source": name, ...}}`) into id → source name. Entries without a string
+/// `source` are left out (callers fall back to the id's prefix, see [`source_of`]).
+pub fn load_sources(json: &str) -> Result<BTreeMap<String, String>, EvalError> {
+    let value: serde_json::Value = serde_json::from_str(json)?;
+    let obj = value.as_object().ok_or(EvalError::Shape)?;
+    Ok(obj.iter().filter_map(|(id, v)| Some((id.clone(), v.get("source")?.as_str()?.to_string()))).collect())
+}
+
+/// The source of page `id`: from `sources` when listed, else the id up to its first `-` (`wcxb-0012` →
+/// `wcxb`), else `all`.
+pub fn source_of<'a>(sources: &'a BTreeMap<String, String>, id: &'a str) -> &'a str {
+    sources.get(id).map(String::as_str).unwrap_or_else(|| id.split_once('-').map_or("all", |(s, _)| s))
+}
+
+/// Which half of a set page `id` falls in, `0` or `1`, by a hash (FNV-1a, then a 64-bit finaliser so
+/// that ids differing only in their last digits still spread) of the id: a fixed split that
+/// does not depend on the order or the number of pages. Development looks at half 0; half 1 is reported as
+/// held out.
+pub fn half(id: &str) -> u8 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    (h >> 63) as u8
+}
+
+/// Scores grouped by source and by half: `(source, half)` keys, with `"all"` for the union of sources and
+/// `None` for both halves.
+pub fn breakdown<'a>(
+    pages: impl IntoIterator<Item = (&'a str, PageScore)>,
+    sources: &BTreeMap<String, String>,
+) -> BTreeMap<(String, Option<u8>), Scores> {
+    let mut groups: BTreeMap<(String, Option<u8>), Vec<PageScore>> = BTreeMap::new();
+    for (id, s) in pages {
+        let source = source_of(sources, id).to_string();
+        let h = half(id);
+        let all = (source != "all").then(|| "all".to_string());
+        for src in std::iter::once(source).chain(all) {
+            for part in [None, Some(h)] {
+                groups.entry((src.clone(), part)).or_default().push(s);
+            }
+        }
+    }
+    groups.into_iter().map(|(k, v)| (k, aggregate(&v))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +197,24 @@ mod tests {
         assert_eq!(gold.get("b").map(String::as_str), Some(""));
         assert!(matches!(load_gold("[1]"), Err(EvalError::Shape)));
         assert!(matches!(load_gold("{"), Err(EvalError::Json(_))));
+    }
+
+    #[test]
+    fn sources_halves_and_breakdown() {
+        let sources = load_sources(r#"{"x-1": {"source": "wcxb"}, "y": {}}"#).unwrap_or_default();
+        assert_eq!(source_of(&sources, "x-1"), "wcxb");
+        assert_eq!(source_of(&sources, "dragnet-7"), "dragnet");
+        assert_eq!(source_of(&sources, "plain"), "all");
+        let ids: Vec<String> = (0..200).map(|i| format!("page-{i}")).collect();
+        let ones = ids.iter().filter(|id| half(id) == 1).count();
+        assert!((60..=140).contains(&ones), "halves are uneven: {ones} of 200");
+        let pages = [("x-1", PageScore { tp: 1, fp: 0, fn_: 0 }), ("dragnet-7", PageScore { tp: 0, fp: 1, fn_: 1 })];
+        let b = breakdown(pages, &sources);
+        assert_eq!(b[&("all".to_string(), None)].pages, 2);
+        assert_eq!(b[&("wcxb".to_string(), None)].f1, 1.0);
+        assert_eq!(b[&("dragnet".to_string(), None)].f1, 0.0);
+        let h = half("x-1");
+        assert_eq!(b[&("wcxb".to_string(), Some(h))].pages, 1);
+        assert!(!b.contains_key(&("wcxb".to_string(), Some(1 - h))));
     }
 }

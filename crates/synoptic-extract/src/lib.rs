@@ -231,16 +231,29 @@ pub(crate) struct Draft {
     pub credits: Vec<String>,
 }
 
+/// Bodies with fewer words than this are flagged [`synoptic_model::ArticleExtra::short`].
+pub const SHORT_WORDS: usize = 15;
+
 /// The finishing step every reader ends with: cleaning, NFC, language, credits, content id.
 pub(crate) fn finish(d: Draft) -> Result<Article, String> {
     let nonempty = |s: Option<String>| s.map(|s| clean::tidy(&s)).filter(|s| !s.is_empty());
     let title = nonempty(d.title).map(|t| t.replace('\n', " "));
-    let cleaned = clean::clean_paragraphs(d.paragraphs, title.as_deref());
+    // A body that cleaning empties (one line that repeats the title, a lone short sentence the rules took
+    // for a label) is still the article: it is kept as it came, tidied, and flagged short.
+    let raw: Vec<String> = d.paragraphs.iter().map(|p| clean::tidy(p)).filter(|p| !p.is_empty()).collect();
+    let mut cleaned = clean::clean_paragraphs(d.paragraphs, title.as_deref());
+    let mut short = false;
     if cleaned.paragraphs.is_empty() {
-        return Err("no article text found".into());
+        if raw.is_empty() {
+            return Err("no article text found".into());
+        }
+        cleaned.paragraphs = raw;
+        short = true;
     }
     let text = cleaned.paragraphs.join("\n\n");
+    short |= text.split_whitespace().count() < SHORT_WORDS;
     let mut a = Article::new(d.source, title, text);
+    a.extra.short = short;
     a.url = nonempty(d.url);
     a.outlet = nonempty(d.outlet);
     a.author = nonempty(d.author).or(cleaned.author);

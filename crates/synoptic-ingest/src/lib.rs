@@ -11,11 +11,13 @@
 //! - [`pipeline`]: articles → store (annotate and prepare on worker threads, place, batch commits).
 //! - [`synopses`]: stale event synopses and stories rebuilt in parallel, outside the per-article path.
 //! - [`par`]: the ordered parallel map both use.
+//! - [`publish`]: the [`Publisher`] seam (`watch` and the server publishing to a stream instead).
 
 pub mod fetch;
 pub mod inputs;
 pub mod par;
 pub mod pipeline;
+pub mod publish;
 pub mod read;
 pub mod synopses;
 pub mod watch;
@@ -25,5 +27,6 @@ pub use inputs::{InputError, InputProblem, Loaded, Source};
 pub use pipeline::{
     BatchDone, IngestError, IngestOptions, IngestReport, Ingester, StageTimings, ingest_articles, ingest_articles_with,
 };
+pub use publish::{Publisher, SharedPublisher};
 pub use read::{InputIssue, InputRead, ReadConfig, read_source, read_source_each};
 pub use synopses::{RefreshReport, refresh_pending};

@@ -175,12 +175,24 @@ pub fn ingest_articles_with(
     opts: &IngestOptions,
     on_batch: &mut dyn FnMut(BatchDone),
 ) -> Result<IngestReport, IngestError> {
-    let mut ingester = Ingester::open(store, opts.clone())?;
-    let mut report = ingester.ingest(store, articles, on_batch)?;
-    ingester.refresh(store, &mut report)?;
-    ingester.finish(store)?;
-    report.warnings.splice(0..0, ingester.warnings);
-    Ok(report)
+    // The writer lease for the run, when the caller does not hold it already (a standby waits here).
+    let took_lease = store.writer_epoch().is_none();
+    if took_lease {
+        store.acquire_writer(None, &mut || {})?;
+    }
+    let run = |store: &mut Store| -> Result<IngestReport, IngestError> {
+        let mut ingester = Ingester::open(store, opts.clone())?;
+        let mut report = ingester.ingest(store, articles, on_batch)?;
+        ingester.finish(store)?;
+        ingester.refresh(store, &mut report)?;
+        report.warnings.splice(0..0, ingester.warnings);
+        Ok(report)
+    };
+    let out = run(store);
+    if took_lease {
+        store.release_writer();
+    }
+    out
 }
 
 /// An article ready to be placed: the pure work done on a worker thread.
@@ -200,12 +212,20 @@ pub struct Ingester {
     last_seq: u64,
     /// Problems met while opening (an unusable snapshot).
     pub warnings: Vec<String>,
+    /// The writer epoch the store handle held when this ingester was opened: every commit is fenced on it
+    /// (refused once another process took the lease). `None` for a private store nobody else writes.
+    fenced: Option<u64>,
 }
 
 impl Ingester {
     /// Restore the engine from the store: its snapshot, then the articles stored after it. Synopses left
     /// pending by an earlier run stay pending until [`Ingester::refresh`] (or any reader that refreshes).
+    ///
+    /// Many processes: take the writer lease first ([`Store::acquire_writer`]); the ingester then commits
+    /// only while the handle holds it (each batch is fenced), and the engine restored here is the one
+    /// clustering state. Without the lease, the ingester is unfenced (a private or temporary store).
     pub fn open(store: &mut Store, opts: IngestOptions) -> Result<Ingester, IngestError> {
+        let fenced = store.writer_epoch();
         let mut warnings = Vec::new();
         let seq: u64 = store
             .state(ENGINE_SEQ)?
@@ -233,7 +253,7 @@ impl Ingester {
             }
             replayed += page.len();
         }
-        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings })
+        Ok(Ingester { engine, opts, unsaved: replayed, last_seq, warnings, fenced })
     }
 
     fn threads(&self) -> usize {
@@ -246,6 +266,20 @@ impl Ingester {
         &mut self,
         store: &mut Store,
         articles: Vec<Article>,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<IngestReport, IngestError> {
+        self.ingest_with_state(store, articles, Vec::new(), on_batch)
+    }
+
+    /// [`Ingester::ingest`], also writing the state entries `state` (key, bytes) in the transaction of the
+    /// last batch of this call — or in a transaction of their own when no article of the call is new. A
+    /// stream consumer stores its position this way: the position commits exactly when the articles it
+    /// covers do, so a crash never loses an article nor counts one twice.
+    pub fn ingest_with_state(
+        &mut self,
+        store: &mut Store,
+        articles: Vec<Article>,
+        state: Vec<(String, Vec<u8>)>,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<IngestReport, IngestError> {
         let mut report = IngestReport { given: articles.len(), ..IngestReport::default() };
@@ -264,10 +298,17 @@ impl Ingester {
             a.event = None;
             fresh.push(a);
         }
-        report.timings.store += started.elapsed();
         if fresh.is_empty() {
+            if !state.is_empty() {
+                store.transaction(|tx| {
+                    tx.check_writer()?;
+                    put_states(tx, &state)
+                })?;
+            }
+            report.timings.store += started.elapsed();
             return Ok(report);
         }
+        report.timings.store += started.elapsed();
 
         let order = processing_order(&fresh);
         let mut slots: Vec<Option<Article>> = fresh.into_iter().map(Some).collect();
@@ -299,9 +340,10 @@ impl Ingester {
             let (to_writer, writer_in) = sync_channel::<Placed>(1);
             let (acks, acks_in) = std::sync::mpsc::channel::<Result<Committed, IngestError>>();
             let writer_store: &mut Store = store;
+            let fenced = self.fenced.is_some();
             s.spawn(move || {
                 for placed in writer_in {
-                    let result = commit(writer_store, placed);
+                    let result = commit(writer_store, placed, fenced);
                     let failed = result.is_err();
                     if acks.send(result).is_err() || failed {
                         break;
@@ -309,9 +351,14 @@ impl Ingester {
                 }
             });
             let mut outcome: Result<(), IngestError> = Ok(());
-            for (chunk, (ready, busy)) in ordered.chunks(batch_size).zip(receive) {
+            let last = ordered.len().div_ceil(batch_size).saturating_sub(1);
+            let mut state = Some(state);
+            for (i, (chunk, (ready, busy))) in ordered.chunks(batch_size).zip(receive).enumerate() {
                 report.timings.annotate += busy;
-                let placed = self.place(chunk, ready, &mut report);
+                let mut placed = self.place(chunk, ready, &mut report);
+                if i == last {
+                    placed.state = state.take().unwrap_or_default();
+                }
                 if to_writer.send(placed).is_err() {
                     break;
                 }
@@ -357,7 +404,7 @@ impl Ingester {
             None
         };
         report.timings.cluster += t.elapsed();
-        Placed { rows, snapshot }
+        Placed { rows, snapshot, state: Vec::new() }
     }
 
     /// Take in a committed batch: its counts, the sequence number the engine has reached, and tell the caller.
@@ -394,7 +441,11 @@ impl Ingester {
         }
         let snapshot = self.engine.snapshot();
         let seq = self.last_seq;
+        let fenced = self.fenced.is_some();
         store.transaction(|tx| {
+            if fenced {
+                tx.check_writer()?;
+            }
             tx.put_state(ENGINE_STATE, &snapshot)?;
             tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())
         })?;
@@ -418,6 +469,8 @@ struct Placed {
     rows: Vec<(Article, Annotations, Placement)>,
     /// The engine snapshot after this batch, when one is due.
     snapshot: Option<Vec<u8>>,
+    /// Extra state entries to commit with this batch (see [`Ingester::ingest_with_state`]).
+    state: Vec<(String, Vec<u8>)>,
 }
 
 /// What the writer thread reports of a committed batch.
@@ -429,10 +482,13 @@ struct Committed {
 }
 
 /// Commit one placed batch in one transaction: articles, placements, pending markers, and the snapshot.
-fn commit(store: &mut Store, placed: Placed) -> Result<Committed, IngestError> {
+fn commit(store: &mut Store, placed: Placed, fenced: bool) -> Result<Committed, IngestError> {
     let t = Instant::now();
-    let Placed { rows, snapshot } = placed;
+    let Placed { rows, snapshot, state } = placed;
     let (batch, last_seq) = store.transaction(|tx| {
+        if fenced {
+            tx.check_writer()?;
+        }
         let batch = store_batch(tx, &rows)?;
         let last_seq = match rows.last() {
             Some((a, _, _)) => tx.article(&a.id)?.map(|s| s.seq),
@@ -442,16 +498,25 @@ fn commit(store: &mut Store, placed: Placed) -> Result<Committed, IngestError> {
             tx.put_state(ENGINE_STATE, snapshot)?;
             tx.put_state(ENGINE_SEQ, seq.to_string().as_bytes())?;
         }
+        put_states(tx, &state)?;
         Ok((batch, last_seq))
     })?;
     Ok(Committed { batch, last_seq, time: t.elapsed() })
+}
+
+/// Write extra state entries (inside the caller's transaction).
+fn put_states(tx: &Db, state: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+    for (key, bytes) in state {
+        tx.put_state(key, bytes)?;
+    }
+    Ok(())
 }
 
 /// Store one batch of placed articles and their placements, and mark the events it touched pending (with
 /// the story and story title of their latest placement).
 fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<IngestReport, StoreError> {
     let mut batch = IngestReport::default();
-    let mut touched: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut touched: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     let why: Vec<Vec<u8>> =
         placed.iter().map(|(_, _, p)| serde_json::to_vec(&p.explanation).unwrap_or_default()).collect();
     let rows: Vec<NewArticle<'_>> = placed
@@ -475,7 +540,10 @@ fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<
         batch.new_events += usize::from(placement.new_event);
         batch.new_stories += usize::from(placement.new_story);
         batch.ingested_ids.push(article.id.clone());
-        touched.insert(placement.event.clone(), (placement.story.clone(), placement.story_title.clone()));
+        touched.insert(
+            placement.event.clone(),
+            (placement.story.clone(), placement.story_title.clone(), article.id.clone()),
+        );
     }
     crate::synopses::mark_pending(tx, &touched)?;
     Ok(batch)

@@ -21,8 +21,8 @@ use crate::par;
 /// Key prefix of an event whose synopsis is stale.
 pub const PENDING_PREFIX: &str = "pending/";
 
-/// Events rebuilt per transaction; members of one group are held in memory together.
-const GROUP_EVENTS: usize = 256;
+/// Events claimed and rebuilt per transaction; members of one group are held in memory together.
+pub const GROUP_EVENTS: usize = 256;
 /// ... or fewer when their members add up to this many articles.
 const GROUP_ARTICLES: usize = 20_000;
 
@@ -39,86 +39,168 @@ pub struct RefreshReport {
     pub store: Duration,
 }
 
+/// Key prefix of a worker's claim on a pending event (`claim/<event id>` → `owner\nexpiry ms`).
+pub const CLAIM_PREFIX: &str = "claim/";
+
+/// How long a claim keeps other workers off an event; a worker that dies holds its events this long.
+pub const CLAIM_TTL: Duration = Duration::from_secs(120);
+
+/// A pending marker's value: `story id\nstory title\nversion`. The version (the last article that made the
+/// synopsis stale) changes whenever a batch touches the event again, so a worker deletes a marker only when
+/// it is still the one it claimed.
+fn parse_marker(bytes: &[u8]) -> (String, String) {
+    let value = String::from_utf8_lossy(bytes);
+    let mut parts = value.splitn(3, '\n');
+    let story = parts.next().unwrap_or_default().to_string();
+    let title = parts.next().unwrap_or_default().to_string();
+    (story, title)
+}
+
 /// Events waiting for a synopsis: event id → (story id, story title).
 pub fn pending(db: &Db) -> Result<BTreeMap<String, (String, String)>, StoreError> {
     let mut out = BTreeMap::new();
     for key in db.state_keys(PENDING_PREFIX)? {
         let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
-        let value = db.state(&key)?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-        let (story_id, title) = value.split_once('\n').unwrap_or((value.as_str(), ""));
-        out.insert(event_id.to_string(), (story_id.to_string(), title.to_string()));
+        let value = db.state(&key)?.unwrap_or_default();
+        out.insert(event_id.to_string(), parse_marker(&value));
     }
     Ok(out)
 }
 
-/// Mark events stale (in the caller's transaction).
+/// Mark events stale (in the caller's transaction): event id → (story id, story title, version).
 pub fn mark_pending<'a>(
     db: &Db,
-    events: impl IntoIterator<Item = (&'a String, &'a (String, String))>,
+    events: impl IntoIterator<Item = (&'a String, &'a (String, String, String))>,
 ) -> Result<(), StoreError> {
-    for (event_id, (story_id, title)) in events {
-        db.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}").as_bytes())?;
+    for (event_id, (story_id, title, version)) in events {
+        let title = title.replace('\n', " ");
+        db.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}\n{version}").as_bytes())?;
     }
     Ok(())
 }
 
+/// A claimed event: its id, story id, story title, stored members, and its marker as claimed.
+type Claimed = (String, String, String, Vec<StoredArticle>, Vec<u8>);
+
 /// Rebuild every pending event's synopsis and the stories they belong to. `threads` 0 means all cores.
+/// Safe beside other processes doing the same: each group of events is claimed first (see
+/// [`refresh_claimed`]).
 pub fn refresh_pending(store: &mut Store, opts: &SynopsisOptions, threads: usize) -> Result<RefreshReport, StoreError> {
+    refresh_claimed(store, opts, threads, &worker_name(), GROUP_EVENTS, &mut |_| {})
+}
+
+/// A name for this worker, unique across processes (claims are held by name).
+pub fn worker_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// Rebuild pending events until none is left that another worker does not hold: claim a group, read its
+/// members, compare sources on the worker threads, then in one transaction store the events and their
+/// stories, delete the markers that did not change meanwhile, and drop the claims. `group` events are
+/// claimed at a time (at most; fewer when their members are many); `on_group` hears of the events of
+/// each committed group.
+pub fn refresh_claimed(
+    store: &mut Store,
+    opts: &SynopsisOptions,
+    threads: usize,
+    owner: &str,
+    group_events: usize,
+    on_group: &mut dyn FnMut(&[Event]),
+) -> Result<RefreshReport, StoreError> {
     let started = Instant::now();
     let mut report = RefreshReport::default();
-    let todo = pending(store)?;
-    if todo.is_empty() {
-        return Ok(report);
-    }
     let threads = if threads == 0 { par::default_threads() } else { threads };
     let mut stories_done: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<(String, (String, String))> = todo.into_iter().collect();
-    while !todo.is_empty() {
-        // Read one group's members.
+    loop {
+        // Claim one group and read its members.
         let t = Instant::now();
-        let mut group: Vec<(String, String, String, Vec<StoredArticle>)> = Vec::new();
+        let claimed = store.claim_state(PENDING_PREFIX, CLAIM_PREFIX, owner, CLAIM_TTL, group_events.max(1))?;
+        if claimed.is_empty() {
+            report.store += t.elapsed();
+            break;
+        }
+        let mut group: Vec<Claimed> = Vec::new();
         let mut articles = 0usize;
-        while let Some((event_id, (story_id, title))) = todo.pop() {
-            let members = store.event_members(&event_id)?;
-            articles += members.len();
-            group.push((event_id, story_id, title, members));
-            if group.len() >= GROUP_EVENTS || articles >= GROUP_ARTICLES {
-                break;
+        let mut unread = Vec::new();
+        for (key, marker) in claimed {
+            let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
+            if articles >= GROUP_ARTICLES {
+                unread.push(event_id.to_string());
+                continue;
             }
+            let members = store.event_members(event_id)?;
+            articles += members.len();
+            let (story_id, title) = parse_marker(&marker);
+            group.push((event_id.to_string(), story_id, title, members, marker));
         }
         report.store += t.elapsed();
 
         // Compare sources on the worker threads.
-        let (events, busy) = par::map_timed(&group, threads, |(event_id, story_id, _, members)| {
+        let (events, busy) = par::map_timed(&group, threads, |(event_id, story_id, _, members, _)| {
             build(event_id, story_id, members, opts)
         });
         report.compare += busy;
 
-        // Store the synopses, the stories, and clear the markers, in one transaction.
+        // Store the synopses, the stories, and clear the markers and claims, in one transaction.
         let t = Instant::now();
         let mut stories: BTreeMap<&str, (&str, Vec<&String>)> = BTreeMap::new();
-        for (event_id, story_id, title, _) in &group {
+        for (event_id, story_id, title, _, _) in &group {
             stories.entry(story_id.as_str()).or_insert_with(|| (title.as_str(), Vec::new())).1.push(event_id);
         }
         store.transaction(|tx| {
+            tx.serialize_claims()?;
             for event in &events {
                 tx.put_event(event)?;
             }
             for (story_id, (title, new_events)) in &stories {
                 refresh_story(tx, story_id, title, new_events)?;
             }
-            for (event_id, ..) in &group {
-                tx.delete_state(&format!("{PENDING_PREFIX}{event_id}"))?;
+            for (event_id, _, _, _, marker) in &group {
+                tx.delete_state_if(&format!("{PENDING_PREFIX}{event_id}"), marker)?;
+                tx.delete_state(&format!("{CLAIM_PREFIX}{event_id}"))?;
+            }
+            // Claimed but left for the next round (the group was full): free for any worker.
+            for event_id in &unread {
+                tx.delete_state(&format!("{CLAIM_PREFIX}{event_id}"))?;
             }
             Ok(())
         })?;
         report.store += t.elapsed();
         report.events += events.len();
+        on_group(&events);
         stories_done.extend(stories.keys().map(|s| s.to_string()));
     }
     report.stories = stories_done.len();
     report.wall = started.elapsed();
     Ok(report)
+}
+
+/// `refresh --follow`: rebuild pending events as they appear, claiming each group, until `stop` is set;
+/// waits `poll` between looks when there is nothing to do. Any number of processes can run this at once.
+pub fn follow(
+    store: &mut Store,
+    opts: &SynopsisOptions,
+    threads: usize,
+    group_events: usize,
+    poll: Duration,
+    stop: &std::sync::atomic::AtomicBool,
+    on_group: &mut dyn FnMut(&[Event]),
+) -> Result<RefreshReport, StoreError> {
+    let owner = worker_name();
+    let mut total = RefreshReport::default();
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let done = refresh_claimed(store, opts, threads, &owner, group_events, on_group)?;
+        total.events += done.events;
+        total.stories += done.stories;
+        total.compare += done.compare;
+        total.store += done.store;
+        total.wall += done.wall;
+        if done.events == 0 {
+            std::thread::sleep(poll);
+        }
+    }
+    Ok(total)
 }
 
 fn build(event_id: &str, story_id: &str, stored: &[StoredArticle], opts: &SynopsisOptions) -> Event {

@@ -14,6 +14,9 @@
 //!   before the next try; one success resets it. Failures are remembered in the store across restarts.
 //! - **New items**: every item is read into an article and handed to the ingest pipeline, which drops the
 //!   ones already stored (content ids), so only new or changed items are added.
+//! - **Publishing instead**: with [`WatchConfig::publish`] set, the items are published to a stream (for a
+//!   `consume` process to ingest) instead; the feed's validators are kept only once the stream acknowledged
+//!   them, and a refused publish counts as a failed poll.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +43,8 @@ pub struct WatchConfig {
     pub ingest: IngestOptions,
     /// Largest feed body read.
     pub max_bytes: usize,
+    /// Publish new items here instead of ingesting them.
+    pub publish: Option<crate::publish::SharedPublisher>,
 }
 
 impl WatchConfig {
@@ -52,6 +57,7 @@ impl WatchConfig {
             fetcher: Fetcher::default(),
             ingest: IngestOptions::default(),
             max_bytes: ReadOptions::default().max_bytes,
+            publish: None,
         }
     }
 }
@@ -72,7 +78,7 @@ pub enum WatchError {
 /// What one poll of one feed gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollOutcome {
-    /// The feed was read: `items` articles, `ingested` of them new.
+    /// The feed was read: `items` articles, `ingested` of them new (when publishing: how many were published).
     Fetched { items: usize, ingested: usize, problems: Vec<String> },
     /// `304 Not Modified`.
     NotModified,
@@ -303,6 +309,23 @@ impl Watcher {
                     let error = problems.join("; ");
                     state.last_error = Some(error.clone());
                     PollOutcome::Failed { error, failures: state.failures }
+                } else if let Some(publisher) = &self.cfg.publish {
+                    let items = read.articles.len();
+                    match publisher.publish(&read.articles) {
+                        Ok(published) => {
+                            state.etag = f.validators.etag;
+                            state.last_modified = f.validators.last_modified;
+                            state.failures = 0;
+                            state.last_error = None;
+                            PollOutcome::Fetched { items, ingested: published, problems }
+                        }
+                        Err(error) => {
+                            state.failures = state.failures.saturating_add(1);
+                            let error = format!("publishing to {}: {error}", publisher.destination());
+                            state.last_error = Some(error.clone());
+                            PollOutcome::Failed { error, failures: state.failures }
+                        }
+                    }
                 } else {
                     let items = read.articles.len();
                     let report = ingest_articles(store, read.articles, &self.cfg.ingest)?;

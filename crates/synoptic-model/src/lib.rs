@@ -56,11 +56,15 @@ pub struct ArticleExtra {
     pub modified: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The body is very short (one short sentence, or only its title repeated): kept, but flagged so that
+    /// tools can weigh it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub short: bool,
 }
 
 impl ArticleExtra {
     pub fn is_empty(&self) -> bool {
-        self.modified.is_none() && self.description.is_none()
+        self.modified.is_none() && self.description.is_none() && !self.short
     }
 }
 
@@ -188,10 +192,19 @@ pub struct Agreement {
     pub articles: Vec<String>,
 }
 
+/// A statement only one origin makes, in any wording. An event's list holds every such statement, ranked
+/// best first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SingleSource {
     pub text: String,
     pub article: String,
+    /// How much the detail adds (an addition to the contract): higher for specific people, places, figures
+    /// and quotes no other origin gives, for consequences and for a place near the top of its article;
+    /// lower for commentary, questions, background, boilerplate and generic sentences. Comparable within
+    /// one event only; the list is sorted by it, highest first. Documents written before the field existed
+    /// read as 0.
+    #[serde(default)]
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

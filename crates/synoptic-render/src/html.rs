@@ -171,8 +171,11 @@ fn event(o: &mut String, ev: &EventView<'_>) {
     }
     if !e.single_source.is_empty() {
         o.push_str("<h3>Only one source</h3>\n<ul class=\"single\">\n");
-        for s in &e.single_source {
+        for s in e.single_source.iter().take(crate::SINGLE_SOURCE_SHOWN) {
             o.push_str(&format!("<li>{}{}</li>\n", esc(&s.text), cites(ev, std::slice::from_ref(&s.article))));
+        }
+        if let Some(more) = crate::and_more(e.single_source.len(), crate::SINGLE_SOURCE_SHOWN) {
+            o.push_str(&format!("<li class=\"more\">{}</li>\n", esc(&more)));
         }
         o.push_str("</ul>\n");
     }

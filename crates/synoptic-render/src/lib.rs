@@ -18,6 +18,15 @@ mod wrap;
 
 use synoptic_model::Document;
 
+/// Single-source details shown per event in every format (the list is ranked, best first; the rest are
+/// counted: "and 12 more"). The JSON contract keeps them all.
+pub const SINGLE_SOURCE_SHOWN: usize = 5;
+
+/// The "and N more" line for a list of `total` items of which `shown` are listed, if any are left.
+pub fn and_more(total: usize, shown: usize) -> Option<String> {
+    (total > shown).then(|| format!("\u{2026} and {} more", total - shown))
+}
+
 /// How the terminal rendering looks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {

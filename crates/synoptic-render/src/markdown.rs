@@ -115,8 +115,11 @@ fn event(o: &mut String, ev: &EventView<'_>, h: &str) {
     }
     if !e.single_source.is_empty() {
         o.push_str(&format!("\n{h}# Only one source\n\n"));
-        for s in &e.single_source {
+        for s in e.single_source.iter().take(crate::SINGLE_SOURCE_SHOWN) {
             o.push_str(&format!("- {} {}\n", esc(&s.text), cite(std::slice::from_ref(&s.article))));
+        }
+        if let Some(more) = crate::and_more(e.single_source.len(), crate::SINGLE_SOURCE_SHOWN) {
+            o.push_str(&format!("- *{more}*\n"));
         }
     }
     if !e.disagreements.is_empty() {

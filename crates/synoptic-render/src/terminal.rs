@@ -198,11 +198,14 @@ fn event(out: &mut Out, ev: &EventView<'_>) {
     }
     if !e.single_source.is_empty() {
         section(out, "Only one source");
-        for s in e.single_source.iter().take(MAX_ITEMS) {
+        for s in e.single_source.iter().take(crate::SINGLE_SOURCE_SHOWN) {
             let n = view::cite(&ev.numbers(std::slice::from_ref(&s.article)));
             out.para(&format!("{} {n}", s.text), "  \u{2022} ", "    ");
         }
-        out.more(e.single_source.len());
+        if let Some(more) = crate::and_more(e.single_source.len(), crate::SINGLE_SOURCE_SHOWN) {
+            let l = out.styled(&format!("  {more}"), "2");
+            out.lines.push(l);
+        }
     }
     if !e.disagreements.is_empty() {
         section(out, "Sources differ");

@@ -290,6 +290,9 @@ pub async fn post_article(State(state): State<AppState>, headers: HeaderMap, bod
         return Err(ApiError::unsupported(why));
     }
     let articles: Vec<Article> = outcome.articles;
+    if let Some(publisher) = state.publisher().cloned() {
+        return publish_posted(publisher, articles, problems).await;
+    }
     let report = state
         .write(move |store, ingester| {
             let ids: Vec<(String, Option<String>)> = articles.iter().map(|a| (a.id.clone(), a.title.clone())).collect();
@@ -317,6 +320,42 @@ pub async fn post_article(State(state): State<AppState>, headers: HeaderMap, bod
         .await?;
     let status = if report.ingested > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(report)).into_response())
+}
+
+/// What `POST /api/articles` did when the server publishes to a stream: the articles are accepted (202) once
+/// the stream acknowledged them; a `consume` process stores them.
+#[derive(Debug, Serialize)]
+pub struct PublishReport {
+    pub given: usize,
+    pub published: usize,
+    /// Where they went ("topic news at 127.0.0.1:9092").
+    pub destination: String,
+    pub articles: Vec<PostedArticle>,
+    pub problems: Vec<String>,
+}
+
+async fn publish_posted(
+    publisher: synoptic_ingest::SharedPublisher,
+    articles: Vec<Article>,
+    problems: Vec<String>,
+) -> Result<Response, ApiError> {
+    let report = tokio::task::spawn_blocking(move || -> Result<PublishReport, ApiError> {
+        let published = publisher.publish(&articles).map_err(ApiError::internal)?;
+        let posted = articles
+            .iter()
+            .map(|a| PostedArticle { id: a.id.clone(), title: a.title.clone(), event: None, story: None })
+            .collect();
+        Ok(PublishReport {
+            given: articles.len(),
+            published,
+            destination: publisher.destination(),
+            articles: posted,
+            problems,
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("publisher task failed: {e}")))??;
+    Ok((StatusCode::ACCEPTED, Json(report)).into_response())
 }
 
 pub async fn api_not_found() -> ApiError {

@@ -56,6 +56,8 @@ pub struct ServeConfig {
     /// Largest request body, in bytes.
     pub body_limit: usize,
     pub request_timeout: Duration,
+    /// Publish posted articles to this stream instead of ingesting them (a `consume` process ingests).
+    pub publish: Option<synoptic_ingest::SharedPublisher>,
 }
 
 impl ServeConfig {
@@ -68,6 +70,7 @@ impl ServeConfig {
             token: None,
             body_limit: limits.body_limit,
             request_timeout: limits.request_timeout,
+            publish: None,
         }
     }
 }
@@ -119,7 +122,11 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr: cfg.addr.to_string(), source })?;
     let limits = Limits { body_limit: cfg.body_limit, request_timeout: cfg.request_timeout };
-    let state = AppState::open(&cfg.store_dir, cfg.token.clone(), limits)?;
+    // Opened on a blocking thread: a PostgreSQL connection must not be made on a thread running async tasks.
+    let (dir, token, publish) = (cfg.store_dir.clone(), cfg.token.clone(), cfg.publish.clone());
+    let state = tokio::task::spawn_blocking(move || AppState::open_publishing(&dir, token, limits, publish))
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e)))??;
     serve_on(listener, state, shutdown_signal()).await
 }
 

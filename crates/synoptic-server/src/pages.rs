@@ -356,8 +356,11 @@ fn event_body(e: &Event, stored: &[StoredArticle], story: Option<&Story>) -> Str
 
     if !e.single_source.is_empty() {
         o.push_str("<h2>Reported by one source only</h2>\n<ul>\n");
-        for s in &e.single_source {
+        for s in e.single_source.iter().take(synoptic_render::SINGLE_SOURCE_SHOWN) {
             let _ = writeln!(o, "<li>{}{}</li>", escape(&s.text), src.cite(&s.article));
+        }
+        if let Some(more) = synoptic_render::and_more(e.single_source.len(), synoptic_render::SINGLE_SOURCE_SHOWN) {
+            let _ = writeln!(o, "<li class=\"more\">{}</li>", escape(&more));
         }
         o.push_str("</ul>\n");
     }

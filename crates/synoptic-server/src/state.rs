@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use synoptic_ingest::{Fetcher, IngestOptions, Ingester};
+use synoptic_ingest::{Fetcher, IngestOptions, Ingester, SharedPublisher};
 use synoptic_store::{Db, Store, StoreError};
 
 use crate::cache::{PageCache, Rendered};
@@ -23,6 +23,9 @@ use crate::error::ApiError;
 /// Reader connections: at most this many reads run at once (others wait their turn, without holding a
 /// thread), so every read reuses a pooled connection once the pool is warm.
 const READER_POOL: usize = 8;
+
+/// How long a write waits for the writer lease while another process (an `ingest`) holds it.
+const LEASE_WAIT: Duration = Duration::from_secs(20);
 
 /// How a server behaves, apart from its address.
 #[derive(Debug, Clone)]
@@ -50,12 +53,16 @@ struct Inner {
     readers: Mutex<Vec<Store>>,
     reader_slots: tokio::sync::Semaphore,
     watch: Mutex<Watch>,
+    /// The watcher is SQLite: its version is read on the calling thread.
+    watch_in_place: bool,
     pages: PageCache,
     writer: Mutex<Writer>,
     token: Option<String>,
     limits: Limits,
     ingest: IngestOptions,
     fetcher: Fetcher,
+    /// When set, `POST /api/articles` publishes to this stream instead of ingesting.
+    publish: Option<SharedPublisher>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -82,10 +89,22 @@ struct Writer {
 }
 
 impl AppState {
-    /// Open the store in `store_dir` (created when missing) for serving.
+    /// Open the store at `store_dir` (a directory, created when missing, or a PostgreSQL URL) for serving.
+    /// Call it from a blocking thread (a PostgreSQL connection cannot be opened on an async worker).
     pub fn open(store_dir: &Path, token: Option<String>, limits: Limits) -> Result<AppState, StoreError> {
+        AppState::open_publishing(store_dir, token, limits, None)
+    }
+
+    /// [`AppState::open`], with posted articles published to `publish` (when set) instead of ingested.
+    pub fn open_publishing(
+        store_dir: &Path,
+        token: Option<String>,
+        limits: Limits,
+        publish: Option<SharedPublisher>,
+    ) -> Result<AppState, StoreError> {
         let writer = Store::open(store_dir)?;
         let watcher = Store::open(store_dir)?;
+        let watch_in_place = watcher.backend_name() == "sqlite";
         let token = token.filter(|t| !t.trim().is_empty());
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -93,12 +112,14 @@ impl AppState {
                 readers: Mutex::new(Vec::new()),
                 reader_slots: tokio::sync::Semaphore::new(READER_POOL),
                 watch: Mutex::new(Watch { store: watcher, version: None, generation: 0 }),
+                watch_in_place,
                 pages: PageCache::default(),
                 writer: Mutex::new(Writer { store: writer, ingester: None }),
                 token,
                 limits,
                 ingest: IngestOptions::default(),
                 fetcher: Fetcher::default(),
+                publish,
             }),
         })
     }
@@ -113,6 +134,11 @@ impl AppState {
 
     pub fn fetcher(&self) -> &Fetcher {
         &self.inner.fetcher
+    }
+
+    /// Where posted articles are published instead of ingested, if anywhere.
+    pub fn publisher(&self) -> Option<&SharedPublisher> {
+        self.inner.publish.as_ref()
     }
 
     /// Run `f` on one consistent snapshot of the store, on the blocking pool.
@@ -146,8 +172,17 @@ impl AppState {
 
     /// The store's generation: it advances whenever any process (this server's writer included) has
     /// committed since the last call. When the version cannot be read, it advances anyway, so nothing
-    /// cached is served on a doubt.
-    pub fn generation(&self) -> u64 {
+    /// cached is served on a doubt. SQLite's version is a pragma read in place; PostgreSQL's is a round
+    /// trip on the blocking pool (its client must not run on an async worker).
+    pub async fn generation(&self) -> u64 {
+        if self.inner.watch_in_place {
+            return self.generation_now();
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.generation_now()).await.unwrap_or(u64::MAX)
+    }
+
+    fn generation_now(&self) -> u64 {
         let Ok(mut w) = self.inner.watch.lock() else { return u64::MAX };
         let version = w.store.data_version().ok();
         if version.is_none() || version != w.version {
@@ -166,7 +201,7 @@ impl AppState {
         Fut: std::future::Future<Output = Result<Rendered, E>>,
         E: IntoResponse,
     {
-        let generation = self.generation();
+        let generation = self.generation().await;
         crate::cache::reply(request, self.inner.pages.get_or_render(key, generation, render).await)
     }
 
@@ -181,6 +216,10 @@ impl AppState {
     /// The engine is restored from the store once and kept between requests (restoring it means reading the
     /// whole active window); it is restored again when another process has added articles meanwhile. Its
     /// snapshot is saved every `snapshot_every` articles, and a restart replays what came after.
+    ///
+    /// Each write holds the store's writer lease while it runs (fenced commits; see `synoptic_store::lease`),
+    /// so any number of servers and one `ingest` can write to one store; a write waits up to 20 s for
+    /// the lease and is answered `busy` after that.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -190,25 +229,44 @@ impl AppState {
         let joined = tokio::task::spawn_blocking(move || {
             let mut guard = inner.writer.lock().map_err(|_| ApiError::internal("the writer failed earlier"))?;
             let Writer { store, ingester } = &mut *guard;
-            let current = match ingester {
-                Some(engine) => engine.is_current(store)?,
-                None => false,
-            };
-            if !current {
-                *ingester = None;
-                let opened = Ingester::open(store, inner.ingest.clone())
-                    .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
-                *ingester = Some(opened);
+            if store.acquire_writer(Some(LEASE_WAIT), &mut || {})?.is_none() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "another process is writing to the store; retry later",
+                ));
             }
-            match ingester {
-                Some(engine) => f(store, engine),
-                None => Err(ApiError::internal("the engine could not be restored")),
-            }
+            let out = write_leased(&inner, store, ingester, f);
+            store.release_writer();
+            out
         })
         .await;
         match joined {
             Ok(out) => out,
             Err(e) => Err(ApiError::internal(format!("writer task failed: {e}"))),
         }
+    }
+}
+
+/// The body of [`AppState::write`], with the lease held: restore the engine when it is not current, run `f`.
+fn write_leased<T>(
+    inner: &Inner,
+    store: &mut Store,
+    ingester: &mut Option<Ingester>,
+    f: impl FnOnce(&mut Store, &mut Ingester) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let current = match ingester {
+        Some(engine) => engine.is_current(store)?,
+        None => false,
+    };
+    if !current {
+        *ingester = None;
+        let opened = Ingester::open(store, inner.ingest.clone())
+            .map_err(|e| ApiError::internal(format!("restoring the engine: {e}")))?;
+        *ingester = Some(opened);
+    }
+    match ingester {
+        Some(engine) => f(store, engine),
+        None => Err(ApiError::internal("the engine could not be restored")),
     }
 }

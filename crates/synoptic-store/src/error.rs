@@ -41,6 +41,13 @@ pub enum StoreError {
     /// A stored value has an unexpected form (a timestamp that does not parse, a negative count, ...).
     #[error("stored {what} is not valid: {reason}")]
     Invalid { what: String, reason: String },
+    /// A write that needs the writer lease ([`crate::Store::acquire_writer`]) was attempted without it,
+    /// or after another process took it over: the write was refused and nothing of it was committed.
+    #[error(
+        "this process is no longer the store's writer (its lease has epoch {held:?}, the store's is {current}); \
+         nothing was committed"
+    )]
+    LeaseLost { held: Option<u64>, current: u64 },
     /// Any other failure of the database backend.
     #[error("store database error: {0}")]
     Backend(#[source] BackendError),
@@ -49,29 +56,69 @@ pub enum StoreError {
 /// An error of the database backend, kept opaque.
 #[derive(Debug)]
 pub struct BackendError {
-    inner: rusqlite::Error,
+    inner: Inner,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Sqlite(rusqlite::Error),
+    Postgres(postgres::Error),
 }
 
 impl BackendError {
-    /// True when the database was busy (another writer held the lock past the time-out).
-    pub fn is_busy(&self) -> bool {
-        matches!(
-            self.inner.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        )
+    fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match &self.inner {
+            Inner::Sqlite(e) => e.sqlite_error_code(),
+            Inner::Postgres(_) => None,
+        }
     }
 
-    /// True when the backend reports a damaged file.
+    fn pg_state(&self) -> Option<&postgres::error::SqlState> {
+        match &self.inner {
+            Inner::Postgres(e) => e.code(),
+            Inner::Sqlite(_) => None,
+        }
+    }
+
+    /// True when the database was busy (another writer held the lock past the time-out, or PostgreSQL
+    /// gave up on a lock or a serialisation conflict): worth retrying.
+    pub fn is_busy(&self) -> bool {
+        use postgres::error::SqlState;
+        matches!(self.sqlite_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+            || self.pg_state().is_some_and(|s| {
+                [SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED, SqlState::LOCK_NOT_AVAILABLE]
+                    .contains(s)
+            })
+    }
+
+    /// True when the backend reports damaged data.
     pub fn is_corrupt(&self) -> bool {
-        matches!(
-            self.inner.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-        )
+        use postgres::error::SqlState;
+        matches!(self.sqlite_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+            || self.pg_state().is_some_and(|s| [SqlState::DATA_CORRUPTED, SqlState::INDEX_CORRUPTED].contains(s))
+    }
+
+    /// True when the connection to the database server is lost (the server stopped or restarted): the
+    /// handle must be opened again.
+    pub fn is_disconnected(&self) -> bool {
+        use postgres::error::SqlState;
+        match &self.inner {
+            Inner::Postgres(e) => {
+                let lost = e.code().is_some_and(|s| {
+                    s.code().starts_with("08")
+                        || [SqlState::ADMIN_SHUTDOWN, SqlState::CRASH_SHUTDOWN, SqlState::CANNOT_CONNECT_NOW]
+                            .contains(s)
+                });
+                let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
+                e.is_closed() || lost || io
+            }
+            Inner::Sqlite(_) => false,
+        }
     }
 
     pub(crate) fn cannot_open(&self) -> bool {
         matches!(
-            self.inner.sqlite_error_code(),
+            self.sqlite_code(),
             Some(
                 rusqlite::ErrorCode::CannotOpen
                     | rusqlite::ErrorCode::PermissionDenied
@@ -84,19 +131,35 @@ impl BackendError {
 
 impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.fmt(f)
+        match &self.inner {
+            Inner::Sqlite(e) => e.fmt(f),
+            // The crate's own message for a server error is only "db error"; the server's says what happened.
+            Inner::Postgres(e) => match e.as_db_error() {
+                Some(db) => write!(f, "{}: {}", db.severity(), db.message()),
+                None => e.fmt(f),
+            },
+        }
     }
 }
 
 impl std::error::Error for BackendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source()
+        match &self.inner {
+            Inner::Sqlite(e) => e.source(),
+            Inner::Postgres(e) => e.source(),
+        }
     }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(inner: rusqlite::Error) -> StoreError {
-        StoreError::Backend(BackendError { inner })
+        StoreError::Backend(BackendError { inner: Inner::Sqlite(inner) })
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(inner: postgres::Error) -> StoreError {
+        StoreError::Backend(BackendError { inner: Inner::Postgres(inner) })
     }
 }
 
@@ -104,6 +167,11 @@ impl StoreError {
     /// True when the error is a busy/locked database (worth retrying later).
     pub fn is_busy(&self) -> bool {
         matches!(self, StoreError::Backend(b) if b.is_busy())
+    }
+
+    /// True when the connection to a database server was lost: reopen the store and retry.
+    pub fn is_disconnected(&self) -> bool {
+        matches!(self, StoreError::Backend(b) if b.is_disconnected())
     }
 
     /// Attach the database path to backend errors that are about the file itself.

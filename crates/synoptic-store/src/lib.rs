@@ -1,8 +1,9 @@
-//! The embedded store: SQLite (WAL, FTS5), schema versions and migrations. All SQL of Synoptic lives here.
+//! The store: SQLite (WAL, FTS5) or PostgreSQL, schema versions and migrations. All SQL of Synoptic lives here.
 //!
-//! One interface, [`Store`], over one database file `synoptic.db` in a store directory. The design keeps
-//! the backend out of the API (no SQLite type is public), so a PostgreSQL backend can follow behind the
-//! same methods.
+//! One interface, [`Store`], over one database file `synoptic.db` in a store directory, or over a PostgreSQL
+//! database (a `postgres://` URL in place of the directory). The design keeps
+//! the backend out of the API (no driver type is public): `Db` dispatches each method to the backend's
+//! module (`sqlite`, `postgres`).
 //!
 //! - **Handles.** A [`Store`] is one connection. Open several on one directory for one writer plus any
 //!   number of readers: the database runs in WAL mode, so readers never wait for the writer.
@@ -27,27 +28,28 @@
 //! - **Bad files.** A file that is not a database or is damaged gives [`StoreError::Corrupt`] naming the
 //!   path, never a panic.
 
-mod analysis;
-mod articles;
 mod codec;
 mod error;
-mod feeds;
+pub mod lease;
 mod lists;
-pub mod schema;
-mod search;
+mod postgres;
+mod query;
+mod rows;
+mod sqlite;
 
-use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::ops::Deref;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use synoptic_model::{Annotations, Article, Document, Event, Story, Timestamp};
+use synoptic_model::{Annotations, Article, Document, Event, SCHEMA_VERSION, Story, Timestamp};
 
 pub use error::{BackendError, StoreError};
+pub use lease::{WRITER_EPOCH, WRITER_LOCK_FILE};
 pub use lists::{StoryCursor, StoryPage, UNDATED};
-pub use search::{SEARCH_CANDIDATES, fts_query};
+/// The PostgreSQL schema's versions (numbered apart from SQLite's [`schema`]).
+pub use postgres::schema as postgres_schema;
+pub use sqlite::schema;
+pub use sqlite::search::{SEARCH_CANDIDATES, fts_query};
 
 /// State keys `explain/<article id>` (an article's placement explanation) are kept in the article's row
 /// since schema v3, not in the state table: [`Db::put_state`], [`Db::state`] and [`Db::delete_state`] route
@@ -159,21 +161,34 @@ pub struct FeedState {
 #[derive(Debug)]
 pub struct Store {
     db: Db,
+    /// The writer lease, while this handle holds it (see [`lease`]).
+    lease: Option<lease::WriterLock>,
 }
 
 /// The read and write methods, shared by [`Store`] (each write commits on its own) and [`Tx`] (writes
 /// commit together when the transaction closure returns `Ok`).
 #[derive(Debug)]
 pub struct Db {
-    conn: Connection,
-    /// The database file; `None` in memory.
-    path: Option<PathBuf>,
-    /// The first article inserted in the open transaction and not yet in the full-text index: the index
-    /// is brought up to date before commit (and before a search), in one statement.
-    unindexed: Cell<Option<i64>>,
-    /// Stories whose list line an event or story write of the open transaction changed: recomputed once
-    /// each before commit (and before a list read inside it).
-    stale_stories: RefCell<BTreeSet<String>>,
+    backend: Backend,
+    /// The writer epoch this handle took with the lease (see [`lease`]).
+    writer: std::cell::Cell<Option<u64>>,
+}
+
+/// The database behind a [`Db`]; each backend's SQL lives in its own module.
+#[derive(Debug)]
+enum Backend {
+    Sqlite(sqlite::Conn),
+    Postgres(Box<postgres::Conn>),
+}
+
+/// Run `$body` with `$c` bound to whichever backend `$db` holds (both have the same method names).
+macro_rules! on {
+    ($db:expr, $c:ident => $body:expr) => {
+        match &$db.backend {
+            Backend::Sqlite($c) => $body,
+            Backend::Postgres($c) => $body,
+        }
+    };
 }
 
 /// An open transaction; dereferences to [`Db`] for every read and write method.
@@ -196,200 +211,151 @@ impl Deref for Tx<'_> {
     }
 }
 
+/// True when `location` names a PostgreSQL database (`postgres://...` or `postgresql://...`) rather than a
+/// store directory.
+pub fn is_postgres_url(location: &str) -> bool {
+    let lower = location.get(..13).unwrap_or(location).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// A store location fit for messages: a PostgreSQL URL without its password, a directory as it is.
+pub fn display_location(location: &Path) -> String {
+    let text = location.to_string_lossy();
+    if is_postgres_url(&text) { postgres::redact(&text) } else { location.display().to_string() }
+}
+
+/// Rolls a transaction back when dropped before it finished (an error or a panic in the closure).
+struct Finish<'a> {
+    db: &'a Db,
+    read: bool,
+    done: bool,
+}
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Best effort: the error (or panic) that got here matters more than a failed roll-back.
+            let _ = if self.read { self.db.end_read() } else { self.db.rollback() };
+        }
+    }
+}
+
 impl Store {
-    /// Open the store in `dir` (created when missing) at `dir/synoptic.db`, in WAL mode, migrated to the
-    /// current schema.
-    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+    /// Open the store at `location`: a directory (created when missing) holding `synoptic.db` (SQLite, WAL
+    /// mode), or a PostgreSQL URL (`postgres://user@host:port/db`, see [`is_postgres_url`]); either way
+    /// migrated to the current schema, and refused untouched when it is newer or another program's.
+    pub fn open(location: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = location.to_str().filter(|s| is_postgres_url(s)) {
+            return Store::open_postgres(url);
+        }
+        let dir = location;
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         let path = dir.join(DB_FILE);
         if path.is_dir() {
             return Err(StoreError::Unreadable { path, reason: "it is a directory".into() });
         }
-        let conn = Connection::open(&path).map_err(|e| StoreError::from(e).at(Some(&path)))?;
-        let setup = schema::precheck(&conn, &path)
-            .and_then(|()| schema::configure(&conn, true))
-            .and_then(|()| schema::migrate(&conn, &path));
-        setup.map_err(|e| e.at(Some(&path)))?;
-        Ok(Store { db: Db::new(conn, Some(path)) })
+        Ok(Store::on(Backend::Sqlite(sqlite::Conn::open(path)?)))
+    }
+
+    /// Open a store in a PostgreSQL database (`postgres://user[:password]@host[:port]/database`), creating
+    /// and migrating its schema as needed. The database must exist; the store's tables live in its
+    /// default schema, which must hold nothing else.
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store::on(Backend::Postgres(Box::new(postgres::Conn::open(url)?))))
+    }
+
+    fn on(backend: Backend) -> Store {
+        Store { db: Db { backend, writer: std::cell::Cell::new(None) }, lease: None }
     }
 
     /// A fresh store in memory (tests, one-shot runs).
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory()?;
-        schema::configure(&conn, false)?;
-        schema::migrate(&conn, Path::new(":memory:"))?;
-        Ok(Store { db: Db::new(conn, None) })
+        Ok(Store::on(Backend::Sqlite(sqlite::Conn::open_in_memory()?)))
     }
 
     /// Run `f` in one write transaction: everything it writes commits together when it returns `Ok`,
     /// and nothing when it returns `Err` (or panics). When this returns `Ok`, the writes are durable.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let at = self.db.path.clone();
-        let tx = rusqlite::Transaction::new_unchecked(&self.db.conn, TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::from(e).at(at.as_deref()))?;
-        self.db.unindexed.set(None);
-        self.db.stale_stories.borrow_mut().clear();
-        let out = f(&Tx { db: &self.db })
-            .and_then(|out| self.db.index_pending().map(|()| out))
-            .and_then(|out| self.db.summarize_pending().map(|()| out));
-        // Rolled back (when dropped) or committed below: nothing is pending either way.
-        self.db.unindexed.set(None);
-        self.db.stale_stories.borrow_mut().clear();
-        let out = out?;
-        tx.commit().map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        let db = &self.db;
+        on!(db, c => c.begin_write())?;
+        let mut guard = Finish { db, read: false, done: false };
+        let out = f(&Tx { db }).and_then(|out| on!(db, c => c.before_commit()).map(|()| out))?;
+        guard.done = true;
+        if let Err(e) = on!(db, c => c.commit()) {
+            let _ = db.rollback();
+            return Err(e);
+        }
         Ok(out)
     }
 
-    /// Close the handle, reporting any error (dropping a `Store` closes it too, silently). When it is the
-    /// last handle, the write-ahead log is folded into the database file.
+    /// Close the handle, reporting any error (dropping a `Store` closes it too, silently). For SQLite, when
+    /// it is the last handle, the write-ahead log is folded into the database file.
     pub fn close(self) -> Result<(), StoreError> {
-        let path = self.db.path;
-        self.db.conn.close().map_err(|(_, e)| StoreError::from(e).at(path.as_deref()))
+        match self.db.backend {
+            Backend::Sqlite(c) => c.close(),
+            Backend::Postgres(c) => (*c).close(),
+        }
     }
 
     /// Run `f` on one consistent snapshot of the store: every read inside sees the same state, whatever
     /// other handles commit meanwhile. Writes inside fail (the snapshot is read-only).
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let at = self.db.path.clone();
-        let conn = &self.db.conn;
-        conn.pragma_update(None, "query_only", true).map_err(|e| StoreError::from(e).at(at.as_deref()))?;
-        let out = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred)
-            .map_err(StoreError::from)
-            .and_then(|tx| {
-                let out = f(&Tx { db: &self.db });
-                tx.rollback()?;
-                out
-            });
-        let reset = conn.pragma_update(None, "query_only", false);
-        let out = out.map_err(|e| e.at(at.as_deref()))?;
-        reset.map_err(|e| StoreError::from(e).at(at.as_deref()))?;
+        let db = &self.db;
+        on!(db, c => c.begin_read())?;
+        let mut guard = Finish { db, read: true, done: false };
+        let out = f(&Tx { db });
+        guard.done = true;
+        let end = db.end_read();
+        let out = out?;
+        end?;
         Ok(out)
     }
 }
 
 impl Db {
-    fn new(conn: Connection, path: Option<PathBuf>) -> Db {
-        Db { conn, path, unindexed: Cell::new(None), stale_stories: RefCell::new(BTreeSet::new()) }
+    fn rollback(&self) -> Result<(), StoreError> {
+        on!(self, c => c.rollback())
     }
 
-    /// Run a write that changes the list lines of the stories it returns: outside a transaction the write
-    /// and the new lines commit together; inside one, the lines are recomputed before it commits.
-    fn write_touching(&self, f: impl FnOnce(&Connection) -> Result<Vec<String>, StoreError>) -> Result<(), StoreError> {
-        if self.conn.is_autocommit() {
-            return self.run(|c| {
-                atomically(c, |c| {
-                    for id in f(c)? {
-                        lists::summarize_story(c, &id)?;
-                    }
-                    Ok(())
-                })
-            });
-        }
-        let touched = self.run(f)?;
-        self.stale_stories.borrow_mut().extend(touched);
-        Ok(())
+    fn end_read(&self) -> Result<(), StoreError> {
+        on!(self, c => c.end_read())
     }
 
-    /// Recompute the list lines of the stories written in the open transaction.
-    fn summarize_pending(&self) -> Result<(), StoreError> {
-        let stale = std::mem::take(&mut *self.stale_stories.borrow_mut());
-        for id in stale {
-            self.run(|c| lists::summarize_story(c, &id))?;
-        }
-        Ok(())
-    }
-
-    fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        f(&self.conn).map_err(|e| e.at(self.path.as_deref()))
-    }
-
-    /// Add the articles inserted since the last call to the full-text index (see [`articles::index_from`]).
-    fn index_pending(&self) -> Result<(), StoreError> {
-        match self.unindexed.get() {
-            Some(seq) => {
-                self.run(|c| articles::index_from(c, seq))?;
-                self.unindexed.set(None);
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    /// Insert articles. Inside a transaction they are indexed before it commits; outside one, the rows and
-    /// their index entries commit together here.
-    fn insert_all(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
-        if !self.conn.is_autocommit() {
-            return self.insert_rows(batch);
-        }
-        let out =
-            self.run(|c| atomically(c, |_| self.insert_rows(batch).and_then(|r| self.index_pending().map(|()| r))));
-        self.unindexed.set(None);
-        out
-    }
-
-    fn insert_rows(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
-        let mut added = Vec::with_capacity(batch.len());
-        for new in batch {
-            let seq = self.run(|c| articles::insert_placed(c, new))?;
-            if let Some(seq) = seq
-                && self.unindexed.get().is_none()
-            {
-                self.unindexed.set(Some(seq));
-            }
-            added.push(seq.is_some());
-        }
-        Ok(added)
-    }
-
-    /// The database file, or `None` for a store in memory.
+    /// The database file, or `None` for a store in memory or in PostgreSQL.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        match &self.backend {
+            Backend::Sqlite(c) => c.path(),
+            Backend::Postgres(_) => None,
+        }
     }
 
-    /// The schema version of the database.
+    /// The backend's name: `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match &self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The schema version of the database (each backend numbers its own schema versions).
     pub fn schema_version(&self) -> Result<u32, StoreError> {
-        self.run(schema::version)
+        on!(self, c => c.schema_version())
     }
 
     /// The schema as the database reports it (one line per table, index and trigger), for diagnostics.
     pub fn schema_dump(&self) -> Result<Vec<String>, StoreError> {
-        self.run(schema::dump)
+        on!(self, c => c.schema_dump())
     }
 
-    /// Tidy up after a large ingest: merge the full-text index into one segment (faster searches),
-    /// refresh the query planner's statistics and fold the write-ahead log into the database file.
+    /// Tidy up after a large ingest: merge the full-text index (faster searches), refresh the query
+    /// planner's statistics, and for SQLite fold the write-ahead log into the database file.
     pub fn optimize(&self) -> Result<(), StoreError> {
-        self.run(|c| {
-            c.execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('optimize'); PRAGMA optimize;")?;
-            if self.path.is_some() {
-                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            }
-            Ok(())
-        })
+        on!(self, c => c.optimize())
     }
 
-    /// A full check of the file; [`StoreError::Corrupt`] when it finds damage.
+    /// A full check of the database; [`StoreError::Corrupt`] when it finds damage.
     pub fn check_integrity(&self) -> Result<(), StoreError> {
-        self.run(|c| {
-            let problems = {
-                let mut st = c.prepare("PRAGMA integrity_check")?;
-                st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
-            };
-            if problems.len() == 1 && problems[0] == "ok" {
-                // The full-text index against the article texts it was built from.
-                return match c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)", [])
-                {
-                    Ok(_) => Ok(()),
-                    Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                        let path = self.path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
-                        Err(StoreError::Corrupt { path, reason: format!("full-text index: {e}") })
-                    }
-                    Err(e) => Err(e.into()),
-                };
-            }
-            let path = self.path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
-            Err(StoreError::Corrupt { path, reason: problems.join("; ") })
-        })
+        on!(self, c => c.check_integrity())
     }
 
     // ---- articles ----
@@ -397,122 +363,115 @@ impl Db {
     /// Store an article with its annotations. Returns `false` (and changes nothing) when an article with
     /// the same id is already stored.
     pub fn insert_article(&self, a: &Article, ann: &Annotations) -> Result<bool, StoreError> {
-        Ok(self.insert_all(&[NewArticle::new(a, ann)])?.first().copied().unwrap_or(false))
+        Ok(self.insert_articles(&[NewArticle::new(a, ann)])?.first().copied().unwrap_or(false))
     }
 
     /// Store several articles with their placements and explanations (see [`NewArticle`]), in order; for
     /// each, `true` when it was added and `false` (nothing changed) when its id was already stored. Call it
     /// inside [`Store::transaction`] so that the batch commits as one.
     pub fn insert_articles(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
-        self.insert_all(batch)
+        on!(self, c => c.insert_articles(batch))
     }
 
     /// Keep `bytes` as the explanation of an article's placement; `false` (nothing stored) when the
     /// article is not in the store.
     pub fn set_explanation(&self, article: &str, bytes: &[u8]) -> Result<bool, StoreError> {
-        self.run(|c| articles::set_explanation(c, article, Some(bytes)))
+        on!(self, c => c.set_explanation(article, bytes))
     }
 
     /// The explanation of an article's placement, when one was stored.
     pub fn explanation(&self, article: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.run(|c| Ok(articles::explanation(c, article)?.flatten()))
+        on!(self, c => c.explanation(article))
     }
 
     pub fn contains_article(&self, id: &str) -> Result<bool, StoreError> {
-        self.run(|c| articles::contains(c, id))
+        on!(self, c => c.contains_article(id))
     }
 
     /// One article with its annotations, placement and ingest order.
     pub fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
-        self.run(|c| articles::get(c, id))
+        on!(self, c => c.article(id))
     }
 
     /// The stored articles among `ids`, in the order given (unknown ids are skipped).
     pub fn articles_by_ids(&self, ids: &[String]) -> Result<Vec<StoredArticle>, StoreError> {
-        self.run(|c| articles::by_ids(c, ids))
+        on!(self, c => c.articles_by_ids(ids))
     }
 
     /// Every article, in ingest order (without annotations: see [`Db::articles_after`]).
     pub fn articles(&self) -> Result<Vec<Article>, StoreError> {
-        self.run(articles::all)
+        on!(self, c => c.articles())
     }
 
     /// Up to `limit` articles with `seq` greater than `after`, in ingest order: page through the store,
     /// or pick up what arrived since a known point.
     pub fn articles_after(&self, after: u64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
-        self.run(|c| articles::after(c, after, limit))
+        on!(self, c => c.articles_after(after, limit))
     }
 
     pub fn article_count(&self) -> Result<usize, StoreError> {
-        self.run(articles::count)
+        on!(self, c => c.article_count())
     }
 
     /// Record where an article belongs: its origin when it is a copy, and its event.
     pub fn set_placement(&self, article: &str, copy_of: Option<&str>, event: &str) -> Result<(), StoreError> {
-        self.run(|c| articles::set_placement(c, article, copy_of, Some(event)))
+        on!(self, c => c.set_placement(article, copy_of, event))
     }
 
     /// Replace an article's annotations (after re-annotating).
     pub fn set_annotations(&self, article: &str, ann: &Annotations) -> Result<(), StoreError> {
-        self.run(|c| articles::set_annotations(c, article, ann))
+        on!(self, c => c.set_annotations(article, ann))
     }
 
     // ---- events and stories ----
 
     /// Store a computed event whole (inserted, or replacing the event with the same id).
     pub fn put_event(&self, e: &Event) -> Result<(), StoreError> {
-        self.write_touching(|c| analysis::put_event(c, e))
+        on!(self, c => c.put_event(e))
     }
 
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
-        self.run(|c| analysis::event(c, id))
+        on!(self, c => c.event(id))
     }
 
     /// Every event, in time order (`first_seen`, undated last, then in the order first stored).
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.run(analysis::events)
+        on!(self, c => c.events())
     }
 
     /// Every event as a list line, newest first (by last seen; undated last).
     pub fn event_summaries(&self) -> Result<Vec<EventSummary>, StoreError> {
-        self.run(analysis::event_summaries)
+        on!(self, c => c.event_summaries())
     }
 
     /// The first `limit` lines of [`Db::event_summaries`], read from an index (the feed's entries).
     pub fn recent_events(&self, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
-        self.run(|c| lists::recent_events(c, limit))
+        on!(self, c => c.recent_events(limit))
     }
 
     /// The articles placed in an event (by [`Db::set_placement`]), in ingest order.
     pub fn event_members(&self, id: &str) -> Result<Vec<StoredArticle>, StoreError> {
-        self.run(|c| articles::members(c, id))
+        on!(self, c => c.event_members(id))
     }
 
     /// Remove an event (after a merge); its articles keep their placement until placed again.
     pub fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
-        let mut found = false;
-        self.write_touching(|c| {
-            let story = analysis::delete_event(c, id)?;
-            found = story.is_some();
-            Ok(story.into_iter().collect())
-        })?;
-        Ok(found)
+        on!(self, c => c.delete_event(id))
     }
 
     /// Store a story whole (inserted, or replacing the story with the same id).
     pub fn put_story(&self, s: &Story) -> Result<(), StoreError> {
-        self.write_touching(|c| analysis::put_story(c, s).map(|()| vec![s.id.clone()]))
+        on!(self, c => c.put_story(s))
     }
 
     pub fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
-        self.run(|c| analysis::story(c, id))
+        on!(self, c => c.story(id))
     }
 
     /// The story list, newest first (by last seen, in whole seconds; undated stories last; then newest
     /// stored first). Each line counts the stored events that link to the story and belong to it.
     pub fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
-        self.summarize_pending()?;
-        self.run(analysis::stories)
+        on!(self, c => c.stories())
     }
 
     /// One page of [`Db::stories`]: up to `limit` stories after `after` (from the top when `None`), and
@@ -520,108 +479,129 @@ impl Db {
     /// same on a store of any size. Walking the pages of an unchanging store lists every story exactly
     /// once, in the order of [`Db::stories`].
     pub fn stories_page(&self, after: Option<StoryCursor>, limit: usize) -> Result<StoryPage, StoreError> {
-        self.summarize_pending()?;
-        self.run(|c| lists::stories_page(c, after, limit))
+        on!(self, c => c.stories_page(after, limit))
     }
 
     /// How many stories are stored.
     pub fn story_count(&self) -> Result<usize, StoreError> {
-        self.run(lists::story_count)
+        on!(self, c => c.story_count())
     }
 
     pub fn delete_story(&self, id: &str) -> Result<bool, StoreError> {
-        self.run(|c| analysis::delete_story(c, id))
+        on!(self, c => c.delete_story(id))
     }
 
     /// Forget every event, story, placement and engine state (articles and annotations stay): the start
     /// of a full re-clustering.
     pub fn reset_analysis(&self) -> Result<(), StoreError> {
-        self.run(analysis::reset)
+        on!(self, c => c.reset_analysis())
     }
 
     // ---- engine state ----
 
     /// Keep an opaque blob under `key` (the engine's index of copies and events).
     pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
-        self.run(|c| analysis::put_state(c, key, bytes))
+        on!(self, c => c.put_state(key, bytes))
     }
 
     pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.run(|c| analysis::state(c, key))
+        on!(self, c => c.state(key))
     }
 
     /// Keys of stored state starting with `prefix`, in order: state too big for one blob can be kept
     /// in parts (`index/0001`, `index/0002`, ...) and only the changed parts rewritten.
     pub fn state_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        self.run(|c| analysis::state_keys(c, prefix))
+        on!(self, c => c.state_keys(prefix))
     }
 
     pub fn delete_state(&self, key: &str) -> Result<bool, StoreError> {
-        self.run(|c| analysis::delete_state(c, key))
+        on!(self, c => c.delete_state(key))
     }
 
     // ---- search ----
 
     /// Full-text search over titles and texts, best first. `query` is user input: words are matched
     /// whole (all of them), `"a phrase"` as a phrase, `word*` as a prefix; any other syntax is taken as
-    /// text, never as an error. An empty query finds nothing.
+    /// text, never as an error. An empty query finds nothing. The backends split words slightly
+    /// differently (`F-16`), and rank on their own scales.
     ///
-    /// The work is bounded whatever the words: see [`Db::search_within`], with [`SEARCH_CANDIDATES`].
+    /// The work is bounded whatever the words: see [`Db::search_within`], with [`SEARCH_CANDIDATES`]
+    /// (SQLite) or 1,000 (PostgreSQL, whose ranking reads each candidate's whole `tsvector`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
-        self.search_within(query, limit, SEARCH_CANDIDATES)
+        on!(self, c => c.search(query, limit))
     }
 
-    /// [`Db::search`] with its bound given: when every word (or phrase) of the query is in at most
+    /// [`Db::search`] with its bound given. SQLite: when every word (or phrase) of the query is in at most
     /// `candidates` articles, all matches are ranked by relevance (BM25, whose cost grows with the number
     /// of articles holding each word); when one is in more, the newest `limit` matches are returned,
-    /// newest first, with `rank` 0. Either way the work is at most a few times `candidates` index entries.
+    /// newest first, with `rank` 0. PostgreSQL: the newest `candidates` matches are ranked. Either way the
+    /// work is at most a few times `candidates` index entries.
     pub fn search_within(&self, query: &str, limit: usize, candidates: usize) -> Result<Vec<SearchHit>, StoreError> {
-        self.index_pending()?;
-        self.run(|c| search::search(c, query, limit, candidates))
+        on!(self, c => c.search_within(query, limit, candidates))
     }
 
     // ---- changes ----
 
     /// A number that changes whenever another handle, in this process or another, commits a change to
-    /// the store (compare values read from the same handle only). Cheap: servers call it per request to
-    /// know when cached pages are stale.
+    /// the store (compare values read from the same handle only; it may also change when nothing did).
+    /// Cheap: servers call it per request to know when cached pages are stale. Call it outside
+    /// [`Store::read`] and [`Store::transaction`].
     pub fn data_version(&self) -> Result<u64, StoreError> {
-        self.run(|c| {
-            let v: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            Ok(v.unsigned_abs())
-        })
+        on!(self, c => c.data_version())
     }
 
     // ---- documents ----
 
     /// The contract document of the whole store.
     pub fn document(&self) -> Result<Document, StoreError> {
-        self.run(analysis::document)
+        let stories = on!(self, c => c.all_stories())?;
+        Ok(Document { schema: SCHEMA_VERSION, articles: self.articles()?, events: self.events()?, stories })
     }
 
     /// The document cut to one story: the story, its events and their articles.
     pub fn document_for_story(&self, id: &str) -> Result<Option<Document>, StoreError> {
-        self.run(|c| analysis::document_for_story(c, id))
+        let Some(s) = self.story(id)? else { return Ok(None) };
+        let mut events = Vec::new();
+        for e in &s.events {
+            events.extend(self.event(e)?);
+        }
+        let articles = self.articles_of(&events)?;
+        Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories: vec![s] }))
     }
 
     /// The document cut to one event: the event, its story and its articles.
     pub fn document_for_event(&self, id: &str) -> Result<Option<Document>, StoreError> {
-        self.run(|c| analysis::document_for_event(c, id))
+        let Some(e) = self.event(id)? else { return Ok(None) };
+        let stories = self.story(&e.story)?.into_iter().collect();
+        let events = vec![e];
+        let articles = self.articles_of(&events)?;
+        Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories }))
+    }
+
+    /// The articles of `events`, each once, in event order then each event's article order.
+    fn articles_of(&self, events: &[Event]) -> Result<Vec<Article>, StoreError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for e in events {
+            let ids: Vec<String> = e.articles.iter().filter(|id| seen.insert(id.as_str())).cloned().collect();
+            out.extend(self.articles_by_ids(&ids)?.into_iter().map(|s| s.article));
+        }
+        Ok(out)
     }
 
     // ---- feeds ----
 
     pub fn put_feed_state(&self, f: &FeedState) -> Result<(), StoreError> {
-        self.run(|c| feeds::put(c, f))
+        on!(self, c => c.put_feed_state(f))
     }
 
     pub fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
-        self.run(|c| feeds::get(c, url))
+        on!(self, c => c.feed_state(url))
     }
 
     /// Every watched feed's state, by URL.
     pub fn feed_states(&self) -> Result<Vec<FeedState>, StoreError> {
-        self.run(feeds::all)
+        on!(self, c => c.feed_states())
     }
 }
 
@@ -638,23 +618,4 @@ pub(crate) fn ts_text(t: Option<&Timestamp>) -> Option<String> {
 
 pub(crate) fn ts_secs(t: Option<&Timestamp>) -> Option<i64> {
     t.map(|t| t.timestamp())
-}
-
-/// Run several statements as one unit, inside or outside a transaction.
-pub(crate) fn atomically<T>(
-    conn: &Connection,
-    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    conn.execute_batch("SAVEPOINT synoptic_write")?;
-    match f(conn) {
-        Ok(v) => {
-            conn.execute_batch("RELEASE synoptic_write")?;
-            Ok(v)
-        }
-        Err(e) => {
-            // The original error matters more than a failure to roll back.
-            let _ = conn.execute_batch("ROLLBACK TO synoptic_write; RELEASE synoptic_write");
-            Err(e)
-        }
-    }
 }

@@ -1,4 +1,4 @@
-//! Data-driven tests: each `tests/fixtures/scenarios/NAME.jsonl` is a sequence of store operations; the
+//! Data-driven tests, the store conformance suite run on SQLite and on PostgreSQL: each `tests/fixtures/scenarios/NAME.jsonl` is a sequence of store operations; the
 //! results of all of them (ids redacted to `@source`) must equal `NAME.expected.json`.
 //!
 //! Refresh the expected files after an intended change with
@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::Scratch;
+use common::{PgDb, Scratch};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -101,12 +101,39 @@ fn ten() -> usize {
     10
 }
 
-/// Run one scenario and compare (or, with `UPDATE_EXPECT=1`, rewrite) its expected results.
+/// Run one scenario on SQLite and compare (or, with `UPDATE_EXPECT=1`, rewrite) its expected results.
 fn check(name: &str) {
+    let scratch = Scratch::new(&format!("scenario-{name}"));
+    run(name, scratch.path(), false);
+}
+
+/// Run one scenario on PostgreSQL (a database of its own) against the same expected results. The backends
+/// split words and rank differently, so searches are compared by the set of articles they find.
+fn check_postgres(name: &str) {
+    let Some(db) = PgDb::new(&format!("scenario-{name}")) else { return };
+    run(name, db.path(), true);
+}
+
+/// A search result reduced to the articles it found, sorted.
+fn hit_set(v: &Value) -> Value {
+    let mut ids: Vec<String> =
+        v.as_array().into_iter().flatten().filter_map(|h| h["article"].as_str().map(str::to_string)).collect();
+    ids.sort();
+    json!(ids)
+}
+
+fn searches_as_sets(results: &mut Value) {
+    for entry in results.as_array_mut().into_iter().flatten() {
+        if entry["op"]["op"] == "search" {
+            entry["result"] = hit_set(&entry["result"]);
+        }
+    }
+}
+
+fn run(name: &str, location: &Path, postgres: bool) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
     let script = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
-    let scratch = Scratch::new(&format!("scenario-{name}"));
-    let mut store = Store::open(scratch.path()).unwrap();
+    let mut store = Store::open(location).unwrap();
     // Articles are named in scenarios by their source; ids are hashes, so results show `@source`.
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let id = |ids: &BTreeMap<String, String>, source: &str| ids.get(source).cloned().unwrap_or(source.to_string());
@@ -190,7 +217,7 @@ fn check(name: &str) {
             }
             Op::Reopen => {
                 drop(store);
-                store = Store::open(scratch.path()).unwrap();
+                store = Store::open(location).unwrap();
                 Value::Null
             }
         };
@@ -202,6 +229,19 @@ fn check(name: &str) {
     }
     actual.push('\n');
     let expected_path = dir.join(format!("{name}.expected.json"));
+    if postgres {
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        let mut expected: Value = serde_json::from_str(&expected).unwrap();
+        let mut actual: Value = serde_json::from_str(&actual).unwrap();
+        searches_as_sets(&mut expected);
+        searches_as_sets(&mut actual);
+        let (expected, actual) = (expected.as_array().unwrap(), actual.as_array().unwrap());
+        assert_eq!(expected.len(), actual.len(), "{name}: number of results on PostgreSQL");
+        for (e, a) in expected.iter().zip(actual) {
+            assert_eq!(e, a, "{name} on PostgreSQL, line {}", e["line"]);
+        }
+        return;
+    }
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
         return;
@@ -238,4 +278,24 @@ fn search() {
 #[test]
 fn state_and_feeds() {
     check("state");
+}
+
+#[test]
+fn ingest_postgres() {
+    check_postgres("ingest");
+}
+
+#[test]
+fn events_and_stories_postgres() {
+    check_postgres("events");
+}
+
+#[test]
+fn search_postgres() {
+    check_postgres("search");
+}
+
+#[test]
+fn state_and_feeds_postgres() {
+    check_postgres("state");
 }

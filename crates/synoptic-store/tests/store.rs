@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Scratch, article};
+use common::{PgDb, Scratch, article};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use synoptic_model::{Annotations, Article, Event, Story};
@@ -737,12 +737,21 @@ fn story_fixture(store: &Store, dates: &[Option<&str>]) -> Vec<String> {
 /// whatever the page size (ties in time broken by storage order, undated stories last).
 #[test]
 fn story_pages_cover_the_list_once_in_order() {
-    let store = Store::open_in_memory().unwrap();
+    story_pages(&Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn story_pages_cover_the_list_once_in_order_postgres() {
+    let Some(db) = PgDb::new("story-pages") else { return };
+    story_pages(&Store::open(db.path()).unwrap());
+}
+
+fn story_pages(store: &Store) {
     let day = |d: u32| Some(format!("2024-03-{d:02}T10:00:00Z"));
     let dates: Vec<Option<String>> =
         vec![day(3), day(1), None, day(3), day(7), None, day(2), day(3), day(9), None, day(1), day(5)];
     let dates: Vec<Option<&str>> = dates.iter().map(|d| d.as_deref()).collect();
-    story_fixture(&store, &dates);
+    story_fixture(store, &dates);
     let whole: Vec<String> = store.stories().unwrap().into_iter().map(|s| s.id).collect();
     assert_eq!(whole.len(), dates.len());
     assert_eq!(&whole[..2], ["s8", "s4"], "newest first");
@@ -769,7 +778,16 @@ fn story_pages_cover_the_list_once_in_order() {
 /// Inside a transaction the list lines follow the writes before commit; a rolled-back write leaves them.
 #[test]
 fn story_lines_follow_writes_in_transactions() {
-    let mut store = Store::open_in_memory().unwrap();
+    story_lines_in_transactions(Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn story_lines_follow_writes_in_transactions_postgres() {
+    let Some(db) = PgDb::new("story-lines") else { return };
+    story_lines_in_transactions(Store::open(db.path()).unwrap());
+}
+
+fn story_lines_in_transactions(mut store: Store) {
     story_fixture(&store, &[Some("2024-01-01T00:00:00Z"), Some("2024-02-01T00:00:00Z")]);
     let first = |store: &Store| store.stories_page(None, 1).unwrap().stories[0].id.clone();
     assert_eq!(first(&store), "s1");
@@ -809,14 +827,42 @@ fn story_lines_follow_writes_in_transactions() {
 #[test]
 fn data_version_follows_other_handles_commits() {
     let dir = Scratch::new("data-version");
-    let reader = Store::open(dir.path()).unwrap();
-    let writer = Store::open(dir.path()).unwrap();
+    data_version_follows(dir.path(), true);
+}
+
+/// PostgreSQL's version may also move when another database of the cluster commits (tests run in
+/// parallel), so only "changes after a commit" is checked there.
+#[test]
+fn data_version_follows_other_handles_commits_postgres() {
+    let Some(db) = PgDb::new("data-version") else { return };
+    data_version_follows(db.path(), false);
+}
+
+fn data_version_follows(location: &std::path::Path, quiet: bool) {
+    let reader = Store::open(location).unwrap();
+    let mut writer = Store::open(location).unwrap();
     let v0 = reader.data_version().unwrap();
-    assert_eq!(reader.data_version().unwrap(), v0);
+    if quiet {
+        assert_eq!(reader.data_version().unwrap(), v0);
+    }
     writer.insert_article(&article(1), &Annotations::default()).unwrap();
     let v1 = reader.data_version().unwrap();
     assert_ne!(v1, v0);
-    assert_eq!(reader.data_version().unwrap(), v1);
+    if quiet {
+        assert_eq!(reader.data_version().unwrap(), v1);
+    }
+    // A transaction's writes move it once committed, not before.
+    let before = reader.data_version().unwrap();
+    writer
+        .transaction(|tx| {
+            tx.insert_article(&article(2), &Annotations::default())?;
+            if quiet {
+                assert_eq!(reader.data_version()?, before, "moved before commit");
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_ne!(reader.data_version().unwrap(), before);
 }
 
 /// A word in more articles than the bound is not ranked over every match: the newest matches come back,
@@ -858,4 +904,28 @@ fn search_work_is_bounded_for_common_words() {
     // The default bound is what `search` uses.
     assert_eq!(store.search("quayside", 5).unwrap(), rare);
     assert_eq!(synoptic_store::SEARCH_CANDIDATES, 2000);
+}
+
+/// PostgreSQL ranks at most the newest `candidates` matches: a word in every article comes back ranked,
+/// from the newest `candidates` only.
+#[test]
+fn search_work_is_bounded_for_common_words_postgres() {
+    let Some(db) = PgDb::new("search-bound") else { return };
+    let mut store = Store::open(db.path()).unwrap();
+    let mut ids = Vec::new();
+    store
+        .transaction(|tx| {
+            for n in 0..30 {
+                let a = article(n);
+                tx.insert_article(&a, &Annotations::default())?;
+                ids.push(a.id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let newest: Vec<&str> = ids.iter().rev().take(10).map(String::as_str).collect();
+    let hits = store.search_within("council", 5, 10).unwrap();
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| newest.contains(&h.article.as_str()) && h.snippet.contains("[council]")), "{hits:?}");
+    assert_eq!(store.search_within("council", 50, 10).unwrap().len(), 10);
 }

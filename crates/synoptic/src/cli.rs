@@ -26,8 +26,9 @@ errors.";
 #[derive(Debug, Parser)]
 #[command(name = "synoptic", version, about, after_long_help = EXAMPLES, max_term_width = 110)]
 pub struct Cli {
-    /// Store directory (SQLite). Default: the platform data directory, e.g. ~/.local/share/synoptic.
-    #[arg(long, global = true, env = "SYNOPTIC_STORE", value_name = "DIR")]
+    /// Store: a directory (SQLite) or a PostgreSQL URL (postgres://USER@HOST:PORT/DB). Default: the platform
+    /// data directory, e.g. ~/.local/share/synoptic.
+    #[arg(long, global = true, env = "SYNOPTIC_STORE", value_name = "DIR|URL")]
     pub store: Option<PathBuf>,
 
     /// No progress bar and no summary line; problems with inputs are still reported.
@@ -77,6 +78,7 @@ pub enum Command {
     /// Rebuild the synopses of events that changed since they were last built (after `ingest --no-synopses`).
     ///
     /// Reading commands (show, stories, export, serve) do this themselves first; this is for doing it ahead.
+    /// With `--follow`, a synopsis worker: any number of them share the work of writers in other processes.
     Refresh(RefreshArgs),
 
     /// Re-cluster every stored article in one batch (document frequencies over the whole collection).
@@ -96,6 +98,91 @@ pub enum Command {
 
     /// Poll feeds (an OPML file or URLs) and ingest new items as they appear.
     Watch(WatchArgs),
+
+    /// Ingest article records (the JSON records `ingest` reads) from a Kafka topic.
+    ///
+    /// The position in the topic is stored in the store, in the same transaction as the articles it covers:
+    /// a crash anywhere loses nothing and counts nothing twice, and a record delivered again adds nothing.
+    /// Every partition of the topic is read (one writer owns the clustering state).
+    /// Example: `synoptic consume --brokers 127.0.0.1:9092 --topic news`.
+    #[cfg(feature = "kafka")]
+    Consume(ConsumeArgs),
+
+    /// Publish inputs to a Kafka topic, one JSON record per article (read and cleaned as `ingest` does).
+    ///
+    /// Example: `synoptic produce --brokers 127.0.0.1:9092 --topic news ~/news/*.jsonl`.
+    #[cfg(feature = "kafka")]
+    Produce(ProduceArgs),
+}
+
+#[cfg(feature = "kafka")]
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// Bootstrap brokers, HOST:PORT[,HOST:PORT...].
+    #[arg(long, value_name = "HOST:PORT")]
+    pub brokers: String,
+
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: String,
+
+    /// Consumer group the position is also committed under (for lag monitoring; the store's position is
+    /// the one that counts).
+    #[arg(long, value_name = "GROUP", default_value = "synoptic")]
+    pub group: String,
+
+    /// Stop once the topic's end as of the start is reached (default: follow until ctrl-c).
+    #[arg(long)]
+    pub to_end: bool,
+
+    /// Stop after this many records.
+    #[arg(long, value_name = "N")]
+    pub max_records: Option<usize>,
+
+    /// Read the topic again from its beginning, whatever the stored position (stored articles add nothing).
+    #[arg(long)]
+    pub from_beginning: bool,
+
+    /// Records per committed batch.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub batch_size: usize,
+
+    /// Worker threads for reading records, annotation and synopses (0: all cores).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Leave synopses stale (rebuilt by `refresh` or the first reader), as `ingest --no-synopses`.
+    #[arg(long)]
+    pub no_synopses: bool,
+
+    /// Print `ingested N` and `consumed N` lines on stderr after each committed batch.
+    #[arg(long)]
+    pub progress_lines: bool,
+
+    /// Print the stage table and the rate, as `ingest --stats`.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Largest record read, in bytes; larger ones are skipped with a message.
+    #[arg(long, value_name = "BYTES", default_value_t = synoptic_ingest::fetch::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+}
+
+#[cfg(feature = "kafka")]
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    /// Bootstrap brokers, HOST:PORT[,HOST:PORT...].
+    #[arg(long, value_name = "HOST:PORT")]
+    pub brokers: String,
+
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: String,
+
+    /// Partitions of the topic when it does not exist yet (it is created).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub partitions: i32,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Inputs and how to read them.
@@ -218,6 +305,23 @@ pub struct RefreshArgs {
     /// Worker threads (0: all cores).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Keep running: build synopses as ingests (in other processes) leave them stale, until ctrl-c or
+    /// SIGTERM. Any number of `refresh --follow` processes can share the work; each event is claimed by one.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// With --follow: milliseconds between looks at the store when there is nothing to build.
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub poll_ms: u64,
+
+    /// Events claimed (and built, then stored in one transaction) at a time.
+    #[arg(long, value_name = "N", default_value_t = synoptic_ingest::synopses::GROUP_EVENTS)]
+    pub claim: usize,
+
+    /// Print one machine-readable line `built EVENT_ID` on stderr for each synopsis stored.
+    #[arg(long)]
+    pub progress_lines: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,7 +329,9 @@ pub enum EvalCommand {
     /// Extraction quality: precision, recall and F1 of 4-word shingles against gold article bodies.
     ///
     /// Example: `synoptic eval extract --gold ground-truth.json --html html/`
-    /// Pages are read from `<DIR>/<id>.html.gz` or `<DIR>/<id>.html`.
+    /// Pages are read from `<DIR>/<id>.html.gz` or `<DIR>/<id>.html`. After the totals comes one line per
+    /// source (`sources.json` beside the gold file) and per half of the set (a fixed hash of the page id;
+    /// half 1 is the held-out half when rules are developed on half 0).
     Extract(EvalExtractArgs),
 
     /// Clustering quality: B-cubed and pairwise precision, recall and F1 of events (and stories).
@@ -255,6 +361,11 @@ pub struct EvalExtractArgs {
     /// Also print one line per page (id, precision, recall).
     #[arg(long)]
     pub pages: bool,
+
+    /// Page sources for the per-source lines: a JSON object `{id: {"source": name}}` (default:
+    /// `sources.json` beside the gold file, else the id up to its first `-`).
+    #[arg(long, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +422,12 @@ pub struct ServeArgs {
     /// Bearer token required for writes (POST /api/articles). Without one, writes are refused.
     #[arg(long, env = "SYNOPTIC_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// Publish posted articles to a Kafka topic (HOST:PORT/TOPIC) instead of ingesting them; a `consume`
+    /// process ingests them. POST then answers 202 once the broker acknowledged them.
+    #[cfg(feature = "kafka")]
+    #[arg(long, value_name = "HOST:PORT/TOPIC")]
+    pub publish_to: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -322,4 +439,9 @@ pub struct WatchArgs {
     /// Seconds between polls of one feed.
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub interval: u64,
+
+    /// Publish new items to a Kafka topic (HOST:PORT/TOPIC) instead of ingesting them.
+    #[cfg(feature = "kafka")]
+    #[arg(long, value_name = "HOST:PORT/TOPIC")]
+    pub publish_to: Option<String>,
 }

@@ -13,7 +13,7 @@ use synoptic_analyze::copies::{
     CopyConfig, CopyDetector, CopyGold, CopyGoldBuilder, CopyScores, Signature, classify, signature,
 };
 use synoptic_analyze::eval::{ClusterScores, score};
-use synoptic_extract::eval::{PageScore, aggregate, load_gold, score_page};
+use synoptic_extract::eval::{PageScore, aggregate, breakdown, load_gold, load_sources, score_page};
 use synoptic_ingest::{IngestOptions, ingest_articles};
 use synoptic_model::{Article, Document};
 use synoptic_store::Store;
@@ -36,7 +36,20 @@ pub fn run(cmd: EvalCommand, store_dir: &dyn Fn() -> anyhow::Result<PathBuf>, ui
 fn extract(args: &EvalExtractArgs, ui: Ui) -> anyhow::Result<u8> {
     let json = std::fs::read_to_string(&args.gold).with_context(|| format!("{}", args.gold.display()))?;
     let gold = load_gold(&json).with_context(|| format!("{}", args.gold.display()))?;
+    // Per-source breakdown: `sources.json` beside the gold file when there is one, else the id prefixes.
+    let sources_path = args.sources.clone().or_else(|| {
+        let p = args.gold.with_file_name("sources.json");
+        p.is_file().then_some(p)
+    });
+    let sources = match &sources_path {
+        Some(p) => {
+            let json = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+            load_sources(&json).with_context(|| format!("{}", p.display()))?
+        }
+        None => Default::default(),
+    };
     let mut pages: Vec<PageScore> = Vec::with_capacity(gold.len());
+    let mut ids: Vec<&str> = Vec::with_capacity(gold.len());
     let mut missing = 0usize;
     let mut out = ui::stdout();
     let bar = ui.progress(gold.len() as u64, "extracting");
@@ -56,6 +69,7 @@ fn extract(args: &EvalExtractArgs, ui: Ui) -> anyhow::Result<u8> {
             writeln!(out, "{id}\tprecision {}\trecall {}", f(page.precision()), f(page.recall()))?;
         }
         pages.push(page);
+        ids.push(id);
     }
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -64,6 +78,21 @@ fn extract(args: &EvalExtractArgs, ui: Ui) -> anyhow::Result<u8> {
     writeln!(out, "precision  {:.4}", s.precision)?;
     writeln!(out, "recall     {:.4}", s.recall)?;
     writeln!(out, "F1         {:.4}", s.f1)?;
+    // One line per source (when there are several) and per hash half of the set: half 1 is the held-out
+    // half when rules are developed on half 0.
+    let groups = breakdown(ids.iter().copied().zip(pages.iter().copied()), &sources);
+    let several = groups.keys().filter(|(src, part)| src != "all" && part.is_none()).count() > 1;
+    for ((source, part), g) in &groups {
+        if source != "all" && !several {
+            continue;
+        }
+        let part = part.map_or("both".to_string(), |h| format!("half{h}"));
+        writeln!(
+            out,
+            "source {source:<12} {part:<5} pages {:>4}  precision {:.4}  recall {:.4}  F1 {:.4}",
+            g.pages, g.precision, g.recall, g.f1
+        )?;
+    }
     out.flush()?;
     if elapsed > 0.0 {
         ui.note(format_args!(

@@ -21,9 +21,19 @@ const CHUNK: usize = 5_000;
 pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut store = crate::open_store(store_dir)?;
+    // One writer owns the clustering state: a second ingest waits here as a standby and takes over (from
+    // the snapshot plus the articles stored after it) when the first ends or dies.
+    store
+        .acquire_writer(None, &mut || {
+            ui.note(format_args!(
+                "another process is writing to {}; waiting to take over",
+                synoptic_store::display_location(store_dir)
+            ))
+        })
+        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?;
     let opts = IngestOptions { batch_size: args.batch_size.max(1), threads: args.threads, ..IngestOptions::default() };
-    let mut ingester =
-        Ingester::open(&mut store, opts).with_context(|| format!("restoring the index in {}", store_dir.display()))?;
+    let mut ingester = Ingester::open(&mut store, opts)
+        .with_context(|| format!("restoring the index in {}", synoptic_store::display_location(store_dir)))?;
     for w in &ingester.warnings {
         ui.problem(w);
     }
@@ -40,7 +50,7 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
                     let _ = writeln!(std::io::stderr().lock(), "ingested {}", before + done.committed);
                 }
             })
-            .with_context(|| format!("ingest into {}", store_dir.display()))?;
+            .with_context(|| format!("ingest into {}", synoptic_store::display_location(store_dir)))?;
         bar.finish_and_clear();
         report.merge(batch);
         Ok(())
@@ -75,14 +85,18 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
         read
     })?;
     let placed_at = started.elapsed();
+    let t = Instant::now();
+    ingester
+        .finish(&mut store)
+        .with_context(|| format!("saving the index in {}", synoptic_store::display_location(store_dir)))?;
+    report.timings.cluster += t.elapsed();
+    // The clustering state is saved: a standby may take over while the synopses are built.
+    store.release_writer();
     if !args.no_synopses {
         ingester
             .refresh(&mut store, &mut report)
-            .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+            .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     }
-    let t = Instant::now();
-    ingester.finish(&mut store).with_context(|| format!("saving the index in {}", store_dir.display()))?;
-    report.timings.cluster += t.elapsed();
     report.timings.read = summary.read_time;
     report.timings.extract = summary.extract_time;
 
@@ -114,8 +128,29 @@ pub fn run(args: &IngestArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 pub fn refresh(args: &RefreshArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut store = crate::open_store(store_dir)?;
     let opts = synoptic_analyze::compare::SynopsisOptions::default();
-    let done = synoptic_ingest::refresh_pending(&mut store, &opts, args.threads)
-        .with_context(|| format!("building synopses in {}", store_dir.display()))?;
+    let progress_lines = args.progress_lines;
+    let mut on_group = |events: &[synoptic_model::Event]| {
+        if progress_lines {
+            let mut err = std::io::stderr().lock();
+            for e in events {
+                let _ = writeln!(err, "built {}", e.id);
+            }
+        }
+    };
+    let done = if args.follow {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        crate::serve::stop_on_signal(stop.clone());
+        ui.note(format_args!(
+            "building synopses in {} as they become stale; ctrl-c stops",
+            synoptic_store::display_location(store_dir)
+        ));
+        let poll = std::time::Duration::from_millis(args.poll_ms.max(10));
+        synoptic_ingest::synopses::follow(&mut store, &opts, args.threads, args.claim, poll, &stop, &mut on_group)
+    } else {
+        let owner = synoptic_ingest::synopses::worker_name();
+        synoptic_ingest::synopses::refresh_claimed(&mut store, &opts, args.threads, &owner, args.claim, &mut on_group)
+    }
+    .with_context(|| format!("building synopses in {}", synoptic_store::display_location(store_dir)))?;
     let mut out = ui::stdout();
     writeln!(
         out,
@@ -174,6 +209,16 @@ pub fn write_stats(out: &mut impl Write, t: &StageTimings, articles: usize, wall
 pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut store = crate::open_store(store_dir)?;
+    // Re-clustering replaces the clustering state: only the writer may.
+    let epoch = store
+        .acquire_writer(None, &mut || {
+            ui.note(format_args!(
+                "another process is writing to {}; waiting for it",
+                synoptic_store::display_location(store_dir)
+            ))
+        })
+        .with_context(|| format!("taking the writer lease of {}", synoptic_store::display_location(store_dir)))?
+        .unwrap_or_default();
     let mut items: Vec<(Article, Annotations)> = Vec::new();
     let mut after = 0;
     loop {
@@ -194,7 +239,10 @@ pub fn recluster(store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     }
     let opts = IngestOptions::default();
     let (events, stories) = store.transaction(|tx| {
+        tx.check_writer()?;
         tx.reset_analysis()?;
+        // The reset forgets all state; the lease's epoch stays.
+        tx.put_state(synoptic_store::WRITER_EPOCH, epoch.to_string().as_bytes())?;
         let mut events = std::collections::BTreeMap::new();
         for ((article, _), p) in items.iter().zip(&placements) {
             tx.set_placement(&article.id, p.copy_of.as_deref(), &p.event)?;

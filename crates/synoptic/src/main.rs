@@ -9,6 +9,8 @@ mod cli;
 mod eval;
 mod extract;
 mod ingest;
+#[cfg(feature = "kafka")]
+mod kafka;
 mod reading;
 mod render;
 mod serve;
@@ -61,10 +63,15 @@ fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
         Command::Synth(args) => synth::run(&args),
         Command::Serve(args) => serve::serve(&args, &store_dir()?, ui),
         Command::Watch(args) => serve::watch(&args, &store_dir()?, ui),
+        #[cfg(feature = "kafka")]
+        Command::Consume(args) => kafka::consume(&args, &store_dir()?, ui),
+        #[cfg(feature = "kafka")]
+        Command::Produce(args) => kafka::produce(&args, ui),
     }
 }
 
-/// `--store`, else `$SYNOPTIC_STORE` (clap reads both), else the platform data directory.
+/// `--store`, else `$SYNOPTIC_STORE` (clap reads both), else the platform data directory. A PostgreSQL URL
+/// (`postgres://...`) passes through as it is; the store opens it in place of a directory.
 fn store_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match given {
         Some(dir) => Ok(dir),
@@ -91,7 +98,8 @@ pub fn open_fresh_store(dir: &std::path::Path, ui: ui::Ui) -> anyhow::Result<syn
     Ok(store)
 }
 
-/// Open the store, naming the directory when that fails.
+/// Open the store (a directory or a PostgreSQL URL), naming it when that fails.
 pub fn open_store(dir: &std::path::Path) -> anyhow::Result<synoptic_store::Store> {
-    synoptic_store::Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
+    synoptic_store::Store::open(dir)
+        .with_context(|| format!("cannot open the store in {}", synoptic_store::display_location(dir)))
 }

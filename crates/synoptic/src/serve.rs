@@ -21,12 +21,21 @@ pub fn serve(args: &ServeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let mut cfg = ServeConfig::new(store_dir.to_path_buf());
     cfg.addr = addr;
     cfg.token = args.token.clone().filter(|t| !t.is_empty());
+    #[cfg(feature = "kafka")]
+    if let Some(spec) = &args.publish_to {
+        let publisher = crate::kafka::KafkaPublisher::from_spec(spec)?;
+        ui.note(format_args!(
+            "posted articles are published to {}",
+            synoptic_ingest::Publisher::destination(&publisher)
+        ));
+        cfg.publish = Some(synoptic_ingest::SharedPublisher(Arc::new(publisher)));
+    }
     // Synopses an `ingest --no-synopses` left stale are rebuilt before the first page is served.
     drop(crate::open_fresh_store(store_dir, ui)?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     ui.note(format_args!(
         "serving {} on http://{addr}/ (writes {}); ctrl-c stops",
-        store_dir.display(),
+        synoptic_store::display_location(store_dir),
         if cfg.token.is_some() { "need the bearer token" } else { "refused: no token set" }
     ));
     runtime.block_on(synoptic_server::serve(cfg))?;
@@ -36,7 +45,14 @@ pub fn serve(args: &ServeArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 pub fn watch(args: &WatchArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
     let feeds = feeds_from_args(&args.feeds)?;
     let mut store = crate::open_store(store_dir)?;
-    let cfg = WatchConfig::new(feeds, Duration::from_secs(args.interval.max(1)));
+    #[allow(unused_mut)] // mutated only with the `kafka` feature
+    let mut cfg = WatchConfig::new(feeds, Duration::from_secs(args.interval.max(1)));
+    #[cfg(feature = "kafka")]
+    if let Some(spec) = &args.publish_to {
+        let publisher = crate::kafka::KafkaPublisher::from_spec(spec)?;
+        ui.note(format_args!("new items are published to {}", synoptic_ingest::Publisher::destination(&publisher)));
+        cfg.publish = Some(synoptic_ingest::SharedPublisher(Arc::new(publisher)));
+    }
     let stop = Arc::new(AtomicBool::new(false));
     stop_on_signal(stop.clone());
     ui.note(format_args!("watching {} feeds every {} s; ctrl-c stops", cfg.feeds.len(), args.interval));
@@ -64,7 +80,7 @@ pub fn watch(args: &WatchArgs, store_dir: &Path, ui: Ui) -> anyhow::Result<u8> {
 }
 
 /// Set `stop` on ctrl-c or SIGTERM (a thread with a small runtime waits for the signal).
-fn stop_on_signal(stop: Arc<AtomicBool>) {
+pub fn stop_on_signal(stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
         rt.block_on(synoptic_server::shutdown_signal());

@@ -4,6 +4,7 @@
 
 pub mod child;
 pub mod gold;
+pub mod kafka;
 pub mod python;
 pub mod report;
 pub mod serve;
@@ -68,6 +69,7 @@ pub fn run(opts: &Options) -> Result<Report> {
 
     let mut ingest = Vec::new();
     let mut streams: Vec<(usize, PathBuf)> = Vec::new();
+    let mut kafka_figures = Vec::new();
     for (i, &n) in opts.sizes.iter().enumerate() {
         progress(&format!("ingest {n} articles"));
         let stream = opts.scratch.join(format!("synth-{n}-seed{}-w{}.jsonl", opts.seed, opts.words.unwrap_or(0)));
@@ -76,6 +78,13 @@ pub fn run(opts: &Options) -> Result<Report> {
             streams.push((n, stream.clone()));
         }
         ingest.push(Outcome::from(result));
+        // --- Kafka in front (see kafka.rs): begin
+        if n <= kafka::MAX_ARTICLES && stream.is_file() {
+            progress(&format!("ingest {n} articles with Kafka in front (produce, consume)"));
+            let direct = ingest.last().and_then(Outcome::ok).map(|i| i.articles_per_sec);
+            kafka_figures.push(Outcome::from(kafka::measure(&ctx, &opts.scratch, n, &stream, direct)));
+        }
+        // --- Kafka in front: end
         if !opts.keep && i > 0 {
             let _ = std::fs::remove_file(&stream);
         }
@@ -88,10 +97,13 @@ pub fn run(opts: &Options) -> Result<Report> {
         Outcome::from(measure_brief(&ctx, Path::new("examples/corpus"), "examples/corpus", brief_runs)),
     ];
 
-    let serving = opts.serve_size.map(|n| {
-        progress(&format!("serving figures on a {n}-article store"));
-        Outcome::from(serve::measure(&bin, opts, n, opts.serve_seconds))
-    });
+    let mut serving = Vec::new();
+    if let Some(n) = opts.serve_size {
+        progress(&format!("serving figures on a {n}-article store (SQLite)"));
+        serving.push(Outcome::from(serve::measure(&bin, opts, n, opts.serve_seconds)));
+        progress(&format!("serving figures on a {n}-article store (PostgreSQL, two servers)"));
+        serving.push(Outcome::from(serve::measure_postgres(&bin, opts, n, opts.serve_seconds)));
+    }
 
     // Scored only now, after every timed child: the export is large, and a child's `ru_maxrss` starts from
     // this process's own peak (Linux carries the pre-exec peak over), so xtask must stay small until here.
@@ -112,11 +124,11 @@ pub fn run(opts: &Options) -> Result<Report> {
     });
 
     let compare = if opts.compare {
-        progress("side by side: trafilatura and datasketch");
+        progress("side by side: trafilatura, readability-lxml and datasketch");
         let first_ingest = ingest.first().and_then(Outcome::ok);
         let stream = streams.first().map(|(_, p)| p.as_path());
         let ours = copies.as_ref().and_then(Outcome::ok);
-        Some(Outcome::from(python::compare(opts, &bench_dir, extraction.ok(), first_ingest, ours, stream)))
+        Some(Outcome::from(python::compare(opts, &bin, &bench_dir, extraction.ok(), first_ingest, ours, stream)))
     } else {
         None
     };
@@ -147,6 +159,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         copies,
         compare,
         serving,
+        kafka: kafka_figures,
         targets: Vec::new(),
     };
     report.targets = targets(&report);

@@ -1,5 +1,5 @@
-//! The side-by-side baselines: a temporary Python virtual environment with trafilatura and datasketch,
-//! timed on the same inputs as Synoptic (`compare.py`, embedded in this binary).
+//! The side-by-side baselines: a temporary Python virtual environment with trafilatura, readability-lxml
+//! and datasketch, timed on the same inputs as Synoptic (`compare.py`, embedded in this binary).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,18 +9,24 @@ use serde_json::Value;
 
 use super::child::{self, Output};
 use super::gold::CopyGold;
-use super::report::{Compare, CopyEval, Datasketch, Extraction, Ingest, Outcome, Trafilatura};
+use super::report::{Compare, CopyEval, Datasketch, Extraction, ExtractorScore, Ingest, Outcome, Trafilatura};
 use super::{Options, progress};
 
 const SCRIPT: &str = include_str!("compare.py");
 /// What the venv gets. `lxml_html_clean` is needed by trafilatura's justext fallback on lxml >= 5.2.
+/// `readability-lxml` (the second extraction baseline) goes in with a second `pip install`: resolved together
+/// with trafilatura's lxml extras, pip 23 fails with an internal error.
 const PACKAGES: &[&str] = &["trafilatura", "datasketch", "lxml_html_clean"];
+const PACKAGES_AFTER: &[&str] = &["readability-lxml"];
+/// The extraction tools and settings run on every shared set (`compare.py extract ... TOOL`).
+const EXTRACTORS: &[&str] = &["trafilatura-no-comments", "trafilatura", "readability"];
 
 /// Sets up the environment and runs both baselines. `extraction`/`ingest` are Synoptic's results from the
 /// same run, for the ratios (`copies`: `synoptic eval copies` on `stream`); `stream` is the generated JSON
 /// Lines file whose gold the copies are scored on.
 pub fn compare(
     opts: &Options,
+    bin: &Path,
     bench_dir: &Path,
     extraction: Option<&Extraction>,
     ingest: Option<&Ingest>,
@@ -32,7 +38,86 @@ pub fn compare(
     std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
     let trafilatura = Outcome::from(trafilatura(&python, &script, bench_dir, extraction));
     let datasketch = Outcome::from(datasketch(&python, &script, stream, ingest, copies));
-    Ok(Compare { trafilatura, datasketch })
+    let mut extractors = Vec::new();
+    for set in ["extraction-dev", "extraction-benchmark"] {
+        let dir = opts.shared.join("data").join(set);
+        extractors.push(Outcome::from(synoptic_scores(bin, &dir, set)));
+        for tool in EXTRACTORS {
+            extractors.push(Outcome::from(extractor(&python, &script, &dir, set, tool)));
+        }
+    }
+    Ok(Compare { trafilatura, datasketch, extractors })
+}
+
+/// Per-source F1 and one-core pages/s of `synoptic eval extract` on one shared set.
+fn synoptic_scores(bin: &Path, dir: &Path, set: &str) -> Result<ExtractorScore> {
+    if !dir.join("html").is_dir() {
+        bail!("skipped: {} absent", dir.display());
+    }
+    progress(&format!("synoptic eval extract on {set} (one core)"));
+    let mut cmd = Command::new("taskset");
+    cmd.args(["-c", "0"]).arg(bin).args(["eval", "extract", "--gold"]);
+    cmd.arg(dir.join("ground-truth.json")).arg("--html").arg(dir.join("html"));
+    let m = child::run(&mut cmd, Output::Capture)?;
+    if !m.ran() {
+        bail!("synoptic eval extract: {}", m.failure());
+    }
+    let text = String::from_utf8_lossy(&m.stdout).into_owned();
+    let num = |key: &str| super::number_after(&text, key).unwrap_or(0.0);
+    let mut by_source = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("source ")) {
+        let mut words = line.split_whitespace().skip(1);
+        if let (Some(src), Some("both")) = (words.next(), words.next())
+            && let Some(f1) = super::number_after(line, "f1")
+            && src != "all"
+        {
+            by_source.insert(src.to_string(), f1);
+        }
+    }
+    let pages = num("pages") as usize;
+    let secs = m.wall.as_secs_f64();
+    Ok(ExtractorScore {
+        set: set.to_string(),
+        tool: "synoptic".into(),
+        version: String::new(),
+        pages,
+        f1: num("f1"),
+        precision: num("precision"),
+        recall: num("recall"),
+        by_source,
+        // Reading, decompression and scoring included: a lower bound on the extraction rate.
+        pages_per_sec: if secs > 0.0 { pages as f64 / secs } else { 0.0 },
+    })
+}
+
+/// One Python extractor (`compare.py extract DIR GOLD TOOL`) on one shared set, on one core.
+fn extractor(python: &Path, script: &Path, dir: &Path, set: &str, tool: &str) -> Result<ExtractorScore> {
+    if !dir.join("html").is_dir() {
+        bail!("skipped: {} absent", dir.display());
+    }
+    progress(&format!("{tool} on {set} (one core)"));
+    let mut cmd = Command::new("taskset");
+    cmd.args(["-c", "0"]).arg(python).arg(script).arg("extract").arg(dir.join("html"));
+    cmd.arg(dir.join("ground-truth.json")).arg(tool);
+    let v = run_json(&mut cmd, tool)?;
+    let pages = v.get("pages").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let secs = f(&v, "secs");
+    let by_source = v
+        .get("by_source")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter(|(k, _)| k.as_str() != "all").map(|(k, s)| (k.clone(), f(s, "f1"))).collect())
+        .unwrap_or_default();
+    Ok(ExtractorScore {
+        set: set.to_string(),
+        tool: tool.to_string(),
+        version: s(&v, "version"),
+        pages,
+        f1: f(&v, "f1"),
+        precision: f(&v, "precision"),
+        recall: f(&v, "recall"),
+        by_source,
+        pages_per_sec: if secs > 0.0 { pages as f64 / secs } else { 0.0 },
+    })
 }
 
 /// A virtual environment under the scratch folder with the packages installed; reused when it already
@@ -43,7 +128,7 @@ fn venv(opts: &Options) -> Result<PathBuf> {
     let ready = || {
         python.is_file()
             && Command::new(&python)
-                .args(["-c", "import trafilatura, datasketch"])
+                .args(["-c", "import trafilatura, datasketch, readability"])
                 .output()
                 .is_ok_and(|o| o.status.success())
     };
@@ -59,14 +144,16 @@ fn venv(opts: &Options) -> Result<PathBuf> {
     if !status.success() {
         bail!("python3 -m venv failed ({status})");
     }
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-        .args(PACKAGES)
-        .output()
-        .context("running pip install")?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        bail!("pip install {} failed: {}", PACKAGES.join(" "), err.lines().last().unwrap_or(""));
+    for packages in [PACKAGES, PACKAGES_AFTER] {
+        let out = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(packages)
+            .output()
+            .context("running pip install")?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            bail!("pip install {} failed: {}", packages.join(" "), err.lines().last().unwrap_or(""));
+        }
     }
     if !ready() {
         bail!("the virtual environment cannot import trafilatura and datasketch");

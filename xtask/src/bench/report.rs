@@ -46,8 +46,10 @@ pub struct Report {
     /// Copy detection alone (`synoptic eval copies`) on the first stream.
     pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
-    /// `wrk` against `synoptic serve` (see `serve.rs`).
-    pub serving: Option<Outcome<super::serve::Serving>>,
+    /// `wrk` against `synoptic serve` (see `serve.rs`): SQLite, then PostgreSQL with two servers.
+    pub serving: Vec<Outcome<super::serve::Serving>>,
+    /// Ingest with Kafka in front, at each size up to 100k (see `kafka.rs`).
+    pub kafka: Vec<Outcome<super::kafka::Kafka>>,
     pub targets: Vec<Target>,
 }
 
@@ -177,6 +179,24 @@ pub struct CopyEval {
 pub struct Compare {
     pub trafilatura: Outcome<Trafilatura>,
     pub datasketch: Outcome<Datasketch>,
+    /// Extraction F1 per shared set and source: Synoptic, trafilatura (comments off, default) and
+    /// readability-lxml, each with its one-core pages/s.
+    pub extractors: Vec<Outcome<ExtractorScore>>,
+}
+
+/// One extractor on one shared set.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractorScore {
+    pub set: String,
+    pub tool: String,
+    pub version: String,
+    pub pages: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// F1 per source of the set (`sources.json`); empty for a single-source set.
+    pub by_source: std::collections::BTreeMap<String, f64>,
+    pub pages_per_sec: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -376,6 +396,7 @@ pub fn table(r: &Report) -> String {
             }
         }
     }
+    super::kafka::table(w, &r.kafka);
     let _ = writeln!(w, "\n== brief latency (fresh process each run, --format json)");
     for outcome in &r.brief {
         match outcome {
@@ -456,6 +477,27 @@ pub fn table(r: &Report) -> String {
                         let _ = writeln!(w, "  trafilatura: not measured: {error}");
                     }
                 }
+                for e in &c.extractors {
+                    match e {
+                        Outcome::Ok(e) => {
+                            let sources: Vec<String> = e.by_source.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+                            let _ = writeln!(
+                                w,
+                                "  {:<21} {:<24} F1 {:.4} (P {:.3} R {:.3}) {:>7.1} pages/s  {}",
+                                e.set,
+                                e.tool,
+                                e.f1,
+                                e.precision,
+                                e.recall,
+                                e.pages_per_sec,
+                                sources.join(" / ")
+                            );
+                        }
+                        Outcome::Err { error } => {
+                            let _ = writeln!(w, "  extractor not measured: {error}");
+                        }
+                    }
+                }
                 match &c.datasketch {
                     Outcome::Ok(d) => {
                         let _ = writeln!(
@@ -491,12 +533,13 @@ pub fn table(r: &Report) -> String {
             }
         }
     }
-    match &r.serving {
-        Some(Outcome::Ok(s)) => w.push_str(&super::serve::table(s)),
-        Some(Outcome::Err { error }) => {
-            let _ = writeln!(w, "\n== serving\n  not measured: {error}");
+    for serving in &r.serving {
+        match serving {
+            Outcome::Ok(s) => w.push_str(&super::serve::table(s)),
+            Outcome::Err { error } => {
+                let _ = writeln!(w, "\n== serving\n  not measured: {error}");
+            }
         }
-        None => {}
     }
     let _ = writeln!(w, "\n== targets");
     for t in &r.targets {

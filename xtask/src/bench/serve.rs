@@ -4,6 +4,12 @@
 //!
 //! The store is kept in the scratch folder (`serve-store-N`) and reused by later runs when it is
 //! complete (a marker file is written after `refresh`), so only the first run at a size pays for it.
+//!
+//! PostgreSQL (`SYNOPTIC_BENCH_POSTGRES=postgres://USER@HOST:PORT/DB`, an empty database the bench may fill):
+//! the same store is built there (reused when `serve-store-pg-N.complete` in the scratch folder names the
+//! same URL), served by two `synoptic serve` processes, each measured by its own `wrk` with half the
+//! connections at the same time; the figures are the sum of the two rates and the worse of the two p99s.
+//! The ingest of the build is timed on either backend (articles/s of `ingest --no-synopses`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,7 +34,13 @@ const CONCURRENT_ARTICLES: usize = 50_000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Serving {
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// Server processes sharing the store (wrk's connections are split between them).
+    pub servers: usize,
     pub articles: usize,
+    /// `ingest --no-synopses` of the store's stream, articles/s (when the store was built in this run).
+    pub ingest_articles_per_sec: Option<f64>,
     /// Time to build the store (0 when an earlier run's store was reused).
     pub build_secs: f64,
     pub connections: usize,
@@ -51,33 +63,70 @@ pub struct Endpoint {
     pub met: bool,
 }
 
-/// Build (or reuse) the store of `n` articles, serve it, and measure each endpoint with `wrk`.
+/// Where the served store lives.
+enum Backend {
+    Sqlite,
+    /// The database URL.
+    Postgres(String),
+}
+
+/// The PostgreSQL database the bench may fill, from `SYNOPTIC_BENCH_POSTGRES`.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SYNOPTIC_BENCH_POSTGRES").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// Build (or reuse) the SQLite store of `n` articles, serve it, and measure each endpoint with `wrk`.
 pub fn measure(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Serving> {
+    measure_on(bin, opts, n, seconds, Backend::Sqlite)
+}
+
+/// The same on PostgreSQL (`SYNOPTIC_BENCH_POSTGRES`), with two server processes.
+pub fn measure_postgres(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Serving> {
+    let Some(url) = postgres_url() else {
+        bail!("SYNOPTIC_BENCH_POSTGRES is not set (postgres://USER@HOST:PORT/DB, an empty database to fill)")
+    };
+    measure_on(bin, opts, n, seconds, Backend::Postgres(url))
+}
+
+fn measure_on(bin: &Path, opts: &Options, n: usize, seconds: u64, backend: Backend) -> Result<Serving> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is not installed (Debian: apt-get install -y wrk)");
     }
-    let store = opts.scratch.join(format!("serve-store-{n}"));
+    let (store, done, servers) = match &backend {
+        Backend::Sqlite => {
+            let dir = opts.scratch.join(format!("serve-store-{n}"));
+            let done = dir.join("bench-complete");
+            (dir, done, 1)
+        }
+        Backend::Postgres(url) => (PathBuf::from(url), opts.scratch.join(format!("serve-store-pg-{n}.complete")), 2),
+    };
     let started = Instant::now();
-    let built = build_store(bin, opts, n, &store)?;
-    let build_secs = if built { secs(started.elapsed()) } else { 0.0 };
+    let ingest_secs = build_store(bin, opts, n, &store, &done)?;
+    let build_secs = if ingest_secs.is_some() { secs(started.elapsed()) } else { 0.0 };
 
-    let addr = free_addr()?;
-    progress(&format!("serve {} on {addr}", store.display()));
-    let mut server = Guard(
-        Command::new(bin)
-            .arg("--quiet")
-            .arg("--store")
-            .arg(&store)
-            .args(["serve", "--addr", &addr.to_string()])
-            .env_remove("SYNOPTIC_TOKEN")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting synoptic serve")?,
-    );
-    wait_until_up(addr, &mut server.0)?;
-    let paths = pick_paths(addr)?;
+    let mut running = Vec::new();
+    let mut addrs = Vec::new();
+    for _ in 0..servers {
+        let addr = free_addr()?;
+        progress(&format!("serve {} on {addr}", store.display()));
+        let mut server = Guard(
+            Command::new(bin)
+                .arg("--quiet")
+                .arg("--store")
+                .arg(&store)
+                .args(["serve", "--addr", &addr.to_string()])
+                .env_remove("SYNOPTIC_TOKEN")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting synoptic serve")?,
+        );
+        wait_until_up(addr, &mut server.0)?;
+        running.push(server);
+        addrs.push(addr);
+    }
+    let paths = pick_paths(addrs[0])?;
 
     // The concurrent writer: a stream the store has not seen (another seed), ingested while wrk runs.
     let stream = opts.scratch.join(format!("serve-writes-{n}.jsonl"));
@@ -106,16 +155,30 @@ pub fn measure(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Ser
     );
 
     let mut endpoints = Vec::new();
+    let per_server = CONNECTIONS / servers;
     for (name, path) in paths {
-        progress(&format!("wrk -c{CONNECTIONS} -d{seconds}s {path}"));
-        let url = format!("http://{addr}{path}");
-        let out = Command::new("wrk")
-            .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{seconds}s"), "--latency", "--timeout", "5s"])
-            .arg(&url)
-            .output()
-            .context("running wrk")?;
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let parsed = parse_wrk(&text).with_context(|| format!("reading wrk's output for {path}:\n{text}"))?;
+        progress(&format!("{servers} × wrk -c{per_server} -d{seconds}s {path}"));
+        // One wrk per server process, all at once.
+        let mut wrks = Vec::new();
+        for addr in &addrs {
+            let url = format!("http://{addr}{path}");
+            let threads = if servers > 1 { "-t1" } else { "-t2" };
+            let child = Command::new("wrk")
+                .args([threads, &format!("-c{per_server}"), &format!("-d{seconds}s"), "--latency", "--timeout", "5s"])
+                .arg(&url)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("running wrk")?;
+            wrks.push(child);
+        }
+        let mut parts = Vec::new();
+        for child in wrks {
+            let out = child.wait_with_output().context("running wrk")?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            parts.push(parse_wrk(&text).with_context(|| format!("reading wrk's output for {path}:\n{text}"))?);
+        }
+        let parsed = combine(&parts);
         let ingest_running = matches!(writer.0.try_wait(), Ok(None));
         endpoints.push(Endpoint {
             met: parsed.requests_per_sec >= 1000.0 && parsed.p99_ms <= 100.0 && parsed.errors == 0,
@@ -129,11 +192,36 @@ pub fn measure(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Ser
         });
     }
     drop(writer);
-    drop(server);
+    drop(running);
     if !opts.keep {
         let _ = std::fs::remove_file(&stream);
     }
-    Ok(Serving { articles: n, build_secs, connections: CONNECTIONS, seconds_per_run: seconds, endpoints })
+    Ok(Serving {
+        backend: match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+        .to_string(),
+        servers,
+        articles: n,
+        ingest_articles_per_sec: ingest_secs.map(|s| n as f64 / s.max(1e-9)),
+        build_secs,
+        connections: CONNECTIONS,
+        seconds_per_run: seconds,
+        endpoints,
+    })
+}
+
+/// Figures of wrk runs made at the same time against different servers: rates add up, the p99 is the
+/// worse one (a bound, not a merged percentile), the p50 the mean.
+fn combine(parts: &[WrkFigures]) -> WrkFigures {
+    let n = parts.len().max(1) as f64;
+    WrkFigures {
+        requests_per_sec: parts.iter().map(|p| p.requests_per_sec).sum(),
+        p50_ms: parts.iter().map(|p| p.p50_ms).sum::<f64>() / n,
+        p99_ms: parts.iter().map(|p| p.p99_ms).fold(0.0, f64::max),
+        errors: parts.iter().map(|p| p.errors).sum(),
+    }
 }
 
 /// A child killed (and reaped) when dropped, so no server outlives the bench.
@@ -146,14 +234,17 @@ impl Drop for Guard {
     }
 }
 
-/// Build the store unless a complete one is there; `true` when it was built now.
-fn build_store(bin: &Path, opts: &Options, n: usize, store: &Path) -> Result<bool> {
-    let done = store.join("bench-complete");
-    if done.is_file() {
-        progress(&format!("reusing {}", store.display()));
-        return Ok(false);
+/// Build the store unless a complete one is there (its marker `done` names the store); the seconds of its
+/// `ingest --no-synopses` when it was built now.
+fn build_store(bin: &Path, opts: &Options, n: usize, store: &Path, done: &Path) -> Result<Option<f64>> {
+    let name = store.to_string_lossy().into_owned();
+    if std::fs::read_to_string(done).is_ok_and(|s| s == name) {
+        progress(&format!("reusing {name}"));
+        return Ok(None);
     }
-    let _ = std::fs::remove_dir_all(store);
+    if store.is_dir() {
+        let _ = std::fs::remove_dir_all(store);
+    }
     let stream: PathBuf = opts.scratch.join(format!("serve-synth-{n}.jsonl"));
     progress(&format!("building the {n}-article store to serve"));
     let status = Command::new(bin)
@@ -164,20 +255,25 @@ fn build_store(bin: &Path, opts: &Options, n: usize, store: &Path) -> Result<boo
     if !status.success() {
         bail!("synoptic synth failed ({status})");
     }
+    let mut ingest_secs = 0.0;
     for args in [vec!["ingest", "--no-synopses"], vec!["refresh"]] {
         let mut cmd = Command::new(bin);
         cmd.arg("--quiet").arg("--store").arg(store).args(&args);
         if args[0] == "ingest" {
             cmd.arg(&stream);
         }
+        let started = Instant::now();
         let status = cmd.stdin(Stdio::null()).status().with_context(|| format!("synoptic {}", args[0]))?;
         if !status.success() {
             bail!("synoptic {} failed ({status})", args[0]);
         }
+        if args[0] == "ingest" {
+            ingest_secs = secs(started.elapsed());
+        }
     }
     let _ = std::fs::remove_file(&stream);
-    std::fs::write(&done, b"").with_context(|| format!("writing {}", done.display()))?;
-    Ok(true)
+    std::fs::write(done, name.as_bytes()).with_context(|| format!("writing {}", done.display()))?;
+    Ok(Some(ingest_secs))
 }
 
 fn free_addr() -> Result<SocketAddr> {
@@ -288,11 +384,15 @@ fn duration_ms(v: &str) -> Option<f64> {
 /// The table section.
 pub fn table(s: &Serving) -> String {
     let mut o = format!(
-        "\n== serving ({} articles; wrk {} connections, {} s per URL, while an ingest writes)\n",
-        s.articles, s.connections, s.seconds_per_run
+        "\n== serving, {} ({} articles; {} server process(es); wrk {} connections, {} s per URL, while an ingest \
+         writes)\n",
+        s.backend, s.articles, s.servers, s.connections, s.seconds_per_run
     );
     if s.build_secs > 0.0 {
         o.push_str(&format!("  store built in {:.0} s\n", s.build_secs));
+    }
+    if let Some(rate) = s.ingest_articles_per_sec {
+        o.push_str(&format!("  ingest --no-synopses of the store: {rate:.0} articles/s\n"));
     }
     for e in &s.endpoints {
         o.push_str(&format!(
@@ -312,6 +412,16 @@ pub fn table(s: &Serving) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_on_two_servers_add_up() {
+        let a = WrkFigures { requests_per_sec: 1000.0, p50_ms: 2.0, p99_ms: 30.0, errors: 1 };
+        let b = WrkFigures { requests_per_sec: 500.0, p50_ms: 4.0, p99_ms: 90.0, errors: 0 };
+        assert_eq!(
+            combine(&[a, b]),
+            WrkFigures { requests_per_sec: 1500.0, p50_ms: 3.0, p99_ms: 90.0, errors: 1 }
+        );
+    }
 
     #[test]
     fn wrk_output_is_read() {

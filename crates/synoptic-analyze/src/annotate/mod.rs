@@ -14,6 +14,7 @@ pub mod gazetteer;
 pub mod quotes;
 pub mod sentences;
 pub mod tokens;
+pub mod translit;
 
 use synoptic_model::{Annotations, Article, EntityMention, Span};
 

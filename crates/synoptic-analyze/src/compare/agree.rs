@@ -4,19 +4,18 @@
 
 use synoptic_model::{Agreement, SingleSource};
 
-use super::claims::{self, Units};
+use super::claims::{self, Citations, Units};
 use super::facts::Facts;
 use crate::EventMember;
 
 /// Fewest distinct content words a statement needs to be listed as an agreement.
 const MIN_AGREEMENT_WORDS: usize = 3;
-/// Fewest distinct content words a single-source detail needs (drops sign-offs and fragments).
-const MIN_DETAIL_WORDS: usize = 4;
 
 /// Agreements and single-source details of an event; members are in event order, `origins[m]` is member
 /// m's origin index.
 pub(crate) fn agreements_and_details(
     units: &Units,
+    citations: &Citations,
     members: &[EventMember<'_>],
     facts: &[Facts],
     origins: &[usize],
@@ -25,6 +24,10 @@ pub(crate) fn agreements_and_details(
     let id = |m: usize| members[m].article.id.clone();
     let support: Vec<Vec<usize>> = (0..n).map(|u| units.support(u)).collect();
     let counts: Vec<usize> = support.iter().map(|s| claims::origin_count(s, origins)).collect();
+    // Agreements cite only the articles whose text supports the statement ([`Citations`]).
+    let cited: Vec<Vec<usize>> =
+        (0..n).map(|u| if counts[u] >= 2 { citations.cited(units, u) } else { support[u].clone() }).collect();
+    let cited_counts: Vec<usize> = cited.iter().map(|s| claims::origin_count(s, origins)).collect();
     let centrality: Vec<f64> = (0..n)
         .map(|u| {
             let best = units.best_per_member(u);
@@ -34,8 +37,10 @@ pub(crate) fn agreements_and_details(
 
     // Agreements: greedy cover, most widely supported and most central first.
     let mut order: Vec<usize> =
-        (0..n).filter(|&u| counts[u] >= 2 && units.units[u].words >= MIN_AGREEMENT_WORDS).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(centrality[b].total_cmp(&centrality[a])).then(a.cmp(&b)));
+        (0..n).filter(|&u| cited_counts[u] >= 2 && units.units[u].words >= MIN_AGREEMENT_WORDS).collect();
+    order.sort_by(|&a, &b| {
+        cited_counts[b].cmp(&cited_counts[a]).then(centrality[b].total_cmp(&centrality[a])).then(a.cmp(&b))
+    });
     let mut covered = vec![false; n];
     let mut agreements = Vec::new();
     for u in order {
@@ -46,26 +51,11 @@ pub(crate) fn agreements_and_details(
         for &v in units.same_as(u) {
             covered[v as usize] = true;
         }
-        agreements.push(Agreement {
-            text: units.units[u].text.clone(),
-            articles: support[u].iter().map(|&m| id(m)).collect(),
-        });
+        agreements
+            .push(Agreement { text: units.units[u].text.clone(), articles: cited[u].iter().map(|&m| id(m)).collect() });
     }
 
-    // Single-source details: sentences only one origin gives (listed once, with the origin's first
-    // article that has it), and new details inside shared sentences.
-    let mut details = Vec::new();
-    for u in 0..n {
-        let member = units.units[u].member;
-        if counts[u] == 1 {
-            if !covered[u] && support[u].first() == Some(&member) && units.units[u].words >= MIN_DETAIL_WORDS {
-                details.push(SingleSource { text: units.units[u].text.clone(), article: id(member) });
-            }
-        } else if support[u].first() == Some(&member) {
-            for text in claims::novel_clauses(units, members, facts, origins, u) {
-                details.push(SingleSource { text, article: id(member) });
-            }
-        }
-    }
+    // Single-source details: statements only one origin gives, in any wording, ranked.
+    let details = super::single::details(units, members, facts, origins, &covered, &support, &counts);
     (agreements, details)
 }

@@ -46,6 +46,8 @@ pub(crate) struct Units {
     named: Vec<bool>,
     /// Whether a term id is a figure anchor.
     figure: Vec<bool>,
+    /// Whether a term id is an anchor (entity or figure).
+    anchor: Vec<bool>,
     vocab: FxHashMap<String, u32>,
     /// Statements each term id occurs in.
     df: Vec<u32>,
@@ -261,6 +263,7 @@ impl Units {
             by_member.push(begin..units.len());
         }
         let Vocab { ids: vocab, df, lower_seen, anchor, figure } = vocab;
+        let anchor_flags = anchor.clone();
         let named: Vec<bool> = (0..df.len()).map(|i| anchor[i] || !lower_seen[i]).collect();
         let n = units.len().max(1) as f64;
         let idf: Vec<f64> = df
@@ -280,6 +283,7 @@ impl Units {
             idf,
             named,
             figure,
+            anchor: anchor_flags,
             vocab,
             df,
             by_member,
@@ -313,6 +317,65 @@ impl Units {
             }
         }
         shared.score(ua, ub)
+    }
+
+    /// Number of distinct terms.
+    pub(crate) fn term_count(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Weight (inverse statement frequency) of term `t`.
+    pub(crate) fn idf(&self, t: u32) -> f64 {
+        self.idf.get(t as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Whether term `t` is specific: an entity or figure anchor, or a word only ever written as a name.
+    pub(crate) fn is_named(&self, t: u32) -> bool {
+        self.named.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is an entity or figure anchor.
+    pub(crate) fn is_anchor(&self, t: u32) -> bool {
+        self.anchor.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is a figure anchor.
+    pub(crate) fn is_figure(&self, t: u32) -> bool {
+        self.figure.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Terms of unit `u` found in `part` (a clause of it): its content terms, plus every anchor of `u`.
+    pub(crate) fn terms_within(&self, u: usize, part: &str) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        text::each_term(part, |t, _| {
+            if let Some(&id) = self.vocab.get(t) {
+                out.push(id);
+            }
+        });
+        if let Some(unit) = self.units.get(u) {
+            out.extend(unit.terms.iter().copied().filter(|&t| self.is_anchor(t)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Units each term occurs in, ascending; terms in more than [`common_cut`] statements get none.
+    pub(crate) fn postings(&self) -> Vec<Vec<u32>> {
+        let cut = common_cut(self.units.len());
+        let mut postings: Vec<Vec<u32>> = self
+            .df
+            .iter()
+            .map(|&d| if d as usize <= cut { Vec::with_capacity(d as usize) } else { Vec::new() })
+            .collect();
+        for (u, unit) in self.units.iter().enumerate() {
+            for &t in &unit.terms {
+                if self.df[t as usize] as usize <= cut {
+                    postings[t as usize].push(u as u32);
+                }
+            }
+        }
+        postings
     }
 
     /// Whether any unit of member `m` carries the term `t` (an interned term string).
@@ -433,15 +496,119 @@ impl Units {
     }
 }
 
+/// Lowercase words of four letters or more (letters counted) of a text, in its matching form.
+pub(crate) fn long_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .map(str::to_lowercase)
+}
+
+/// Share of a statement's words that a cited article must contain at least ([`Citations`]).
+pub(crate) const CITED_WORDS: f64 = 0.6;
+/// Share of a statement's content terms that one sentence of a cited article must carry.
+const CITED_SENTENCE: f64 = 0.5;
+
+/// The final check on citations: an article is cited for a statement only when its own text supports it,
+/// not merely because some sentence of it scored close enough. Support is three things together:
+/// - the article's text contains at least [`CITED_WORDS`] of the statement's words of four letters or more;
+/// - one sentence of the article, aligned with the statement ([`SAME`]), carries at least [`CITED_SENTENCE`]
+///   of the statement's weighted terms (content words, entity and figure anchors: a paraphrase shares the
+///   specific things even where the words differ);
+/// - every figure and at least half of the named things (entities) of the statement appear in the article.
+pub(crate) struct Citations {
+    /// Words of four letters or more of each member's title and text.
+    words: Vec<rustc_hash::FxHashSet<String>>,
+}
+
+impl Citations {
+    pub(crate) fn new(members: &[EventMember<'_>]) -> Citations {
+        let words = members
+            .iter()
+            .map(|m| {
+                let mut set = rustc_hash::FxHashSet::default();
+                let title = m.article.title.as_deref().unwrap_or("");
+                for t in [title, m.article.text.as_str()] {
+                    set.extend(long_words(&synoptic_model::text::matching_form(t)));
+                }
+                set
+            })
+            .collect();
+        Citations { words }
+    }
+
+    /// Whether member `m`'s article supports statement `u` (its own article always does).
+    pub(crate) fn supports(&self, units: &Units, u: usize, m: usize) -> bool {
+        let unit = &units.units[u];
+        if unit.member == m {
+            return true;
+        }
+        let mut want: Vec<String> = long_words(&unit.text).collect();
+        want.sort();
+        want.dedup();
+        if !want.is_empty() {
+            let have = want.iter().filter(|w| self.words[m].contains(*w)).count();
+            if (have as f64) < CITED_WORDS * want.len() as f64 {
+                return false;
+            }
+        }
+        // Figures and names of the statement in the article.
+        let mut names = 0usize;
+        let mut names_found = 0usize;
+        for &t in &unit.terms {
+            let ti = t as usize;
+            let is_fig = units.figure.get(ti).copied().unwrap_or(false);
+            let is_entity = !is_fig && units.named[ti] && units.idf[ti] > 0.0;
+            if !(is_fig || is_entity) {
+                continue;
+            }
+            let present = units.by_member[m].clone().any(|v| units.units[v].terms.binary_search(&t).is_ok());
+            if is_fig && !present {
+                return false;
+            }
+            if is_entity {
+                names += 1;
+                names_found += usize::from(present);
+            }
+        }
+        if names_found * 2 < names {
+            return false;
+        }
+        // One sentence carrying the statement.
+        units.by_member[m].clone().any(|v| {
+            let other = &units.units[v];
+            let mut shared = 0.0;
+            let (mut i, mut j) = (0, 0);
+            while i < unit.terms.len() && j < other.terms.len() {
+                match unit.terms[i].cmp(&other.terms[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        shared += units.idf[unit.terms[i] as usize];
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            unit.weight > 0.0 && other.weight > 0.0 && shared >= CITED_SENTENCE * unit.weight && units.sim(u, v) >= SAME
+        })
+    }
+
+    /// The members citing statement `u`: its support ([`Units::support`]) less those whose text does not
+    /// support it.
+    pub(crate) fn cited(&self, units: &Units, u: usize) -> Vec<usize> {
+        units.support(u).into_iter().filter(|&m| self.supports(units, u, m)).collect()
+    }
+}
+
 /// Clauses of sentence unit `u` that carry a detail no other origin gives: a figure, a name or a named
-/// entity that no article of another origin mentions at all. Returned as display texts.
+/// entity that no article of another origin mentions at all. Returned as display texts with their spans.
 pub(crate) fn novel_clauses(
     units: &Units,
     members: &[EventMember<'_>],
     facts: &[Facts],
     origins: &[usize],
     u: usize,
-) -> Vec<String> {
+) -> Vec<(String, Span)> {
     let unit = &units.units[u];
     let m = unit.member;
     let body = members[m].article.text.as_str();
@@ -462,7 +629,7 @@ pub(crate) fn novel_clauses(
             .filter(|(t, named)| *named && (t.starts_with("#n") || t.starts_with("#e") || !t.starts_with('#')))
             .any(|(t, _)| !others.iter().any(|&o| units.member_has(o, t)));
         if novel {
-            out.push(if ci == 0 { shown } else { format!("\u{2026} {shown}") });
+            out.push((if ci == 0 { shown } else { format!("\u{2026} {shown}") }, span));
         }
     }
     out

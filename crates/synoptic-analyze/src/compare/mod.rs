@@ -10,9 +10,11 @@ mod agree;
 mod claims;
 mod conflict;
 mod facts;
+mod single;
 mod summary;
 mod text;
 mod timeline;
+pub(crate) mod wording;
 
 use synoptic_model::Event;
 
@@ -65,10 +67,11 @@ pub fn build_event(id: &str, story: &str, members: &[EventMember<'_>], opts: &Sy
 
     let sentences = claims::Units::build(&members, &facts);
     let aligned = crate::align::align(&members);
-    let (agreements, single_source) = agree::agreements_and_details(&sentences, &members, &facts, &origins);
+    let citations = claims::Citations::new(&members);
+    let (agreements, single_source) = agree::agreements_and_details(&sentences, &citations, &members, &facts, &origins);
     let disagreements =
         conflict::disagreements(aligned.disagreements, &aligned.entities, &sentences, &members, &origins, &facts);
-    let summary = summary::summarize(&sentences, &ids, &origins, origin_ids.len(), opts.summary_sentences);
+    let summary = summary::summarize(&sentences, &citations, &ids, &origins, origin_ids.len(), opts.summary_sentences);
 
     Event {
         id: id.to_string(),

@@ -3,7 +3,7 @@
 
 use synoptic_model::SummarySentence;
 
-use super::claims::{self, SAME, Units};
+use super::claims::{self, Citations, SAME, Units};
 
 /// Sentences shorter or longer than this (in words) are not summary material.
 const MIN_WORDS: usize = 6;
@@ -39,6 +39,7 @@ const LEANING_OPENERS: &[&str] = &[
 /// `origins[m]` its origin index; `n_origins` the event's number of origins.
 pub(crate) fn summarize(
     units: &Units,
+    citations: &Citations,
     ids: &[&str],
     origins: &[usize],
     n_origins: usize,
@@ -56,7 +57,7 @@ pub(crate) fn summarize(
             continue;
         }
         let best = units.best_per_member(u);
-        support[u] = units.support(u);
+        support[u] = citations.cited(units, u);
         let covered = claims::origin_count(&support[u], origins) as f64 / n_origins.max(1) as f64;
         let others = best.len().saturating_sub(1).max(1) as f64;
         let centrality =

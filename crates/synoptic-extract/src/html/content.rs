@@ -3,7 +3,9 @@
 //! 1. Boilerplate marking: elements that are never article text (scripts, navigation, asides, footers,
 //!    figures and captions, forms controls, hidden elements, landmark roles) and elements whose class/id
 //!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree — except
-//!    that a class name cannot remove an element holding most of the page's `<p>` text.
+//!    that a class name cannot remove an element holding most of the page's `<p>` text, nor a tag, role or
+//!    visibility rule one holding three quarters of it. Comment threads are recognised by structure
+//!    (three or more same-tag items each with a dated line) and forms with a text area are removed.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
 //!    its ancestors; containers are weighted by tag, class names and semantic hints (`<article>`,
 //!    `itemprop=articleBody`) and discounted by link density.
@@ -50,6 +52,8 @@ pub(crate) struct Found {
     pub paragraphs: Vec<String>,
     /// Whether class-name rules removed anything (if not, a relaxed pass would find the same).
     pub class_rules_applied: bool,
+    /// Share of the page's `<p>` text that class-name rules removed.
+    pub name_share: f32,
 }
 
 /// Extracts the main text. `hint` is the page's JSON-LD `articleBody`, if any; blocks repeating one of
@@ -62,7 +66,9 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // Junk by tag, role or visibility is final; junk by class name is vetoed for an element that holds
     // most of the page's `<p>` text (a wrapper such as `content sidebar-left` around the article).
     let mut cache: HashMap<&str, (bool, bool)> = HashMap::new();
-    let mut soft = vec![false; n];
+    // 0: kept, 1: furniture by tag, role or visibility, 2: boilerplate by class or id name, 3: comments by
+    // structure (below).
+    let mut soft = vec![0u8; n];
     for id in 1..n {
         let node = &dom.nodes[id];
         if info[node.parent as usize].junk {
@@ -70,39 +76,94 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             continue;
         }
         if let Kind::Element(tag) = node.kind {
-            let (hard, by_name, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
+            let (hard, removal, verdict) = judge(dom, id as u32, tag, opts, &mut cache);
             info[id].junk = hard;
             info[id].verdict = verdict;
-            soft[id] = by_name;
+            soft[id] = removal;
         }
     }
-    let any_soft = soft.iter().any(|&s| s);
-    if any_soft {
-        let mut total = vec![0u32; n];
-        let mut in_p = vec![0u32; n];
-        for id in (1..n).rev() {
-            if info[id].junk {
-                continue;
+    let mut by_name = false;
+    let mut name_removed = 0u32;
+    // First reverse pass over what is left: text in `<p>` (what the vetoes protect) and the structure of
+    // reader comments: short blocks that carry a date ("dated lines": `<time>`, "March 3, 2012 at 10:31
+    // pm", "5 hours ago"), and containers of three or more same-tag items each with a dated line, which
+    // are comment threads or lists of other posts, never the article's own text. A form with a text area
+    // is a comment or contact form.
+    let mut total = vec![0u32; n];
+    let mut in_p = vec![0u32; n];
+    let mut dated = vec![0u16; n];
+    let mut flags = vec![0u8; n];
+    const BLOCK_BELOW: u8 = 1;
+    const TIME_BELOW: u8 = 2;
+    const TEXTAREA_BELOW: u8 = 4;
+    const HEADING_BELOW: u8 = 8;
+    for id in (1..n).rev() {
+        let node = &dom.nodes[id];
+        let p = node.parent as usize;
+        if info[id].junk {
+            if matches!(node.kind, Kind::Element(Tag::Textarea)) {
+                flags[p] |= TEXTAREA_BELOW;
             }
-            let node = &dom.nodes[id];
-            match node.kind {
-                Kind::Text(_) => {
-                    total[id] = dom.text_raw(id as u32).bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32
-                }
-                Kind::Element(Tag::P) => in_p[id] = total[id],
-                _ => {}
-            }
-            let p = node.parent as usize;
-            total[p] += total[id];
-            in_p[p] += in_p[id];
+            continue;
         }
-        let page_p = in_p[0];
+        match node.kind {
+            Kind::Text(_) => {
+                total[id] = dom.text_raw(id as u32).bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32
+            }
+            Kind::Element(tag) => {
+                if tag == Tag::P {
+                    in_p[id] = total[id];
+                }
+                let leaf_block = tag.is_block() && flags[id] & BLOCK_BELOW == 0;
+                if leaf_block
+                    && (1..=160).contains(&total[id])
+                    && (flags[id] & TIME_BELOW != 0 || dated_text(dom, id as u32))
+                {
+                    dated[id] = 1;
+                }
+                if dated[id] >= 3
+                    && total[id] <= u32::from(dated[id]) * 1500
+                    && dated_items(dom, &dated, &flags, id as u32)
+                {
+                    soft[id] = soft[id].max(3);
+                }
+                if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
+                    soft[id] = soft[id].max(1);
+                }
+                flags[p] |= flags[id] & (TEXTAREA_BELOW | HEADING_BELOW)
+                    | if tag.is_heading() { HEADING_BELOW } else { 0 }
+                    | if tag.is_block() && tag != Tag::Br { BLOCK_BELOW } else { flags[id] & BLOCK_BELOW }
+                    | if tag == Tag::Time { TIME_BELOW } else { flags[id] & TIME_BELOW };
+            }
+            Kind::Root => {}
+        }
+        total[p] += total[id];
+        in_p[p] += in_p[id];
+        dated[p] = dated[p].saturating_add(dated[id]);
+    }
+    let page_p = in_p[0];
+    if soft.iter().any(|&s| s > 0) {
         for id in 1..n {
             let parent_junk = info[dom.nodes[id].parent as usize].junk;
-            let vetoed = page_p > 200 && in_p[id] * 2 > page_p;
-            info[id].junk |= parent_junk || (soft[id] && !vetoed);
+            // Furniture by tag or visibility must hold three quarters of the text to stay: a hidden or
+            // aside feed can outweigh a short article. A comment thread recognised by its structure can
+            // hold most of the page (fifty comments under a short post); it stays only when the page
+            // would keep less than a tenth of its text (or 300 bytes) without it.
+            let vetoed = page_p > 200
+                && match soft[id] {
+                    2 => in_p[id] * 2 > page_p,
+                    3 => (page_p - in_p[id]) * 10 < page_p || page_p - in_p[id] < 300,
+                    _ => in_p[id] * 4 > page_p * 3,
+                };
+            let removed = soft[id] > 0 && !vetoed && !parent_junk;
+            if removed && soft[id] == 2 {
+                by_name = true;
+                name_removed += in_p[id];
+            }
+            info[id].junk |= parent_junk || removed;
         }
     }
+    let name_share = if page_p > 200 { name_removed as f32 / page_p as f32 } else { 0.0 };
     // Reverse pass: text and link lengths, commas, block structure.
     for id in (1..n).rev() {
         if info[id].junk {
@@ -212,7 +273,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     candidates.sort_by(|a, b| info[*b as usize].score.total_cmp(&info[*a as usize].score));
 
     let Some(&first) = candidates.first() else {
-        return Found { paragraphs: Vec::new(), class_rules_applied: any_soft };
+        return Found { paragraphs: Vec::new(), class_rules_applied: by_name, name_share };
     };
     let mut best = promote(dom, &info, &candidates, first);
     if let Some(hint) = hint.filter(|h| h.split_whitespace().count() >= 30) {
@@ -224,7 +285,110 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     for r in roots {
         flatten(dom, &info, r, &mut blocks);
     }
-    Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: any_soft }
+    Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: by_name, name_share }
+}
+
+/// Whether the short block `id` reads like a date or time: a month name or a numeric date next to a number,
+/// a clock time, or "N ... ago".
+fn dated_text(dom: &Dom<'_>, id: u32) -> bool {
+    let mut s = String::new();
+    dom.text_content(id, &mut s);
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    let number = |w: &str| w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let ordinal = |w: &str| {
+        let d = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    for (i, w) in words.iter().enumerate() {
+        if MONTHS.contains(w) {
+            let near = |j: Option<usize>| j.and_then(|j| words.get(j)).is_some_and(|x| number(x) || ordinal(x));
+            if near(i.checked_sub(1)) || near(Some(i + 1)) {
+                return true;
+            }
+        }
+        if *w == "ago" && i > 0 && words[..i].iter().rev().take(3).any(|x| number(x)) {
+            return true;
+        }
+    }
+    // 12:30, 3/4/2012, 2012-03-04.
+    let b = lower.as_bytes();
+    for i in 0..b.len() {
+        if !b[i].is_ascii_digit() {
+            continue;
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let sep = b.get(i + run).copied();
+        let next_digits = b.get(i + run + 1..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+        match sep {
+            Some(b':') if run <= 2 && next_digits == 2 => return true,
+            Some(c @ (b'/' | b'-' | b'.')) if run <= 4 && (1..=4).contains(&next_digits) => {
+                let k = i + run + 1 + next_digits;
+                if b.get(k) == Some(&c) && b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether three or more children of `id` with the same tag and no headings each hold one to three dated lines, and such
+/// children hold most of its dated lines: a comment thread or a list of posts (one date per item), not an
+/// article that contains one such list somewhere.
+fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
+    let mut counts: Vec<(Tag, u32, u32)> = Vec::new();
+    for c in dom.children(id) {
+        let Some(tag) = dom.tag(c) else { continue };
+        let d = u32::from(dated[c as usize]);
+        // Items with headings of their own are sections or entries of a list the article is made of.
+        // A comment is a container (who and when, then what); a dated paragraph is just text.
+        if !(1..=3).contains(&d) || flags[c as usize] & 8 != 0 || flags[c as usize] & 1 == 0 || tag.is_heading() {
+            continue;
+        }
+        match counts.iter_mut().find(|(t, _, _)| *t == tag) {
+            Some((_, k, sum)) => {
+                *k += 1;
+                *sum += d;
+            }
+            None => counts.push((tag, 1, d)),
+        }
+    }
+    let all = u32::from(dated[id as usize]);
+    counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
@@ -572,6 +736,8 @@ impl Current {
 fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
     let title_keys: Vec<String> = titles.iter().map(|t| normalize_key(t)).filter(|k| !k.is_empty()).collect();
     let mut out: Vec<(String, bool)> = Vec::with_capacity(blocks.len());
+    // A body that only repeats the headline is still the body (a short article).
+    let mut repeats: Vec<String> = Vec::new();
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let density = b.link as f64 / chars as f64;
@@ -586,6 +752,9 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
             continue;
         }
         if b.text.len() < 400 && title_keys.contains(&normalize_key(&b.text)) {
+            if b.kind != BlockKind::Heading(1) && repeats.is_empty() {
+                repeats.push(b.text);
+            }
             continue;
         }
         if b.kind == BlockKind::Heading(1) {
@@ -596,6 +765,9 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
     // A trailing heading with nothing under it is a section label of what follows the article.
     while out.last().is_some_and(|(_, heading)| *heading) {
         out.pop();
+    }
+    if out.is_empty() {
+        return repeats;
     }
     out.into_iter().map(|(t, _)| t).collect()
 }
@@ -703,7 +875,7 @@ fn judge<'a>(
     tag: Tag,
     opts: Options,
     cache: &mut HashMap<&'a str, (bool, bool)>,
-) -> (bool, bool, Verdict) {
+) -> (bool, u8, Verdict) {
     use Tag::*;
     if matches!(
         tag,
@@ -725,27 +897,24 @@ fn judge<'a>(
             | Textarea
             | Option
             | Label
-            | Nav
-            | Aside
-            | Footer
-            | Figure
-            | Figcaption
             | Picture
             | Img
             | Map
-            | Dialog
-            | Menu
             | Title
             | Head
             | Meta
             | Link
-            | Header
             | Xmp
             | Noembed
             | Noframes
             | Frameset
     ) {
-        return (true, false, Verdict::Neutral);
+        return (true, 0, Verdict::Neutral);
+    }
+    // Page furniture by its tag: removed like a class-name rule, so an unclosed `<aside>` or a `<header>`
+    // that swallowed the article cannot take most of the page's text with it.
+    if matches!(tag, Nav | Aside | Footer | Figure | Figcaption | Dialog | Menu | Header) {
+        return (false, 1, Verdict::Neutral);
     }
     let node = &dom.nodes[id as usize];
     let (mut class, mut idv, mut role, mut style) = (None, None, None, None);
@@ -757,9 +926,11 @@ fn judge<'a>(
             4 if name.eq_ignore_ascii_case("role") => role = role.or(Some(value)),
             5 if name.eq_ignore_ascii_case("class") => class = class.or(Some(value)),
             5 if name.eq_ignore_ascii_case("style") => style = style.or(Some(value)),
-            6 if name.eq_ignore_ascii_case("hidden") => return (true, false, Verdict::Neutral),
+            // Hidden content is removed subject to the same veto: scripts that stream a page move it into
+            // view from a hidden container.
+            6 if name.eq_ignore_ascii_case("hidden") => return (false, 1, Verdict::Neutral),
             11 if name.eq_ignore_ascii_case("aria-hidden") && value.trim().eq_ignore_ascii_case("true") => {
-                return (true, false, Verdict::Neutral);
+                return (false, 1, Verdict::Neutral);
             }
             _ => {}
         }
@@ -767,7 +938,7 @@ fn judge<'a>(
     if let Some(style) = style {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
-            return (true, false, Verdict::Neutral);
+            return (false, 1, Verdict::Neutral);
         }
     }
     if let Some(role) = role {
@@ -786,7 +957,7 @@ fn judge<'a>(
                 | "toolbar"
                 | "tablist"
         ) {
-            return (true, false, Verdict::Neutral);
+            return (false, 1, Verdict::Neutral);
         }
     }
     let (mut neg, mut pos) = (false, false);
@@ -811,7 +982,7 @@ fn judge<'a>(
     let by_name = opts.class_rules
         && verdict == Verdict::Negative
         && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
-    (false, by_name, verdict)
+    (false, if by_name { 2 } else { 0 }, verdict)
 }
 
 /// Splits a class or id name into lowercase tokens at punctuation and camelCase boundaries.

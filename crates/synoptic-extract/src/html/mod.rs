@@ -70,7 +70,10 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
         .collect();
     let mut found = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: true });
     let chars: usize = found.paragraphs.iter().map(|p| p.len()).sum();
-    if chars < 250 && found.class_rules_applied {
+    // Class names are a guess: when they left little, or removed most of the page's paragraph text (a
+    // layout class such as `*-widget` on every block of the article), the page is read again without them
+    // and the larger answer wins.
+    if (chars < 250 || found.name_share > 2.0) && found.class_rules_applied {
         let relaxed = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: false });
         let relaxed_chars: usize = relaxed.paragraphs.iter().map(|p| p.len()).sum();
         if relaxed_chars > chars * 2 {
@@ -83,7 +86,7 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
     if let Some(hint) = hint.as_deref() {
         let hint_words = hint.split_whitespace().count();
         let found_words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
-        if hint_words >= 50 && found_words * 10 < hint_words * 3 {
+        if (hint_words >= 50 && found_words * 10 < hint_words * 3) || (found_words == 0 && hint_words > 0) {
             paragraphs = hint.split('\n').map(dom::collapse_ws).filter(|p| !p.is_empty()).collect();
         }
     }

@@ -1,4 +1,4 @@
-//! Schema versions and the migrations between them.
+//! SQLite schema versions and the migrations between them.
 //!
 //! The version lives in the database header (`PRAGMA user_version`), next to an application id that marks
 //! the file as a Synoptic store. Opening a store runs every step from its version to [`CURRENT`], each in
@@ -181,7 +181,7 @@ pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> 
             }
             1 => migrate_v2(&tx)?,
             2 => migrate_v3(&tx)?,
-            3 => crate::lists::migrate_v4(&tx)?,
+            3 => super::lists::migrate_v4(&tx)?,
             _ => return Err(StoreError::invalid("schema version", found.to_string())),
         }
         tx.pragma_update(None, "user_version", found + 1)?;
@@ -199,7 +199,7 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
     for (id, body) in events {
         let event: synoptic_model::Event =
             serde_json::from_str(&body).map_err(|e| StoreError::json(format!("event {id}"), e))?;
-        let summary = crate::analysis::event_reach(conn, &event.articles, event.first_seen)?;
+        let summary = super::analysis::event_reach(conn, &event.articles, event.first_seen)?;
         conn.execute(
             "UPDATE events SET last_seen = ?2, last_seen_ts = ?3, outlets = ?4 WHERE id = ?1",
             params![id, summary.last_seen_text(), summary.last_seen_ts(), summary.outlets_json()?],
@@ -212,7 +212,7 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
     for (id, body) in stories {
         let story: synoptic_model::Story =
             serde_json::from_str(&body).map_err(|e| StoreError::json(format!("story {id}"), e))?;
-        crate::analysis::link_story(conn, &story)?;
+        super::analysis::link_story(conn, &story)?;
     }
     Ok(())
 }
@@ -220,8 +220,8 @@ fn migrate_v2(conn: &Connection) -> Result<(), StoreError> {
 /// v2 → v3: the explanation column, and every stored row rewritten in its compact form.
 fn migrate_v3(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(V3)?;
-    crate::articles::compact_all(conn)?;
-    crate::analysis::compact_bodies(conn)?;
+    super::articles::compact_all(conn)?;
+    super::analysis::compact_bodies(conn)?;
     // Explanations move from the engine state into their article's row (those of unknown articles stay).
     conn.execute_batch(
         "UPDATE articles SET explain = (SELECT value FROM state WHERE key = 'explain/' || articles.id) \

@@ -1,32 +1,15 @@
-//! What the analysis computes, stored: events, stories, the story list, engine state, contract documents.
+//! SQLite: what the analysis computes, stored: events, stories, the story list, engine state, contract documents.
 //!
 //! Events and stories are stored whole as JSON (they are computed values, replaced on every update), with
 //! the columns that lists and lookups need beside them.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashSet;
-use synoptic_model::{Document, Event, SCHEMA_VERSION, Story, Timestamp};
+use synoptic_model::{Event, Story, Timestamp};
 
-use crate::{EventSummary, StoreError, StorySummary, articles, atomically, codec, parse_ts, ts_secs, ts_text};
-
-/// How far an event reaches: its latest report and its outlets.
-pub(crate) struct Reach {
-    last_seen: Option<Timestamp>,
-    outlets: Vec<String>,
-}
-
-impl Reach {
-    pub(crate) fn last_seen_text(&self) -> Option<String> {
-        ts_text(self.last_seen.as_ref())
-    }
-    pub(crate) fn last_seen_ts(&self) -> Option<i64> {
-        ts_secs(self.last_seen.as_ref())
-    }
-    pub(crate) fn outlets_json(&self) -> Result<String, StoreError> {
-        serde_json::to_string(&self.outlets).map_err(|e| StoreError::json("outlets", e))
-    }
-}
+use super::{articles, atomically};
+use crate::rows::{self, Body, EventSummaryRow, Reach, decode_body, encode_body, explained};
+use crate::{EventSummary, StoreError, StorySummary, codec, ts_secs, ts_text};
 
 /// The latest publication time and the distinct outlets (first seen first) of `members`.
 pub(crate) fn event_reach(
@@ -34,22 +17,7 @@ pub(crate) fn event_reach(
     members: &[String],
     first_seen: Option<Timestamp>,
 ) -> Result<Reach, StoreError> {
-    let mut last_seen = first_seen;
-    let mut outlets: Vec<String> = Vec::new();
-    for id in members {
-        let Some((outlet, published)) = articles::outlet_and_time(c, id)? else { continue };
-        if let Some(o) = outlet
-            && !outlets.contains(&o)
-        {
-            outlets.push(o);
-        }
-        if let Some(t) = parse_ts(&format!("published time of article {id}"), published)?
-            && last_seen.is_none_or(|l| t > l)
-        {
-            last_seen = Some(t);
-        }
-    }
-    Ok(Reach { last_seen, outlets })
+    rows::event_reach(members, first_seen, |id| articles::outlet_and_time(c, id))
 }
 
 /// Store an event; returns the stories whose list line it changes (its story, and the one it left).
@@ -84,52 +52,28 @@ pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<Vec<String>, StoreE
     Ok(touched)
 }
 
-fn decode<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &str) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::json(format!("{what} {id}"), e))
-}
+/// A stored body: deflated JSON (a BLOB, schema v3) or JSON text (older rows).
+struct SqlBody(Body);
 
-/// A stored event or story body: deflated JSON (a BLOB, schema v3) or JSON text (older rows).
-pub(crate) struct Body {
-    bytes: Vec<u8>,
-    deflated: bool,
-}
-
-impl FromSql for Body {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Body> {
+impl FromSql for SqlBody {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<SqlBody> {
         match v {
-            ValueRef::Blob(b) => Ok(Body { bytes: b.to_vec(), deflated: true }),
-            ValueRef::Text(t) => Ok(Body { bytes: t.to_vec(), deflated: false }),
+            ValueRef::Blob(b) => Ok(SqlBody(Body { bytes: b.to_vec(), deflated: true })),
+            ValueRef::Text(t) => Ok(SqlBody(Body { bytes: t.to_vec(), deflated: false })),
             _ => Err(FromSqlError::InvalidType),
         }
     }
 }
 
-/// The stored form of a body: its JSON, deflated.
-pub(crate) fn encode_body<T: serde::Serialize>(what: &str, id: &str, v: &T) -> Result<Vec<u8>, StoreError> {
-    let json = serde_json::to_vec(v).map_err(|e| StoreError::json(format!("{what} {id}"), e))?;
-    Ok(codec::deflate(&json))
-}
-
-pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(what: &str, id: &str, body: &Body) -> Result<T, StoreError> {
-    let inflated;
-    let json = if body.deflated {
-        inflated = codec::inflate(&body.bytes).map_err(|e| StoreError::invalid(format!("{what} {id}"), e.0))?;
-        &inflated[..]
-    } else {
-        &body.bytes[..]
-    };
-    serde_json::from_slice(json).map_err(|e| StoreError::json(format!("{what} {id}"), e))
-}
-
 pub(crate) fn event(c: &Connection, id: &str) -> Result<Option<Event>, StoreError> {
     let mut st = c.prepare_cached("SELECT body FROM events WHERE id = ?1")?;
-    let body: Option<Body> = st.query_row([id], |r| r.get(0)).optional()?;
-    body.map(|b| decode_body("event", id, &b)).transpose()
+    let body: Option<SqlBody> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode_body("event", id, &b.0)).transpose()
 }
 
 pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
     let mut st = c.prepare_cached("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Body>(1)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, SqlBody>(1)?.0)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|(id, body)| decode_body("event", id, body)).collect()
 }
@@ -144,27 +88,12 @@ pub(crate) fn event_summaries_limited(c: &Connection, limit: usize) -> Result<Ve
         "SELECT id, story, title, articles, origins, outlets, first_seen, last_seen FROM events \
          ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC LIMIT ?1",
     )?;
-    type Raw = (String, String, String, i64, i64, String, Option<String>, Option<String>);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = st.query_map([limit], |r| -> rusqlite::Result<Raw> {
+    let rows = st.query_map([limit], |r| -> rusqlite::Result<EventSummaryRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
     })?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(id, story, title, articles, origins, outlets, first_seen, last_seen)| {
-            let what = format!("times of event {id}");
-            Ok(EventSummary {
-                outlets: decode("outlets of event", &id, &outlets)?,
-                first_seen: parse_ts(&what, first_seen)?,
-                last_seen: parse_ts(&what, last_seen)?,
-                articles: usize::try_from(articles).unwrap_or(0),
-                origins: usize::try_from(origins).unwrap_or(0),
-                id,
-                story,
-                title,
-            })
-        })
-        .collect()
+    rows.into_iter().map(rows::event_summary).collect()
 }
 
 /// Remove an event; returns its story (whose list line changes) when it was stored.
@@ -199,13 +128,13 @@ pub(crate) fn put_story(c: &Connection, s: &Story) -> Result<(), StoreError> {
 
 pub(crate) fn story(c: &Connection, id: &str) -> Result<Option<Story>, StoreError> {
     let mut st = c.prepare_cached("SELECT body FROM stories WHERE id = ?1")?;
-    let body: Option<Body> = st.query_row([id], |r| r.get(0)).optional()?;
-    body.map(|b| decode_body("story", id, &b)).transpose()
+    let body: Option<SqlBody> = st.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode_body("story", id, &b.0)).transpose()
 }
 
-fn all_stories(c: &Connection) -> Result<Vec<Story>, StoreError> {
+pub(crate) fn all_stories(c: &Connection) -> Result<Vec<Story>, StoreError> {
     let mut st = c.prepare_cached("SELECT id, body FROM stories ORDER BY seq")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Body>(1)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, SqlBody>(1)?.0)))?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|(id, body)| decode_body("story", id, body)).collect()
 }
@@ -217,9 +146,9 @@ pub(crate) fn delete_story(c: &Connection, id: &str) -> Result<bool, StoreError>
     })
 }
 
-/// The whole story list, newest first (see [`crate::lists`]).
+/// The whole story list, newest first (see `super::lists`).
 pub(crate) fn stories(c: &Connection) -> Result<Vec<StorySummary>, StoreError> {
-    Ok(crate::lists::stories_page(c, None, usize::MAX - 1)?.stories)
+    Ok(super::lists::stories_page(c, None, usize::MAX - 1)?.stories)
 }
 
 pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {
@@ -231,11 +160,6 @@ pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {
         )?;
         Ok(())
     })
-}
-
-/// The article whose explanation `key` names, when it is an explanation key.
-fn explained(key: &str) -> Option<&str> {
-    key.strip_prefix(crate::EXPLAIN_KEY_PREFIX)
 }
 
 pub(crate) fn put_state(c: &Connection, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
@@ -279,39 +203,6 @@ pub(crate) fn delete_state(c: &Connection, key: &str) -> Result<bool, StoreError
         None => false,
     };
     Ok(c.prepare_cached("DELETE FROM state WHERE key = ?1")?.execute([key])? > 0 || in_row)
-}
-
-pub(crate) fn document(c: &Connection) -> Result<Document, StoreError> {
-    Ok(Document { schema: SCHEMA_VERSION, articles: articles::all(c)?, events: events(c)?, stories: all_stories(c)? })
-}
-
-/// The articles of `events`, each once, in event order then each event's article order.
-fn articles_of(c: &Connection, events: &[Event]) -> Result<Vec<synoptic_model::Article>, StoreError> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for e in events {
-        let ids: Vec<String> = e.articles.iter().filter(|id| seen.insert(id.as_str())).cloned().collect();
-        out.extend(articles::by_ids(c, &ids)?.into_iter().map(|s| s.article));
-    }
-    Ok(out)
-}
-
-pub(crate) fn document_for_event(c: &Connection, id: &str) -> Result<Option<Document>, StoreError> {
-    let Some(e) = event(c, id)? else { return Ok(None) };
-    let stories = story(c, &e.story)?.into_iter().collect();
-    let events = vec![e];
-    let articles = articles_of(c, &events)?;
-    Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories }))
-}
-
-pub(crate) fn document_for_story(c: &Connection, id: &str) -> Result<Option<Document>, StoreError> {
-    let Some(s) = story(c, id)? else { return Ok(None) };
-    let mut events = Vec::new();
-    for e in &s.events {
-        events.extend(event(c, e)?);
-    }
-    let articles = articles_of(c, &events)?;
-    Ok(Some(Document { schema: SCHEMA_VERSION, articles, events, stories: vec![s] }))
 }
 
 /// Rewrite every event and story body stored as JSON text (older versions) deflated.

@@ -1,4 +1,4 @@
-//! Feed-watching state: per feed URL, the validators for conditional GET and the failure count.
+//! SQLite feed-watching state: per feed URL, the validators for conditional GET and the failure count.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 

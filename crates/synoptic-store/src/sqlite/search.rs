@@ -1,4 +1,4 @@
-//! Full-text search: user queries made safe for FTS5, ranked by BM25 (or newest first when a word is
+//! SQLite full-text search: user queries made safe for FTS5, ranked by BM25 (or newest first when a word is
 //! too common to rank every match), with marked snippets made only for the hits returned.
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -12,36 +12,10 @@ use crate::{SearchHit, StoreError};
 /// `F-16` matches "F-16"), all words must match; `"several words"` is a phrase; a trailing `*` asks for a
 /// prefix. Everything else — operators, column filters, parentheses, stray quotes — is taken as text.
 pub fn fts_query(user: &str) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
-    let mut push = |text: &str, prefix: bool| {
-        if text.chars().any(char::is_alphanumeric) {
-            let star = if prefix { "*" } else { "" };
-            parts.push(format!("\"{}\"{star}", text.replace('"', "\"\"")));
-        }
-    };
-    // Control characters (NUL ends an SQL string early) separate words like spaces do.
-    let cleaned: String = user.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let mut rest = cleaned.as_str();
-    loop {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            break;
-        }
-        if let Some(after) = rest.strip_prefix('"') {
-            let (phrase, tail) = match after.find('"') {
-                Some(i) => (&after[..i], &after[i + 1..]),
-                None => (after, ""),
-            };
-            let prefix = tail.starts_with('*');
-            push(phrase, prefix);
-            rest = tail.trim_start_matches('*');
-        } else {
-            let end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
-            let word = &rest[..end];
-            push(word.trim_end_matches('*'), word.ends_with('*'));
-            rest = &rest[end..];
-        }
-    }
+    let parts: Vec<String> = crate::query::terms(user)
+        .into_iter()
+        .map(|t| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" }))
+        .collect();
     if parts.is_empty() { None } else { Some(parts.join(" ")) }
 }
 

@@ -1,41 +1,14 @@
-//! Articles: insert by content id, look up, page through in ingest order, placement and annotations.
+//! SQLite articles: insert by content id, look up, page through in ingest order, placement and annotations.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use synoptic_model::{Annotations, Article, ArticleExtra};
+use synoptic_model::{Annotations, Article};
 
-use crate::{NewArticle, StoreError, StoredArticle, codec, parse_ts, ts_secs, ts_text};
+use crate::{NewArticle, StoreError, StoredArticle, codec, ts_secs, ts_text};
 
-/// Columns read for an article, annotations last (so readers that skip them stop one column early).
-const COLUMNS: &str =
-    "seq, id, source, title, text, url, outlet, author, published, language, credits, extra, copy_of, event";
-const COLUMNS_ANN: &str = "seq, id, source, title, text, url, outlet, author, published, language, credits, extra, \
-                           copy_of, event, annotations";
-
-/// One row as read, decoded outside the row callback so JSON errors keep their own type.
-struct Raw {
-    seq: i64,
-    id: String,
-    source: String,
-    title: Option<String>,
-    text: String,
-    url: Option<String>,
-    outlet: Option<String>,
-    author: Option<String>,
-    published: Option<String>,
-    language: Option<String>,
-    credits: String,
-    extra: String,
-    copy_of: Option<String>,
-    event: Option<String>,
-    annotations: Option<StoredAnnotations>,
-}
-
-/// Annotations as stored: the binary record (v3) or JSON text (older rows).
-enum StoredAnnotations {
-    Binary(Vec<u8>),
-    Json(String),
-}
+use crate::rows::{
+    ARTICLE_COLUMNS as COLUMNS, ARTICLE_COLUMNS_ANN as COLUMNS_ANN, ArticleRow as Raw, StoredAnnotations, to_json,
+};
 
 fn read_annotations(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<StoredAnnotations>> {
     Ok(match r.get_ref(i)? {
@@ -45,70 +18,24 @@ fn read_annotations(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<StoredAnno
     })
 }
 
-impl Raw {
-    fn read(r: &Row<'_>, with_annotations: bool) -> rusqlite::Result<Raw> {
-        Ok(Raw {
-            seq: r.get(0)?,
-            id: r.get(1)?,
-            source: r.get(2)?,
-            title: r.get(3)?,
-            text: r.get(4)?,
-            url: r.get(5)?,
-            outlet: r.get(6)?,
-            author: r.get(7)?,
-            published: r.get(8)?,
-            language: r.get(9)?,
-            credits: r.get(10)?,
-            extra: r.get(11)?,
-            copy_of: r.get(12)?,
-            event: r.get(13)?,
-            annotations: if with_annotations { read_annotations(r, 14)? } else { None },
-        })
-    }
-
-    fn article(self) -> Result<(Article, Option<StoredAnnotations>, i64), StoreError> {
-        let what = |field: &str| format!("{field} of article {}", self.id);
-        let credits = serde_json::from_str(&self.credits).map_err(|e| StoreError::json(what("credits"), e))?;
-        let extra: ArticleExtra =
-            serde_json::from_str(&self.extra).map_err(|e| StoreError::json(what("extra fields"), e))?;
-        let published = parse_ts(&what("published time"), self.published)?;
-        let article = Article {
-            id: self.id,
-            source: self.source,
-            title: self.title,
-            text: self.text,
-            url: self.url,
-            outlet: self.outlet,
-            author: self.author,
-            published,
-            language: self.language,
-            credits,
-            copy_of: self.copy_of,
-            event: self.event,
-            extra,
-        };
-        Ok((article, self.annotations, self.seq))
-    }
-
-    fn stored(self) -> Result<StoredArticle, StoreError> {
-        let (article, annotations, seq) = self.article()?;
-        let what = || format!("annotations of article {}", article.id);
-        let annotations = match annotations {
-            Some(StoredAnnotations::Binary(b)) => {
-                codec::decode_annotations(&b, &article.text).map_err(|e| StoreError::invalid(what(), e.0))?
-            }
-            Some(StoredAnnotations::Json(json)) => {
-                serde_json::from_str(&json).map_err(|e| StoreError::json(what(), e))?
-            }
-            None => Annotations::default(),
-        };
-        let seq = u64::try_from(seq).map_err(|_| StoreError::invalid("article order", seq.to_string()))?;
-        Ok(StoredArticle { article, annotations, seq })
-    }
-}
-
-fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::json(what, e))
+fn read_row(r: &Row<'_>, with_annotations: bool) -> rusqlite::Result<Raw> {
+    Ok(Raw {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        source: r.get(2)?,
+        title: r.get(3)?,
+        text: r.get(4)?,
+        url: r.get(5)?,
+        outlet: r.get(6)?,
+        author: r.get(7)?,
+        published: r.get(8)?,
+        language: r.get(9)?,
+        credits: r.get(10)?,
+        extra: r.get(11)?,
+        copy_of: r.get(12)?,
+        event: r.get(13)?,
+        annotations: if with_annotations { read_annotations(r, 14)? } else { None },
+    })
 }
 
 /// Insert an article with its placement and explanation in one row write; its `seq` when it was added,
@@ -162,7 +89,7 @@ pub(crate) fn contains(c: &Connection, id: &str) -> Result<bool, StoreError> {
 
 pub(crate) fn get(c: &Connection, id: &str) -> Result<Option<StoredArticle>, StoreError> {
     let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE id = ?1"))?;
-    st.query_row([id], |r| Raw::read(r, true)).optional()?.map(Raw::stored).transpose()
+    st.query_row([id], |r| read_row(r, true)).optional()?.map(Raw::stored).transpose()
 }
 
 pub(crate) fn by_ids(c: &Connection, ids: &[String]) -> Result<Vec<StoredArticle>, StoreError> {
@@ -177,7 +104,7 @@ pub(crate) fn by_ids(c: &Connection, ids: &[String]) -> Result<Vec<StoredArticle
 
 pub(crate) fn all(c: &Connection) -> Result<Vec<Article>, StoreError> {
     let mut st = c.prepare_cached(&format!("SELECT {COLUMNS} FROM articles ORDER BY seq"))?;
-    let raws = st.query_map([], |r| Raw::read(r, false))?.collect::<Result<Vec<_>, _>>()?;
+    let raws = st.query_map([], |r| read_row(r, false))?.collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(|r| r.article().map(|(a, _, _)| a)).collect()
 }
 
@@ -186,13 +113,13 @@ pub(crate) fn after(c: &Connection, after: u64, limit: usize) -> Result<Vec<Stor
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut st =
         c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
-    let raws = st.query_map([after, limit], |r| Raw::read(r, true))?.collect::<Result<Vec<_>, _>>()?;
+    let raws = st.query_map([after, limit], |r| read_row(r, true))?.collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(Raw::stored).collect()
 }
 
 pub(crate) fn members(c: &Connection, event: &str) -> Result<Vec<StoredArticle>, StoreError> {
     let mut st = c.prepare_cached(&format!("SELECT {COLUMNS_ANN} FROM articles WHERE event = ?1 ORDER BY seq"))?;
-    let raws = st.query_map([event], |r| Raw::read(r, true))?.collect::<Result<Vec<_>, _>>()?;
+    let raws = st.query_map([event], |r| read_row(r, true))?.collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(Raw::stored).collect()
 }
 
@@ -221,8 +148,7 @@ pub(crate) fn set_annotations(c: &Connection, article: &str, ann: &Annotations) 
     Ok(())
 }
 
-/// An article's outlet and publication time (as stored).
-pub(crate) type OutletAndTime = (Option<String>, Option<String>);
+use crate::rows::OutletAndTime;
 
 /// Outlet and publication time of one article, for event summaries.
 pub(crate) fn outlet_and_time(c: &Connection, id: &str) -> Result<Option<OutletAndTime>, StoreError> {

@@ -1,0 +1,299 @@
+//! Single-source details: statements only one origin makes, in any wording, ranked by how much they add.
+//!
+//! Candidates are the statements (and new clauses of shared statements) that sentence alignment leaves to
+//! one origin. Each is then checked against every sentence of every other origin for a paraphrase: most of
+//! its weighted terms in one sentence, the same specific things (people, places, figures, names) with some
+//! of its words, or nearly all its terms in one article. What survives is scored ([`score`]): specific
+//! people, places, numbers and quotes no other origin gives, consequences, and a place near the top of its
+//! article count for a detail; first-person commentary, questions, background and generic sentences
+//! against. The list stays complete, best first; displays show its head.
+
+use synoptic_model::{SingleSource, Span};
+
+use super::claims::{self, Units};
+use super::facts::Facts;
+use crate::EventMember;
+
+/// Fewest distinct content words a single-source detail needs (drops sign-offs and fragments).
+const MIN_DETAIL_WORDS: usize = 4;
+/// Weighted share of a detail's terms found in one sentence of another origin at or above which (with two
+/// plain words in common) the other origin says it too.
+const CONTAINED: f64 = 0.4;
+/// Weighted share at or above which a sentence of another origin says the detail when it also shares two
+/// specific things (entities, figures, names) and a plain word.
+const CONTAINED_SPECIFIC: f64 = 0.3;
+/// Share of a detail's terms (unweighted) found anywhere in one article of another origin at or above which
+/// that origin reports it, unless the detail has a figure or entity no other origin gives.
+const SPREAD: f64 = 0.7;
+
+/// Words of outcome and consequence: a detail that says what followed counts for more.
+const CONSEQUENCE: &[&str] = &[
+    "kill",
+    "killed",
+    "dead",
+    "died",
+    "death",
+    "deaths",
+    "injured",
+    "injuries",
+    "wounded",
+    "hurt",
+    "arrested",
+    "arrest",
+    "charged",
+    "convicted",
+    "sentenced",
+    "jailed",
+    "fined",
+    "resigned",
+    "fired",
+    "dismissed",
+    "evacuated",
+    "destroyed",
+    "damaged",
+    "damage",
+    "collapsed",
+    "closed",
+    "cancelled",
+    "canceled",
+    "suspended",
+    "banned",
+    "ordered",
+    "forced",
+    "caused",
+    "causing",
+    "resulted",
+    "result",
+    "leaving",
+    "displaced",
+    "missing",
+    "rescued",
+    "recalled",
+    "lost",
+    "won",
+    "signed",
+    "approved",
+    "rejected",
+    "blocked",
+    "seized",
+    "released",
+];
+
+/// Words of first-person or reader-directed commentary (outside quotes): opinion, not report.
+const COMMENTARY: &[&str] = &["i", "we", "you", "our", "my", "your", "imagine", "perhaps", "maybe"];
+
+/// Phrases of boilerplate that survived cleaning: sign-offs, promotions, credits (lowercase).
+const BOILERPLATE: &[&str] = &[
+    "click here",
+    "subscribe",
+    "copyright",
+    "newsletter",
+    "advertisement",
+    "contributed to this report",
+    "follow us",
+    "sign up",
+    "read more",
+    "all rights reserved",
+    "reprinted",
+];
+
+/// One candidate: a statement (or clause) of one member.
+struct Candidate {
+    unit: usize,
+    text: String,
+    span: Span,
+    /// Interned terms (sorted, unique).
+    terms: Vec<u32>,
+}
+
+/// Which origins use each term: `Some(o)` when only origin `o` does, `None` when several do.
+fn term_origins(units: &Units, origins: &[usize]) -> Vec<Option<usize>> {
+    let mut out: Vec<Option<Option<usize>>> = vec![None; units.term_count()];
+    for u in &units.units {
+        let o = origins[u.member];
+        for &t in &u.terms {
+            let slot = &mut out[t as usize];
+            *slot = match *slot {
+                None => Some(Some(o)),
+                Some(Some(p)) if p == o => Some(Some(o)),
+                _ => Some(None),
+            };
+        }
+    }
+    out.into_iter().map(Option::flatten).collect()
+}
+
+/// Single-source details of an event, best first. `covered[u]`: statement u is part of an agreement;
+/// `support[u]` and `counts[u]`: members and origins that say what u says.
+pub(crate) fn details(
+    units: &Units,
+    members: &[EventMember<'_>],
+    facts: &[Facts],
+    origins: &[usize],
+    covered: &[bool],
+    support: &[Vec<usize>],
+    counts: &[usize],
+) -> Vec<SingleSource> {
+    let mut cands: Vec<Candidate> = Vec::new();
+    for (u, unit) in units.units.iter().enumerate() {
+        let member = unit.member;
+        if counts[u] == 1 {
+            if !covered[u] && support[u].first() == Some(&member) && unit.words >= MIN_DETAIL_WORDS {
+                cands.push(Candidate { unit: u, text: unit.text.clone(), span: unit.span, terms: unit.terms.clone() });
+            }
+        } else if support[u].first() == Some(&member) {
+            for (text, span) in claims::novel_clauses(units, members, facts, origins, u) {
+                let terms = units.terms_within(u, &text);
+                cands.push(Candidate { unit: u, text, span, terms });
+            }
+        }
+    }
+    if cands.is_empty() {
+        return Vec::new();
+    }
+    let only = term_origins(units, origins);
+    let postings = units.postings();
+    let n = units.units.len();
+    let mut acc = vec![(0.0f64, 0u16, 0u16); n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut in_member = vec![0u16; members.len()];
+    let mut last_member = vec![usize::MAX; members.len()];
+    let mut scored: Vec<(f64, usize, SingleSource)> = Vec::new();
+    for (ci, c) in cands.iter().enumerate() {
+        let origin = origins[units.units[c.unit].member];
+        let total: f64 = c.terms.iter().map(|&t| units.idf(t)).sum();
+        if total <= 0.0 {
+            continue;
+        }
+        for (ti, &t) in c.terms.iter().enumerate() {
+            let w = units.idf(t);
+            let specific = units.is_named(t);
+            for &v in postings.get(t as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                let mv = units.units[v as usize].member;
+                if origins[mv] == origin {
+                    continue;
+                }
+                if last_member[mv] != ti {
+                    last_member[mv] = ti;
+                    in_member[mv] += 1;
+                }
+                let a = &mut acc[v as usize];
+                if a.1 == 0 && a.2 == 0 && a.0 == 0.0 {
+                    touched.push(v);
+                }
+                a.0 += w;
+                if specific {
+                    a.1 += 1;
+                } else {
+                    a.2 += 1;
+                }
+            }
+        }
+        let mut reported = false;
+        for &v in &touched {
+            let (w, spec, plain) = std::mem::take(&mut acc[v as usize]);
+            let cont = w / total;
+            if (cont >= CONTAINED && plain >= 2) || (cont >= CONTAINED_SPECIFIC && spec >= 2 && plain >= 1) {
+                reported = true;
+            }
+        }
+        touched.clear();
+        // Novel specifics: entities, figures and names no other origin uses.
+        let novel: Vec<u32> =
+            c.terms.iter().copied().filter(|&t| units.is_named(t) && only[t as usize] == Some(origin)).collect();
+        let novel_anchor = novel.iter().any(|&t| units.is_anchor(t));
+        if !reported && !novel_anchor && c.terms.len() >= 4 {
+            let need = (SPREAD * c.terms.len() as f64).ceil() as u16;
+            reported = in_member.iter().any(|&k| k >= need);
+        }
+        in_member.iter_mut().for_each(|k| *k = 0);
+        last_member.iter_mut().for_each(|k| *k = usize::MAX);
+        if reported {
+            continue;
+        }
+        let m = units.units[c.unit].member;
+        let s = score(units, &members[m], &facts[m], c, &novel, &only, origin);
+        scored.push((s, ci, SingleSource { text: c.text.clone(), article: members[m].article.id.clone(), score: s }));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, d)| d).collect()
+}
+
+/// How much a detail adds, comparable within one event (higher first). See the module doc for what counts.
+fn score(
+    units: &Units,
+    member: &EventMember<'_>,
+    facts: &Facts,
+    c: &Candidate,
+    novel: &[u32],
+    only: &[Option<usize>],
+    origin: usize,
+) -> f64 {
+    let mut s = 0.0;
+    let entities = novel.iter().filter(|&&t| units.is_anchor(t) && !units.is_figure(t)).count();
+    let figures = novel.iter().filter(|&&t| units.is_figure(t)).count();
+    let names = novel.iter().filter(|&&t| !units.is_anchor(t)).count();
+    s += 1.0 * entities.min(3) as f64;
+    s += 0.8 * figures.min(2) as f64;
+    s += 0.3 * names.min(3) as f64;
+    if c.terms.iter().any(|&t| units.is_figure(t)) {
+        s += 0.3;
+    }
+    let quote = facts.quotes.iter().find(|q| q.span.start < c.span.end && c.span.start < q.span.end);
+    if let Some(q) = quote {
+        s += 0.6;
+        if q.speaker.is_some() {
+            s += 0.4;
+        }
+    }
+    // How much of its weight is its own: terms no other origin uses.
+    let total: f64 = c.terms.iter().map(|&t| units.idf(t)).sum();
+    let own: f64 = c.terms.iter().filter(|&&t| only[t as usize] == Some(origin)).map(|&t| units.idf(t)).sum();
+    if total > 0.0 {
+        s += 0.8 * own / total;
+    }
+    // Words outside quotes: commentary and boilerplate are judged on the writer's own words.
+    let body = member.article.text.as_str();
+    let outside: String = match quote {
+        Some(q) => {
+            let (a, b) = (c.span.slice(body), q.span);
+            let cut_a = b.start.saturating_sub(c.span.start).min(a.len());
+            let cut_b = b.end.saturating_sub(c.span.start).min(a.len());
+            match (a.get(..cut_a), a.get(cut_b..)) {
+                (Some(x), Some(y)) => format!("{x} {y}"),
+                _ => c.text.clone(),
+            }
+        }
+        None => c.text.clone(),
+    };
+    let words: Vec<String> = outside
+        .split(|ch: char| !ch.is_alphanumeric() && ch != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let lower = c.text.to_lowercase();
+    if lower.split(|ch: char| !ch.is_alphanumeric()).any(|w| CONSEQUENCE.contains(&w)) {
+        s += 0.5;
+    }
+    if words.iter().any(|w| COMMENTARY.contains(&w.as_str())) {
+        s -= 0.8;
+    }
+    if outside.contains('?') {
+        s -= 0.6;
+    }
+    if BOILERPLATE.iter().any(|p| lower.contains(p)) {
+        s -= 1.5;
+    }
+    if novel.is_empty() && figures == 0 && quote.is_none() {
+        // Generic: nothing specific of its own.
+        s -= 0.5;
+    }
+    let len = c.text.split_whitespace().count();
+    if !(8..=45).contains(&len) {
+        s -= 0.3;
+    }
+    // News puts what matters first.
+    let position = units.units[c.unit].sentence as f64;
+    s += 0.4 * (1.0 - position / 12.0).max(0.0);
+    (s * 1000.0).round() / 1000.0
+}
