@@ -83,6 +83,8 @@ pub fn run(opts: &Options) -> Result<Report> {
             progress(&format!("ingest {n} articles with Kafka in front (produce, consume)"));
             let direct = ingest.last().and_then(Outcome::ok).map(|i| i.articles_per_sec);
             kafka_figures.push(Outcome::from(kafka::measure(&ctx, &opts.scratch, n, &stream, direct)));
+            progress(&format!("ingest {n} articles on PostgreSQL, direct and with Kafka in front"));
+            kafka_figures.push(Outcome::from(kafka::measure_postgres(&ctx, n, &stream)));
         }
         // --- Kafka in front: end
         if !opts.keep && i > 0 {

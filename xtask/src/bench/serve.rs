@@ -5,9 +5,9 @@
 //! The store is kept in the scratch folder (`serve-store-N`) and reused by later runs when it is
 //! complete (a marker file is written after `refresh`), so only the first run at a size pays for it.
 //!
-//! PostgreSQL (`SYNOPTIC_BENCH_POSTGRES=postgres://USER@HOST:PORT/DB`, an empty database the bench may fill):
-//! the same store is built there (reused when `serve-store-pg-N.complete` in the scratch folder names the
-//! same URL), served by two `synoptic serve` processes, each measured by its own `wrk` with half the
+//! PostgreSQL (`SYNOPTIC_BENCH_POSTGRES=postgres://USER@HOST:PORT/DB`, a server where that user may create
+//! databases; `psql` on `PATH`): the same store is built in a database `synoptic_bench_serve_N` (reused
+//! when `serve-store-pg-N.complete` in the scratch folder names it), served by two `synoptic serve` processes, each measured by its own `wrk` with half the
 //! connections at the same time; the figures are the sum of the two rates and the worse of the two p99s.
 //! The ingest of the build is timed on either backend (articles/s of `ingest --no-synopses`).
 
@@ -70,9 +70,32 @@ enum Backend {
     Postgres(String),
 }
 
-/// The PostgreSQL database the bench may fill, from `SYNOPTIC_BENCH_POSTGRES`.
+/// The PostgreSQL server the bench may create databases on, from `SYNOPTIC_BENCH_POSTGRES`.
 pub fn postgres_url() -> Option<String> {
     std::env::var("SYNOPTIC_BENCH_POSTGRES").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// The URL of database `name` on the server of `admin` (its database part replaced).
+pub fn database_url(admin: &str, name: &str) -> Result<String> {
+    let base = admin.split('?').next().unwrap_or(admin);
+    let Some(slash) = base.rfind('/').filter(|&i| i > base.find("://").map_or(0, |j| j + 2)) else {
+        bail!("SYNOPTIC_BENCH_POSTGRES={admin}: expected postgres://USER@HOST:PORT/DB")
+    };
+    Ok(format!("{}/{name}", &base[..slash]))
+}
+
+/// An empty database `name` on the server of `admin` (dropped first when it exists), with `psql`.
+pub fn fresh_database(admin: &str, name: &str) -> Result<String> {
+    for sql in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
+        let out = Command::new("psql")
+            .args(["-q", "-v", "ON_ERROR_STOP=1", admin, "-c", &sql])
+            .output()
+            .context("running psql (Debian: apt-get install -y postgresql-client)")?;
+        if !out.status.success() {
+            bail!("psql -c {sql:?}: {}", String::from_utf8_lossy(&out.stderr).trim());
+        }
+    }
+    database_url(admin, name)
 }
 
 /// Build (or reuse) the SQLite store of `n` articles, serve it, and measure each endpoint with `wrk`.
@@ -82,10 +105,10 @@ pub fn measure(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Ser
 
 /// The same on PostgreSQL (`SYNOPTIC_BENCH_POSTGRES`), with two server processes.
 pub fn measure_postgres(bin: &Path, opts: &Options, n: usize, seconds: u64) -> Result<Serving> {
-    let Some(url) = postgres_url() else {
-        bail!("SYNOPTIC_BENCH_POSTGRES is not set (postgres://USER@HOST:PORT/DB, an empty database to fill)")
+    let Some(admin) = postgres_url() else {
+        bail!("SYNOPTIC_BENCH_POSTGRES is not set (postgres://USER@HOST:PORT/DB of a server to create databases on)")
     };
-    measure_on(bin, opts, n, seconds, Backend::Postgres(url))
+    measure_on(bin, opts, n, seconds, Backend::Postgres(admin))
 }
 
 fn measure_on(bin: &Path, opts: &Options, n: usize, seconds: u64, backend: Backend) -> Result<Serving> {
@@ -98,7 +121,10 @@ fn measure_on(bin: &Path, opts: &Options, n: usize, seconds: u64, backend: Backe
             let done = dir.join("bench-complete");
             (dir, done, 1)
         }
-        Backend::Postgres(url) => (PathBuf::from(url), opts.scratch.join(format!("serve-store-pg-{n}.complete")), 2),
+        Backend::Postgres(admin) => {
+            let url = database_url(admin, &format!("synoptic_bench_serve_{n}"))?;
+            (PathBuf::from(url), opts.scratch.join(format!("serve-store-pg-{n}.complete")), 2)
+        }
     };
     let started = Instant::now();
     let ingest_secs = build_store(bin, opts, n, &store, &done)?;
@@ -244,6 +270,11 @@ fn build_store(bin: &Path, opts: &Options, n: usize, store: &Path, done: &Path) 
     }
     if store.is_dir() {
         let _ = std::fs::remove_dir_all(store);
+    }
+    if let (Some(admin), Some((_, db))) = (postgres_url(), name.rsplit_once('/'))
+        && name.starts_with("postgres")
+    {
+        fresh_database(&admin, db)?;
     }
     let stream: PathBuf = opts.scratch.join(format!("serve-synth-{n}.jsonl"));
     progress(&format!("building the {n}-article store to serve"));
@@ -414,13 +445,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn database_urls_replace_the_database() {
+        assert_eq!(database_url("postgres://u@h:5432/postgres", "x").unwrap(), "postgres://u@h:5432/x");
+        assert_eq!(database_url("postgres://u@h/postgres?sslmode=disable", "x").unwrap(), "postgres://u@h/x");
+        assert!(database_url("postgres://u@h", "x").is_err());
+    }
+
+    #[test]
     fn runs_on_two_servers_add_up() {
         let a = WrkFigures { requests_per_sec: 1000.0, p50_ms: 2.0, p99_ms: 30.0, errors: 1 };
         let b = WrkFigures { requests_per_sec: 500.0, p50_ms: 4.0, p99_ms: 90.0, errors: 0 };
-        assert_eq!(
-            combine(&[a, b]),
-            WrkFigures { requests_per_sec: 1500.0, p50_ms: 3.0, p99_ms: 90.0, errors: 1 }
-        );
+        assert_eq!(combine(&[a, b]), WrkFigures { requests_per_sec: 1500.0, p50_ms: 3.0, p99_ms: 90.0, errors: 1 });
     }
 
     #[test]
