@@ -32,6 +32,7 @@ enum Cmd {
     ///   cargo xtask bench                  # 10k, 100k and 1M (the 1M run takes several minutes)
     ///   cargo xtask bench --sizes 20000 --no-compare
     ///   cargo xtask bench --extraction-only   # extraction and its Python baselines only
+    ///   cargo xtask bench --sizes 1000 --no-compare --serve-size 100000 --keep   # serving figures at 100k
     Bench(BenchArgs),
     /// Fit the online engine's join model on labelled news and write
     /// `crates/synoptic-analyze/data/join_model.json` (weights, thresholds, and the data used).
@@ -88,6 +89,17 @@ struct BenchArgs {
     /// Keep generated streams and stores in the scratch folder (and reuse streams on the next run).
     #[arg(long)]
     keep: bool,
+    /// Articles in the store the serving figures are measured on (wrk, 50 connections, against
+    /// `synoptic serve` while an ingest writes; on SQLite, and on PostgreSQL with two servers when
+    /// SYNOPTIC_BENCH_POSTGRES names an empty database). Default: 100000, or 10000 with --quick.
+    #[arg(long)]
+    serve_size: Option<usize>,
+    /// Skip the serving figures.
+    #[arg(long)]
+    no_serve: bool,
+    /// Seconds of wrk per URL for the serving figures.
+    #[arg(long, default_value_t = 10)]
+    serve_seconds: u64,
     /// Measure this binary instead of building `synoptic` in release mode.
     #[arg(long)]
     bin: Option<PathBuf>,
@@ -142,6 +154,12 @@ fn bench_command(args: BenchArgs) -> Result<()> {
         extraction_only: args.extraction_only,
         fresh_venv: args.fresh_venv,
         keep: args.keep,
+        serve_size: if args.no_serve || args.extraction_only {
+            None
+        } else {
+            Some(args.serve_size.unwrap_or(if args.quick { 10_000 } else { 100_000 }))
+        },
+        serve_seconds: args.serve_seconds,
     };
     let report = bench::run(&opts)?;
     print!("{}", bench::report::table(&report));

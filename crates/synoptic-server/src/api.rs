@@ -2,11 +2,13 @@
 //! (a JSON record, an HTML page or `{"url": ...}` to fetch), which needs the bearer token.
 //!
 //! Response bodies are the contract objects (`shared/docs/output-contract.md`), one at a time or in a list
-//! under a named key; errors are [`ApiError`]s.
+//! under a named key; errors are [`ApiError`]s. Reads are rendered once per store generation and served
+//! from memory with an ETag, compressed when the client accepts it (see [`crate::cache`]); the story list
+//! is paged with a cursor.
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,9 @@ use serde_json::{Value, json};
 use synoptic_extract::{Input, ReadOptions};
 use synoptic_ingest::FetchOutcome;
 use synoptic_model::Article;
+use synoptic_store::StoryCursor;
 
+use crate::cache;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -28,50 +32,110 @@ pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
+/// Stories per page of the list when the request does not say.
+pub const DEFAULT_PAGE: usize = 50;
+
+/// Most stories per page.
+pub const MAX_PAGE: usize = 500;
+
 #[derive(Debug, Deserialize)]
 pub struct ListParams {
     pub limit: Option<usize>,
-    #[serde(default)]
-    pub offset: usize,
+    /// Where the page starts: the `next` of the previous page.
+    pub cursor: Option<String>,
 }
 
-/// The story list, newest first; `limit` and `offset` page through it.
-pub async fn stories(State(state): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
-    let list = state.stories().await?;
-    let total = list.len();
-    let list: Vec<_> = list.iter().skip(p.offset).take(p.limit.unwrap_or(usize::MAX)).collect();
-    Ok(Json(json!({ "total": total, "stories": list })))
+/// The request's path and query: the key of its cached response.
+pub fn cache_key(uri: &OriginalUri) -> String {
+    uri.0.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| uri.0.path().to_string())
 }
 
-pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    let doc = state.read(move |db| db.document_for_story(&lookup)).await?;
-    match doc {
-        Some(doc) => Ok(Json(serde_json::to_value(doc).map_err(|e| ApiError::internal(e.to_string()))?)),
-        None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+/// Parse a story-list cursor given by a client.
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<StoryCursor>, ApiError> {
+    match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => c.parse().map(Some).map_err(|e: String| ApiError::bad_request(e)),
     }
 }
 
-pub async fn event(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    let event = state.read(move |db| db.event(&lookup)).await?;
-    match event {
-        Some(e) => Ok(Json(serde_json::to_value(e).map_err(|e| ApiError::internal(e.to_string()))?)),
-        None => Err(ApiError::not_found(format!("no event with id {id:?}"))),
-    }
+/// The story list, newest first, one page at a time: `limit` stories (default [`DEFAULT_PAGE`], at most
+/// [`MAX_PAGE`]) from `cursor` on; `next` is the cursor of the following page (`null` on the last), and
+/// `total` the number of stories.
+pub async fn stories(
+    State(state): State<AppState>,
+    Query(p): Query<ListParams>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let limit = p.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let reader = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            let cursor = parse_cursor(p.cursor.as_deref())?;
+            let (page, total) = reader.read(move |db| Ok((db.stories_page(cursor, limit)?, db.story_count()?))).await?;
+            cache::json(&json!({ "total": total, "stories": page.stories, "next": page.next.map(|c| c.to_string()) }))
+        })
+        .await
+}
+
+/// The contract document of one story: the story, its events and their articles.
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let reader = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            let lookup = id.clone();
+            match reader.read(move |db| db.document_for_story(&lookup)).await? {
+                Some(doc) => cache::json(&doc),
+                None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+            }
+        })
+        .await
+}
+
+pub async fn event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let reader = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            let lookup = id.clone();
+            match reader.read(move |db| db.event(&lookup)).await? {
+                Some(e) => cache::json(&e),
+                None => Err(ApiError::not_found(format!("no event with id {id:?}"))),
+            }
+        })
+        .await
 }
 
 /// The contract Article with its `annotations` (entity, quote and figure spans) added.
-pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    let stored = state.read(move |db| db.article(&lookup)).await?;
-    let Some(stored) = stored else { return Err(ApiError::not_found(format!("no article with id {id:?}"))) };
-    let mut v = serde_json::to_value(&stored.article).map_err(|e| ApiError::internal(e.to_string()))?;
-    if let Value::Object(m) = &mut v {
-        let ann = serde_json::to_value(&stored.annotations).map_err(|e| ApiError::internal(e.to_string()))?;
-        m.insert("annotations".into(), ann);
-    }
-    Ok(Json(v))
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let reader = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            let lookup = id.clone();
+            let stored = reader.read(move |db| db.article(&lookup)).await?;
+            let Some(stored) = stored else { return Err(ApiError::not_found(format!("no article with id {id:?}"))) };
+            let mut v = serde_json::to_value(&stored.article).map_err(|e| ApiError::internal(e.to_string()))?;
+            if let Value::Object(m) = &mut v {
+                let ann = serde_json::to_value(&stored.annotations).map_err(|e| ApiError::internal(e.to_string()))?;
+                m.insert("annotations".into(), ann);
+            }
+            cache::json(&v)
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,11 +145,22 @@ pub struct SearchParams {
     pub limit: Option<usize>,
 }
 
-pub async fn search(State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<Value>, ApiError> {
+/// Full-text search (bounded work whatever the words: see `Db::search`).
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let limit = p.limit.unwrap_or(20).clamp(1, MAX_LIMIT);
-    let q = p.q.clone();
-    let hits = state.read(move |db| db.search(&q, limit)).await?;
-    Ok(Json(json!({ "query": p.q, "hits": hits })))
+    let reader = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            let q = p.q.clone();
+            let hits = reader.read(move |db| db.search(&q, limit)).await?;
+            cache::json(&json!({ "query": p.q, "hits": hits }))
+        })
+        .await
 }
 
 /// What `POST /api/articles` did.

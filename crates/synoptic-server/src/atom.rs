@@ -18,10 +18,10 @@ use crate::state::AppState;
 pub const FEED_ENTRIES: usize = 200;
 
 pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let events = state.event_summaries().await?;
+    let events = state.read(|db| db.recent_events(FEED_ENTRIES)).await?;
     let base = base_url(&headers);
     let now = chrono::Utc::now().fixed_offset();
-    let body = render(&events[..events.len().min(FEED_ENTRIES)], &base, now);
+    let body = render(&events, &base, now);
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response())
 }
 

@@ -5,8 +5,14 @@
 //! on ctrl-c or SIGTERM.
 //!
 //! - **Reads** run on pooled reader connections (at most 8 at once), each on one snapshot, on the blocking
-//!   pool: readers are served while an ingest writes (WAL). The story and event lists are kept in memory
-//!   for up to a second; a write through this server clears them at once.
+//!   pool: readers are served while an ingest writes (WAL). The story list, story, event, article and
+//!   search responses (API and pages) are rendered once per store generation and served from memory
+//!   ([`cache`]): a commit by any process makes the next request render again, once per URL.
+//! - **Lists are paged** with a cursor (`/api/stories?cursor=...&limit=N`, `next` in the response; the
+//!   home page links to the next page), so a request costs the same on a store of any size.
+//! - **HTTP caching and compression**: cached responses carry a strong `ETag` (`If-None-Match` gets 304)
+//!   and are sent gzip- or Brotli-compressed when the client accepts it (compressed once per render); other
+//!   responses are compressed on the fly.
 //! - **Writes** (`POST /api/articles`) need `Authorization: Bearer <token>`; with no token configured they
 //!   are refused. One writer connection runs the whole ingest pipeline; a write is answered (acknowledged)
 //!   only after its transaction committed, and shutdown waits for requests in flight, so no acknowledged
@@ -17,6 +23,7 @@
 
 pub mod api;
 pub mod atom;
+pub mod cache;
 pub mod error;
 pub mod html;
 pub mod pages;
@@ -33,6 +40,8 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
 
 pub use error::{ApiError, ServerError};
 pub use state::{AppState, Limits};
@@ -87,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), limits))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state)
 }
 

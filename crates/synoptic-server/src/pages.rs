@@ -1,17 +1,21 @@
 //! The web pages, server-rendered and usable without JavaScript: story list, story timeline, event
 //! synopsis (disagreements side by side with the conflicting passage highlighted in each source), article
 //! with its entities, quotes and figures marked, and search. Every piece of text goes through [`escape`].
+//! Pages are rendered once per store generation and served from memory (see [`crate::cache`]); the story
+//! list is paged with a cursor ("Older" links).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use synoptic_model::{Annotations, Article, Event, Span, Story};
 use synoptic_store::{StoredArticle, StorySummary};
 
+use crate::api::{cache_key, parse_cursor};
+use crate::cache;
 use crate::error::ApiError;
 use crate::html::{date, escape, page, time_el, url_component};
 use crate::state::AppState;
@@ -67,24 +71,36 @@ pub const STORIES_PER_PAGE: usize = 50;
 
 #[derive(Debug, Deserialize)]
 pub struct IndexParams {
-    pub page: Option<usize>,
+    /// Where the page starts (the "Older" link of the previous page).
+    pub cursor: Option<String>,
 }
 
-pub async fn index(State(state): State<AppState>, Query(p): Query<IndexParams>) -> PageResult {
-    let stories = state.stories().await?;
-    let page_no = p.page.unwrap_or(1).max(1);
-    let pages = stories.len().div_ceil(STORIES_PER_PAGE).max(1);
-    let from = (page_no - 1).saturating_mul(STORIES_PER_PAGE).min(stories.len());
-    let shown = &stories[from..(from + STORIES_PER_PAGE).min(stories.len())];
-    let mut body = index_body(shown, stories.is_empty());
-    if pages > 1 {
+pub async fn index(
+    State(state): State<AppState>,
+    Query(p): Query<IndexParams>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let s = state.clone();
+    state.cached(&headers, &cache_key(&uri), || async move { index_page(s, p).await.map(|h| cache::html(h.0)) }).await
+}
+
+async fn index_page(state: AppState, p: IndexParams) -> PageResult {
+    let cursor = parse_cursor(p.cursor.as_deref())?;
+    let first = cursor.is_none();
+    let page_of = state.read(move |db| db.stories_page(cursor, STORIES_PER_PAGE)).await?;
+    let mut body = index_body(&page_of.stories, first && page_of.stories.is_empty());
+    if !first || page_of.next.is_some() {
         body.push_str("<nav class=\"pager meta\">");
-        if page_no > 1 {
-            let _ = write!(body, "<a href=\"/?page={}\" rel=\"prev\">\u{2190} Newer</a> ", page_no - 1);
+        if !first {
+            body.push_str("<a href=\"/\" rel=\"first\">\u{2190} Newest</a> ");
         }
-        let _ = write!(body, "page {} of {pages} ", page_no.min(pages));
-        if page_no < pages {
-            let _ = write!(body, "<a href=\"/?page={}\" rel=\"next\">Older \u{2192}</a>", page_no + 1);
+        if let Some(next) = page_of.next {
+            let _ = write!(
+                body,
+                "<a href=\"/?cursor={}\" rel=\"next\">Older \u{2192}</a>",
+                url_component(&next.to_string())
+            );
         }
         body.push_str("</nav>\n");
     }
@@ -127,7 +143,23 @@ fn title_or<'a>(title: &'a str, fallback: &'a str) -> &'a str {
 
 // ---- story page ----
 
-pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let s = state.clone();
+    state
+        .cached(
+            &headers,
+            &cache_key(&uri),
+            || async move { story_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
+        )
+        .await
+}
+
+async fn story_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let lookup = id.clone();
     let found = state
         .read(move |db| {
@@ -192,7 +224,23 @@ fn story_body(story: &Story, events: &[Event]) -> String {
 
 // ---- event page ----
 
-pub async fn event(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub async fn event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let s = state.clone();
+    state
+        .cached(
+            &headers,
+            &cache_key(&uri),
+            || async move { event_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
+        )
+        .await
+}
+
+async fn event_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let lookup = id.clone();
     let found = state
         .read(move |db| {
@@ -460,7 +508,21 @@ pub fn highlighted_passage(text: &str, needle: &str) -> String {
 
 // ---- article page ----
 
-pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let s = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            article_page(State(s), Path(id)).await.map(|h| cache::html(h.0))
+        })
+        .await
+}
+
+async fn article_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let lookup = id.clone();
     let found = state
         .read(move |db| {
@@ -633,7 +695,21 @@ pub struct SearchParams {
     pub q: String,
 }
 
-pub async fn search(State(state): State<AppState>, Query(p): Query<SearchParams>) -> PageResult {
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let s = state.clone();
+    state
+        .cached(&headers, &cache_key(&uri), || async move {
+            search_page(State(s), Query(p)).await.map(|h| cache::html(h.0))
+        })
+        .await
+}
+
+async fn search_page(State(state): State<AppState>, Query(p): Query<SearchParams>) -> PageResult {
     let q = p.q.trim().to_string();
     let mut o = String::from("<h1>Search</h1>\n");
     if q.is_empty() {

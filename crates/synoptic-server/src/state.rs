@@ -3,30 +3,29 @@
 //!
 //! Readers and the writer are separate connections on the same WAL database: pages and API reads are
 //! served from a consistent snapshot while an ingest commits, and never wait for it.
+//!
+//! Rendered responses are kept in a [`PageCache`] per store generation: one more connection (the
+//! watcher) reads the store's data version on each request, and the generation advances when any
+//! process has committed since.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use synoptic_ingest::{Fetcher, IngestOptions, Ingester, SharedPublisher};
-use synoptic_store::{Db, EventSummary, Store, StoreError, StorySummary};
+use synoptic_store::{Db, Store, StoreError};
 
+use crate::cache::{PageCache, Rendered};
 use crate::error::ApiError;
 
 /// Reader connections: at most this many reads run at once (others wait their turn, without holding a
 /// thread), so every read reuses a pooled connection once the pool is warm.
 const READER_POOL: usize = 8;
 
-/// How long the story and event lists (the most-requested, costliest reads) are served from memory.
-/// Writes through this server clear them at once; writes by other processes show within this time.
-const LIST_TTL: Duration = Duration::from_secs(1);
-
 /// How long a write waits for the writer lease while another process (an `ingest`) holds it.
 const LEASE_WAIT: Duration = Duration::from_secs(20);
-
-/// A list read from the store, and when.
-type Cached<T> = Mutex<Option<(Instant, Arc<Vec<T>>)>>;
 
 /// How a server behaves, apart from its address.
 #[derive(Debug, Clone)]
@@ -53,10 +52,10 @@ struct Inner {
     store_dir: PathBuf,
     readers: Mutex<Vec<Store>>,
     reader_slots: tokio::sync::Semaphore,
-    stories: Cached<StorySummary>,
-    events: Cached<EventSummary>,
-    /// Bumped after every write through this server: a list read before it is not cached.
-    generation: AtomicU64,
+    watch: Mutex<Watch>,
+    /// The watcher is SQLite: its version is read on the calling thread.
+    watch_in_place: bool,
+    pages: PageCache,
     writer: Mutex<Writer>,
     token: Option<String>,
     limits: Limits,
@@ -74,6 +73,13 @@ impl std::fmt::Debug for AppState {
             .field("limits", &self.inner.limits)
             .finish()
     }
+}
+
+/// The watcher connection, the data version it last read and the generation it stands for.
+struct Watch {
+    store: Store,
+    version: Option<u64>,
+    generation: u64,
 }
 
 /// The one writer: its connection and the clustering engine kept between requests.
@@ -97,15 +103,17 @@ impl AppState {
         publish: Option<SharedPublisher>,
     ) -> Result<AppState, StoreError> {
         let writer = Store::open(store_dir)?;
+        let watcher = Store::open(store_dir)?;
+        let watch_in_place = watcher.backend_name() == "sqlite";
         let token = token.filter(|t| !t.trim().is_empty());
         Ok(AppState {
             inner: Arc::new(Inner {
                 store_dir: store_dir.to_path_buf(),
                 readers: Mutex::new(Vec::new()),
                 reader_slots: tokio::sync::Semaphore::new(READER_POOL),
-                stories: Mutex::new(None),
-                events: Mutex::new(None),
-                generation: AtomicU64::new(0),
+                watch: Mutex::new(Watch { store: watcher, version: None, generation: 0 }),
+                watch_in_place,
+                pages: PageCache::default(),
                 writer: Mutex::new(Writer { store: writer, ingester: None }),
                 token,
                 limits,
@@ -162,46 +170,44 @@ impl AppState {
         }
     }
 
-    /// The story list, newest first (from memory when read less than [`LIST_TTL`] ago).
-    pub async fn stories(&self) -> Result<Arc<Vec<StorySummary>>, ApiError> {
-        self.cached(|i| &i.stories, |db| db.stories()).await
+    /// The store's generation: it advances whenever any process (this server's writer included) has
+    /// committed since the last call. When the version cannot be read, it advances anyway, so nothing
+    /// cached is served on a doubt. SQLite's version is a pragma read in place; PostgreSQL's is a round
+    /// trip on the blocking pool (its client must not run on an async worker).
+    pub async fn generation(&self) -> u64 {
+        if self.inner.watch_in_place {
+            return self.generation_now();
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.generation_now()).await.unwrap_or(u64::MAX)
     }
 
-    /// Every event as a list line, newest first (from memory when read less than [`LIST_TTL`] ago).
-    pub async fn event_summaries(&self) -> Result<Arc<Vec<EventSummary>>, ApiError> {
-        self.cached(|i| &i.events, |db| db.event_summaries()).await
+    fn generation_now(&self) -> u64 {
+        let Ok(mut w) = self.inner.watch.lock() else { return u64::MAX };
+        let version = w.store.data_version().ok();
+        if version.is_none() || version != w.version {
+            w.version = version;
+            w.generation += 1;
+        }
+        w.generation
     }
 
-    async fn cached<T, F>(&self, slot: fn(&Inner) -> &Cached<T>, load: F) -> Result<Arc<Vec<T>>, ApiError>
+    /// The response for `key` (the request's path and query) rendered by `render` for the current
+    /// generation of the store, once, and served from memory while the store does not change; `304` when
+    /// the request's `If-None-Match` names it. Failures are answered as they are and not kept.
+    pub async fn cached<F, Fut, E>(&self, request: &HeaderMap, key: &str, render: F) -> Response
     where
-        T: Send + Sync + 'static,
-        F: FnOnce(&Db) -> Result<Vec<T>, StoreError> + Send + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Rendered, E>>,
+        E: IntoResponse,
     {
-        if let Ok(guard) = slot(&self.inner).lock()
-            && let Some((at, list)) = guard.as_ref()
-            && at.elapsed() < LIST_TTL
-        {
-            return Ok(list.clone());
-        }
-        let read_at = Instant::now();
-        let generation = self.inner.generation.load(Ordering::SeqCst);
-        let list = Arc::new(self.read(load).await?);
-        if let Ok(mut guard) = slot(&self.inner).lock()
-            && self.inner.generation.load(Ordering::SeqCst) == generation
-        {
-            *guard = Some((read_at, list.clone()));
-        }
-        Ok(list)
+        let generation = self.generation().await;
+        crate::cache::reply(request, self.inner.pages.get_or_render(key, generation, render).await)
     }
 
-    fn forget_lists(&self) {
-        self.inner.generation.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut g) = self.inner.stories.lock() {
-            *g = None;
-        }
-        if let Ok(mut g) = self.inner.events.lock() {
-            *g = None;
-        }
+    /// The cache of rendered responses.
+    pub fn pages(&self) -> &PageCache {
+        &self.inner.pages
     }
 
     /// Run `f` with the one writer connection and the engine, on the blocking pool. Writes inside are
@@ -235,7 +241,6 @@ impl AppState {
             out
         })
         .await;
-        self.forget_lists();
         match joined {
             Ok(out) => out,
             Err(e) => Err(ApiError::internal(format!("writer task failed: {e}"))),

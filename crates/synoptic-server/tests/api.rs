@@ -341,11 +341,15 @@ async fn pages_render_and_escape_article_markup() {
     let all = get(&app, "/api/stories").await.json();
     let total = all["total"].as_u64().unwrap();
     assert!(total >= 2);
-    let paged = get(&app, "/api/stories?limit=1&offset=1").await.json();
+    let first = get(&app, "/api/stories?limit=1").await.json();
+    let next = first["next"].as_str().expect("a next cursor").to_string();
+    let paged = get(&app, &format!("/api/stories?limit=1&cursor={next}")).await.json();
     assert_eq!(paged["total"].as_u64(), Some(total));
     assert_eq!(paged["stories"].as_array().unwrap().len(), 1);
     assert_eq!(paged["stories"][0], all["stories"][1]);
-    assert_eq!(get(&app, "/?page=99").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/?cursor=0.0").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/?cursor=nonsense").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(get(&app, "/api/stories?cursor=nonsense").await.error_code(), "bad_request");
     let missing = get(&app, "/events/none").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));

@@ -31,6 +31,7 @@
 mod codec;
 mod error;
 pub mod lease;
+mod lists;
 mod postgres;
 mod query;
 mod rows;
@@ -44,10 +45,11 @@ use synoptic_model::{Annotations, Article, Document, Event, SCHEMA_VERSION, Stor
 
 pub use error::{BackendError, StoreError};
 pub use lease::{WRITER_EPOCH, WRITER_LOCK_FILE};
+pub use lists::{StoryCursor, StoryPage, UNDATED};
 /// The PostgreSQL schema's versions (numbered apart from SQLite's [`schema`]).
 pub use postgres::schema as postgres_schema;
 pub use sqlite::schema;
-pub use sqlite::search::fts_query;
+pub use sqlite::search::{SEARCH_CANDIDATES, fts_query};
 
 /// State keys `explain/<article id>` (an article's placement explanation) are kept in the article's row
 /// since schema v3, not in the state table: [`Db::put_state`], [`Db::state`] and [`Db::delete_state`] route
@@ -442,6 +444,11 @@ impl Db {
         on!(self, c => c.event_summaries())
     }
 
+    /// The first `limit` lines of [`Db::event_summaries`], read from an index (the feed's entries).
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
+        on!(self, c => c.recent_events(limit))
+    }
+
     /// The articles placed in an event (by [`Db::set_placement`]), in ingest order.
     pub fn event_members(&self, id: &str) -> Result<Vec<StoredArticle>, StoreError> {
         on!(self, c => c.event_members(id))
@@ -461,9 +468,23 @@ impl Db {
         on!(self, c => c.story(id))
     }
 
-    /// The story list, newest first (by last seen).
+    /// The story list, newest first (by last seen, in whole seconds; undated stories last; then newest
+    /// stored first). Each line counts the stored events that link to the story and belong to it.
     pub fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         on!(self, c => c.stories())
+    }
+
+    /// One page of [`Db::stories`]: up to `limit` stories after `after` (from the top when `None`), and
+    /// the cursor of the next page (`None` on the last). A page reads one index range, so it costs the
+    /// same on a store of any size. Walking the pages of an unchanging store lists every story exactly
+    /// once, in the order of [`Db::stories`].
+    pub fn stories_page(&self, after: Option<StoryCursor>, limit: usize) -> Result<StoryPage, StoreError> {
+        on!(self, c => c.stories_page(after, limit))
+    }
+
+    /// How many stories are stored.
+    pub fn story_count(&self) -> Result<usize, StoreError> {
+        on!(self, c => c.story_count())
     }
 
     pub fn delete_story(&self, id: &str) -> Result<bool, StoreError> {
@@ -503,8 +524,30 @@ impl Db {
     /// whole (all of them), `"a phrase"` as a phrase, `word*` as a prefix; any other syntax is taken as
     /// text, never as an error. An empty query finds nothing. The backends split words slightly
     /// differently (`F-16`), and rank on their own scales.
+    ///
+    /// The work is bounded whatever the words: see [`Db::search_within`], with [`SEARCH_CANDIDATES`]
+    /// (SQLite) or 1,000 (PostgreSQL, whose ranking reads each candidate's whole `tsvector`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
         on!(self, c => c.search(query, limit))
+    }
+
+    /// [`Db::search`] with its bound given. SQLite: when every word (or phrase) of the query is in at most
+    /// `candidates` articles, all matches are ranked by relevance (BM25, whose cost grows with the number
+    /// of articles holding each word); when one is in more, the newest `limit` matches are returned,
+    /// newest first, with `rank` 0. PostgreSQL: the newest `candidates` matches are ranked. Either way the
+    /// work is at most a few times `candidates` index entries.
+    pub fn search_within(&self, query: &str, limit: usize, candidates: usize) -> Result<Vec<SearchHit>, StoreError> {
+        on!(self, c => c.search_within(query, limit, candidates))
+    }
+
+    // ---- changes ----
+
+    /// A number that changes whenever another handle, in this process or another, commits a change to
+    /// the store (compare values read from the same handle only; it may also change when nothing did).
+    /// Cheap: servers call it per request to know when cached pages are stale. Call it outside
+    /// [`Store::read`] and [`Store::transaction`].
+    pub fn data_version(&self) -> Result<u64, StoreError> {
+        on!(self, c => c.data_version())
     }
 
     // ---- documents ----

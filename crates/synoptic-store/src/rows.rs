@@ -3,7 +3,7 @@
 
 use synoptic_model::{Annotations, Article, ArticleExtra, Timestamp};
 
-use crate::{EventSummary, StoreError, StoredArticle, StorySummary, codec, parse_ts, ts_secs, ts_text};
+use crate::{EventSummary, StoreError, StoredArticle, codec, parse_ts, ts_secs, ts_text};
 
 /// Columns read for an article, annotations last (so readers that skip them stop one column early).
 pub(crate) const ARTICLE_COLUMNS: &str =
@@ -172,74 +172,6 @@ pub(crate) fn event_summary(row: EventSummaryRow) -> Result<EventSummary, StoreE
         story,
         title,
     })
-}
-
-/// One row of the story list query: a story, and one of its events when stored, in story order then
-/// event position.
-pub(crate) struct ListRow {
-    pub id: String,
-    pub title: String,
-    pub seq: i64,
-    pub linked: bool,
-    pub articles: Option<i64>,
-    pub origins: Option<i64>,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    pub outlets: Option<String>,
-}
-
-/// The story list from its rows: one line per story, newest first (undated stories after dated ones, newest
-/// stored first).
-pub(crate) fn story_list(rows: Vec<ListRow>) -> Result<Vec<StorySummary>, StoreError> {
-    let mut list: Vec<(i64, StorySummary)> = Vec::new();
-    for row in rows {
-        if list.last().is_none_or(|(_, s)| s.id != row.id) {
-            let summary = StorySummary {
-                id: row.id.clone(),
-                title: row.title.clone(),
-                events: 0,
-                articles: 0,
-                origins: 0,
-                outlets: Vec::new(),
-                first_seen: None,
-                last_seen: None,
-            };
-            list.push((row.seq, summary));
-        }
-        let Some((_, s)) = list.last_mut() else { continue };
-        if !row.linked {
-            continue;
-        }
-        s.events += 1;
-        s.articles += row.articles.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-        s.origins += row.origins.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-        let what = format!("event times of story {}", row.id);
-        if let Some(t) = parse_ts(&what, row.first_seen)?
-            && s.first_seen.is_none_or(|f| t < f)
-        {
-            s.first_seen = Some(t);
-        }
-        if let Some(t) = parse_ts(&what, row.last_seen)?
-            && s.last_seen.is_none_or(|l| t > l)
-        {
-            s.last_seen = Some(t);
-        }
-        if let Some(json) = row.outlets {
-            let outlets: Vec<String> = decode("outlets of story", &row.id, &json)?;
-            for o in outlets {
-                if !s.outlets.contains(&o) {
-                    s.outlets.push(o);
-                }
-            }
-        }
-    }
-    list.sort_by(|(seq_a, a), (seq_b, b)| match (a.last_seen, b.last_seen) {
-        (Some(x), Some(y)) => y.cmp(&x).then(seq_b.cmp(seq_a)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => seq_b.cmp(seq_a),
-    });
-    Ok(list.into_iter().map(|(_, s)| s).collect())
 }
 
 /// The article whose explanation `key` names, when it is an explanation key.

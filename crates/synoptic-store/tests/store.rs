@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Scratch, article};
+use common::{PgDb, Scratch, article};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use synoptic_model::{Annotations, Article, Event, Story};
@@ -100,7 +100,7 @@ fn v1_store_migrates_with_data_intact() {
 /// answers every query as before, with its rows now in their compact forms.
 #[test]
 fn v2_store_migrates_to_compact_storage() {
-    assert_eq!(schema::CURRENT, 3);
+    assert_eq!(schema::CURRENT, 4);
     let dir = Scratch::new("v2");
     let fixture = |name: &str| std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")));
     type Rows = Vec<(String, String)>;
@@ -121,7 +121,7 @@ fn v2_store_migrates_to_compact_storage() {
         )
     };
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
 
     // The same annotations, events and stories as the JSON that v2 stored.
     assert_eq!(annotations.len(), 5);
@@ -221,7 +221,7 @@ fn newer_store_is_refused_untouched() {
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let err = Store::open(dir.path()).expect_err("a newer store must be refused");
-    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 3, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::TooNew { found: 99, supported: schema::CURRENT, .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("synoptic.db") && msg.contains("99"), "{msg}");
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
@@ -715,4 +715,217 @@ fn optimize_and_close_keep_everything() {
     assert_eq!(store.article_count().unwrap(), 500);
     store.check_integrity().unwrap();
     Store::open_in_memory().unwrap().optimize().unwrap();
+}
+
+/// Stories with `n` events each dated as given (`None`: undated), stored through events and stories.
+fn story_fixture(store: &Store, dates: &[Option<&str>]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (n, date) in dates.iter().enumerate() {
+        let mut a = article(100 + n);
+        a.published = date.and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok());
+        store.insert_article(&a, &Annotations::default()).unwrap();
+        let (e, s) = (format!("e{n}"), format!("s{n}"));
+        let members = if date.is_some() { vec![a.id.clone()] } else { vec![] };
+        store.put_event(&Event { id: e.clone(), story: s.clone(), articles: members, ..Event::default() }).unwrap();
+        store.put_story(&Story { id: s.clone(), title: s.clone(), events: vec![e] }).unwrap();
+        ids.push(s);
+    }
+    ids
+}
+
+/// Walking the story list page by page lists every story exactly once, in the order of the whole list,
+/// whatever the page size (ties in time broken by storage order, undated stories last).
+#[test]
+fn story_pages_cover_the_list_once_in_order() {
+    story_pages(&Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn story_pages_cover_the_list_once_in_order_postgres() {
+    let Some(db) = PgDb::new("story-pages") else { return };
+    story_pages(&Store::open(db.path()).unwrap());
+}
+
+fn story_pages(store: &Store) {
+    let day = |d: u32| Some(format!("2024-03-{d:02}T10:00:00Z"));
+    let dates: Vec<Option<String>> =
+        vec![day(3), day(1), None, day(3), day(7), None, day(2), day(3), day(9), None, day(1), day(5)];
+    let dates: Vec<Option<&str>> = dates.iter().map(|d| d.as_deref()).collect();
+    story_fixture(store, &dates);
+    let whole: Vec<String> = store.stories().unwrap().into_iter().map(|s| s.id).collect();
+    assert_eq!(whole.len(), dates.len());
+    assert_eq!(&whole[..2], ["s8", "s4"], "newest first");
+    assert_eq!(&whole[whole.len() - 3..], ["s9", "s5", "s2"], "undated last, newest stored first");
+    assert_eq!(store.story_count().unwrap(), dates.len());
+    for size in [1, 2, 5, 12, 50] {
+        let mut walked = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store.stories_page(cursor, size).unwrap();
+            assert!(page.stories.len() <= size);
+            walked.extend(page.stories.into_iter().map(|s| s.id));
+            // A cursor survives its text form, as the API hands it out.
+            match page.next {
+                Some(next) => cursor = Some(next.to_string().parse().unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(walked, whole, "page size {size}");
+    }
+    assert!(store.stories_page(None, 0).unwrap().stories.is_empty());
+}
+
+/// Inside a transaction the list lines follow the writes before commit; a rolled-back write leaves them.
+#[test]
+fn story_lines_follow_writes_in_transactions() {
+    story_lines_in_transactions(Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn story_lines_follow_writes_in_transactions_postgres() {
+    let Some(db) = PgDb::new("story-lines") else { return };
+    story_lines_in_transactions(Store::open(db.path()).unwrap());
+}
+
+fn story_lines_in_transactions(mut store: Store) {
+    story_fixture(&store, &[Some("2024-01-01T00:00:00Z"), Some("2024-02-01T00:00:00Z")]);
+    let first = |store: &Store| store.stories_page(None, 1).unwrap().stories[0].id.clone();
+    assert_eq!(first(&store), "s1");
+    let mut a = article(500);
+    a.published = chrono::DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z").ok();
+    let failed: Result<(), StoreError> = store.transaction(|tx| {
+        tx.insert_article(&a, &Annotations::default())?;
+        let grown = Event { id: "e0".into(), story: "s0".into(), articles: vec![a.id.clone()], ..Event::default() };
+        tx.put_event(&grown)?;
+        assert_eq!(tx.stories_page(None, 1)?.stories[0].id, "s0", "seen inside the transaction");
+        Err(StoreError::Invalid { what: "test".into(), reason: "roll back".into() })
+    });
+    assert!(failed.is_err());
+    assert_eq!(first(&store), "s1");
+    store
+        .transaction(|tx| {
+            tx.insert_article(&a, &Annotations::default())?;
+            tx.put_event(&Event {
+                id: "e0".into(),
+                story: "s0".into(),
+                articles: vec![a.id.clone()],
+                ..Event::default()
+            })
+        })
+        .unwrap();
+    assert_eq!(first(&store), "s0");
+    // An event that moves to another story leaves the first one's line.
+    store
+        .put_event(&Event { id: "e0".into(), story: "s1".into(), articles: vec![a.id.clone()], ..Event::default() })
+        .unwrap();
+    let lines = store.stories().unwrap();
+    let s0 = lines.iter().find(|s| s.id == "s0").unwrap();
+    assert_eq!((s0.events, s0.articles), (0, 0));
+}
+
+/// The data version changes when another handle commits, and only then.
+#[test]
+fn data_version_follows_other_handles_commits() {
+    let dir = Scratch::new("data-version");
+    data_version_follows(dir.path(), true);
+}
+
+/// PostgreSQL's version may also move when another database of the cluster commits (tests run in
+/// parallel), so only "changes after a commit" is checked there.
+#[test]
+fn data_version_follows_other_handles_commits_postgres() {
+    let Some(db) = PgDb::new("data-version") else { return };
+    data_version_follows(db.path(), false);
+}
+
+fn data_version_follows(location: &std::path::Path, quiet: bool) {
+    let reader = Store::open(location).unwrap();
+    let mut writer = Store::open(location).unwrap();
+    let v0 = reader.data_version().unwrap();
+    if quiet {
+        assert_eq!(reader.data_version().unwrap(), v0);
+    }
+    writer.insert_article(&article(1), &Annotations::default()).unwrap();
+    let v1 = reader.data_version().unwrap();
+    assert_ne!(v1, v0);
+    if quiet {
+        assert_eq!(reader.data_version().unwrap(), v1);
+    }
+    // A transaction's writes move it once committed, not before.
+    let before = reader.data_version().unwrap();
+    writer
+        .transaction(|tx| {
+            tx.insert_article(&article(2), &Annotations::default())?;
+            if quiet {
+                assert_eq!(reader.data_version()?, before, "moved before commit");
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_ne!(reader.data_version().unwrap(), before);
+}
+
+/// A word in more articles than the bound is not ranked over every match: the newest matches come back,
+/// newest first; a query whose words are all rarer is ranked by relevance.
+#[test]
+fn search_work_is_bounded_for_common_words() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut seqs = Vec::new();
+    store
+        .transaction(|tx| {
+            for n in 0..30 {
+                let mut a = article(n);
+                if n % 10 == 3 {
+                    a.text.push_str(" A rare quayside word.");
+                }
+                tx.insert_article(&a, &Annotations::default())?;
+                seqs.push(a.id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // "council" is in all 30 articles: past a bound of 10, the 5 newest come back, newest first.
+    let hits = store.search_within("council", 5, 10).unwrap();
+    let ids: Vec<&str> = hits.iter().map(|h| h.article.as_str()).collect();
+    let newest: Vec<&str> = seqs.iter().rev().take(5).map(String::as_str).collect();
+    assert_eq!(ids, newest);
+    assert!(hits.iter().all(|h| h.rank == 0.0 && h.snippet.contains("[council]")), "{hits:?}");
+    // Under the bound the same query is ranked by relevance.
+    let ranked = store.search_within("council", 5, 100).unwrap();
+    assert_eq!(ranked.len(), 5);
+    assert!(ranked.iter().all(|h| h.rank > 0.0), "{ranked:?}");
+    // A rare word together with the common one: the common word alone decides.
+    let both = store.search_within("council quayside", 5, 10).unwrap();
+    assert_eq!(both.len(), 3);
+    assert!(both.iter().all(|h| h.rank == 0.0));
+    let rare = store.search_within("quayside", 5, 10).unwrap();
+    assert_eq!(rare.len(), 3);
+    assert!(rare.iter().all(|h| h.rank > 0.0));
+    // The default bound is what `search` uses.
+    assert_eq!(store.search("quayside", 5).unwrap(), rare);
+    assert_eq!(synoptic_store::SEARCH_CANDIDATES, 2000);
+}
+
+/// PostgreSQL ranks at most the newest `candidates` matches: a word in every article comes back ranked,
+/// from the newest `candidates` only.
+#[test]
+fn search_work_is_bounded_for_common_words_postgres() {
+    let Some(db) = PgDb::new("search-bound") else { return };
+    let mut store = Store::open(db.path()).unwrap();
+    let mut ids = Vec::new();
+    store
+        .transaction(|tx| {
+            for n in 0..30 {
+                let a = article(n);
+                tx.insert_article(&a, &Annotations::default())?;
+                ids.push(a.id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let newest: Vec<&str> = ids.iter().rev().take(10).map(String::as_str).collect();
+    let hits = store.search_within("council", 5, 10).unwrap();
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| newest.contains(&h.article.as_str()) && h.snippet.contains("[council]")), "{hits:?}");
+    assert_eq!(store.search_within("council", 50, 10).unwrap().len(), 10);
 }

@@ -23,6 +23,8 @@ pub const MAX_ARTICLES: usize = 100_000;
 /// What going through the broker cost, at one size.
 #[derive(Debug, Clone, Serialize)]
 pub struct Kafka {
+    /// `sqlite` or `postgres` (the store both ingests write to).
+    pub backend: String,
     pub articles: usize,
     /// `produce`: read and clean the stream, publish one record per article, wait for every ack.
     pub produce_secs: f64,
@@ -97,8 +99,47 @@ fn start_broker() -> Result<Broker> {
     Ok(broker)
 }
 
+/// On PostgreSQL (`SYNOPTIC_BENCH_POSTGRES`, see `serve.rs`): the direct `ingest --no-synopses` of `stream`
+/// into a fresh database, then the same through the broker into another, in this run.
+pub(super) fn measure_postgres(ctx: &Ctx, n: usize, stream: &Path) -> Result<Kafka> {
+    let Some(admin) = super::serve::postgres_url() else {
+        bail!("SYNOPTIC_BENCH_POSTGRES is not set (postgres://USER@HOST:PORT/DB of a server to create databases on)")
+    };
+    let direct_db = super::serve::fresh_database(&admin, &format!("synoptic_bench_ingest_{n}"))?;
+    let mut cmd = ctx.synoptic(false);
+    cmd.arg("--store").arg(&direct_db).args(["ingest", "--no-synopses"]).arg(stream);
+    let d = child::run(&mut cmd, Output::Capture)?;
+    if d.code != Some(0) {
+        bail!("synoptic ingest (PostgreSQL): {}", d.failure());
+    }
+    let direct = n as f64 / secs(d.wall).max(1e-9);
+    let kafka_db = super::serve::fresh_database(&admin, &format!("synoptic_bench_kafka_{n}"))?;
+    let out = measure_into(ctx, PathBuf::from(kafka_db), "postgres", n, stream, Some(direct));
+    for db in [format!("synoptic_bench_ingest_{n}"), format!("synoptic_bench_kafka_{n}")] {
+        let _ = Command::new("psql")
+            .args(["-q", &admin, "-c", &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")])
+            .output();
+    }
+    out
+}
+
 /// Publish `stream` and consume it into a fresh store; `direct` is the direct ingest's articles/s.
 pub(super) fn measure(ctx: &Ctx, scratch: &Path, n: usize, stream: &Path, direct: Option<f64>) -> Result<Kafka> {
+    let store = scratch.join(format!("store-kafka-{n}"));
+    let _ = std::fs::remove_dir_all(&store);
+    let out = measure_into(ctx, store.clone(), "sqlite", n, stream, direct);
+    let _ = std::fs::remove_dir_all(&store);
+    out
+}
+
+fn measure_into(
+    ctx: &Ctx,
+    store: PathBuf,
+    backend: &str,
+    n: usize,
+    stream: &Path,
+    direct: Option<f64>,
+) -> Result<Kafka> {
     let broker = start_broker()?;
     let topic = format!("bench-{n}-{}", std::process::id());
     let mut cmd = ctx.synoptic(false);
@@ -107,8 +148,6 @@ pub(super) fn measure(ctx: &Ctx, scratch: &Path, n: usize, stream: &Path, direct
     if p.code != Some(0) {
         bail!("synoptic produce: {}", p.failure());
     }
-    let store = scratch.join(format!("store-kafka-{n}"));
-    let _ = std::fs::remove_dir_all(&store);
     let mut cmd = ctx.synoptic(false);
     cmd.arg("--store").arg(&store);
     cmd.args(["consume", "--brokers", &broker.addr, "--topic", &topic, "--to-end", "--no-synopses"]);
@@ -117,11 +156,11 @@ pub(super) fn measure(ctx: &Ctx, scratch: &Path, n: usize, stream: &Path, direct
         bail!("synoptic consume: {}", c.failure());
     }
     drop(broker);
-    let _ = std::fs::remove_dir_all(&store);
     let out = String::from_utf8_lossy(&c.stdout);
     let stored = out.split_once("records: ").and_then(|(_, rest)| number_after(rest, "")).map(|x| x as usize);
     let consume_rate = n as f64 / secs(c.wall).max(1e-9);
     Ok(Kafka {
+        backend: backend.to_string(),
         articles: n,
         produce_secs: secs(p.wall),
         produce_articles_per_sec: n as f64 / secs(p.wall).max(1e-9),
@@ -147,7 +186,8 @@ pub fn table(w: &mut String, figures: &[super::report::Outcome<Kafka>]) {
             super::report::Outcome::Ok(k) => {
                 let _ = writeln!(
                     w,
-                    "  {:>8} articles  produce {:>8.0} art/s ({:.1}s)  consume {:>8.0} art/s ({:.1}s, cpu {:.1}s)  direct {} art/s  ratio {}  stored {}",
+                    "  {:<8} {:>8} articles  produce {:>8.0} art/s ({:.1}s)  consume {:>8.0} art/s ({:.1}s, cpu {:.1}s)  direct {} art/s  ratio {}  stored {}",
+                    k.backend,
                     k.articles,
                     k.produce_articles_per_sec,
                     k.produce_secs,

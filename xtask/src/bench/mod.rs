@@ -7,6 +7,7 @@ pub mod gold;
 pub mod kafka;
 pub mod python;
 pub mod report;
+pub mod serve;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,10 @@ pub struct Options {
     pub extraction_only: bool,
     pub fresh_venv: bool,
     pub keep: bool,
+    /// Articles in the store the serving figures are measured on (`None`: not measured).
+    pub serve_size: Option<usize>,
+    /// Seconds of `wrk` per URL.
+    pub serve_seconds: u64,
 }
 
 /// Runs the whole benchmark and returns the report (also printed and written to disk).
@@ -80,6 +85,8 @@ pub fn run(opts: &Options) -> Result<Report> {
             progress(&format!("ingest {n} articles with Kafka in front (produce, consume)"));
             let direct = ingest.last().and_then(Outcome::ok).map(|i| i.articles_per_sec);
             kafka_figures.push(Outcome::from(kafka::measure(&ctx, &opts.scratch, n, &stream, direct)));
+            progress(&format!("ingest {n} articles on PostgreSQL, direct and with Kafka in front"));
+            kafka_figures.push(Outcome::from(kafka::measure_postgres(&ctx, n, &stream)));
         }
         // --- Kafka in front: end
         if !opts.keep && i > 0 {
@@ -99,6 +106,14 @@ pub fn run(opts: &Options) -> Result<Report> {
             Outcome::from(measure_brief(&ctx, Path::new("examples/corpus"), "examples/corpus", brief_runs)),
         ]
     };
+
+    let mut serving = Vec::new();
+    if let Some(n) = opts.serve_size {
+        progress(&format!("serving figures on a {n}-article store (SQLite)"));
+        serving.push(Outcome::from(serve::measure(&bin, opts, n, opts.serve_seconds)));
+        progress(&format!("serving figures on a {n}-article store (PostgreSQL, two servers)"));
+        serving.push(Outcome::from(serve::measure_postgres(&bin, opts, n, opts.serve_seconds)));
+    }
 
     // Scored only now, after every timed child: the export is large, and a child's `ru_maxrss` starts from
     // this process's own peak (Linux carries the pre-exec peak over), so xtask must stay small until here.
@@ -153,6 +168,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         brief,
         copies,
         compare,
+        serving,
         kafka: kafka_figures,
         targets: Vec::new(),
     };

@@ -46,6 +46,8 @@ pub struct Report {
     /// Copy detection alone (`synoptic eval copies`) on the first stream.
     pub copies: Option<Outcome<CopyEval>>,
     pub compare: Option<Outcome<Compare>>,
+    /// `wrk` against `synoptic serve` (see `serve.rs`): SQLite, then PostgreSQL with two servers.
+    pub serving: Vec<Outcome<super::serve::Serving>>,
     /// Ingest with Kafka in front, at each size up to 100k (see `kafka.rs`).
     pub kafka: Vec<Outcome<super::kafka::Kafka>>,
     pub targets: Vec<Target>,
@@ -528,6 +530,14 @@ pub fn table(r: &Report) -> String {
             }
             Outcome::Err { error } => {
                 let _ = writeln!(w, "  not measured: {error}");
+            }
+        }
+    }
+    for serving in &r.serving {
+        match serving {
+            Outcome::Ok(s) => w.push_str(&super::serve::table(s)),
+            Outcome::Err { error } => {
+                let _ = writeln!(w, "\n== serving\n  not measured: {error}");
             }
         }
     }

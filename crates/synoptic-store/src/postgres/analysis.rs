@@ -3,8 +3,8 @@
 use synoptic_model::{Event, Story};
 
 use super::Conn;
-use crate::rows::{self, Body, ListRow, decode_body, encode_body, explained};
-use crate::{EventSummary, StoreError, StorySummary, ts_secs, ts_text};
+use crate::rows::{self, Body, decode_body, encode_body, explained};
+use crate::{EventSummary, StoreError, ts_secs, ts_text};
 
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -15,10 +15,17 @@ fn body(bytes: Vec<u8>) -> Body {
 }
 
 impl Conn {
+    /// Store an event; the list lines of its story, and of the one it left, follow.
     pub(crate) fn put_event(&self, e: &Event) -> Result<(), StoreError> {
         let body = encode_body("event", &e.id, e)?;
         let members = self.outlets_and_times(&e.articles)?;
         let reach = rows::event_reach(&e.articles, e.first_seen, |id| Ok(members.get(id).cloned()))?;
+        self.write_touching(|| self.put_event_row(e, &body, &reach))
+    }
+
+    fn put_event_row(&self, e: &Event, body: &[u8], reach: &rows::Reach) -> Result<Vec<String>, StoreError> {
+        let before: Option<String> =
+            self.query_opt("SELECT story FROM events WHERE id = $1", &[&e.id])?.map(|r| r.try_get(0)).transpose()?;
         self.execute(
             "INSERT INTO events (id, story, title, first_seen, first_seen_ts, articles, origins, body, last_seen, \
              last_seen_ts, outlets) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE \
@@ -40,7 +47,9 @@ impl Conn {
                 &reach.outlets_json()?,
             ],
         )?;
-        Ok(())
+        let mut touched = vec![e.story.clone()];
+        touched.extend(before.filter(|b| *b != e.story));
+        Ok(touched)
     }
 
     pub(crate) fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -81,12 +90,21 @@ impl Conn {
     }
 
     pub(crate) fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.execute("DELETE FROM events WHERE id = $1", &[&id])? > 0)
+        let mut found = false;
+        self.write_touching(|| {
+            let story: Option<String> = self
+                .query_opt("DELETE FROM events WHERE id = $1 RETURNING story", &[&id])?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            found = story.is_some();
+            Ok(story.into_iter().collect())
+        })?;
+        Ok(found)
     }
 
     pub(crate) fn put_story(&self, s: &Story) -> Result<(), StoreError> {
         let body = encode_body("story", &s.id, s)?;
-        self.atomically(|| {
+        self.write_touching(|| {
             self.execute(
                 "INSERT INTO stories (id, title, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET \
                  title = excluded.title, body = excluded.body",
@@ -98,7 +116,7 @@ impl Conn {
                  FROM unnest($2::text[]) WITH ORDINALITY AS t(event, pos) ON CONFLICT DO NOTHING",
                 &[&s.id, &s.events],
             )?;
-            Ok(())
+            Ok(vec![s.id.clone()])
         })
     }
 
@@ -122,32 +140,6 @@ impl Conn {
             self.execute("DELETE FROM story_events WHERE story = $1", &[&id])?;
             Ok(self.execute("DELETE FROM stories WHERE id = $1", &[&id])? > 0)
         })
-    }
-
-    pub(crate) fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
-        let rows = self.query(
-            "SELECT s.id, s.title, s.seq, l.event IS NOT NULL, e.articles, e.origins, e.first_seen, e.last_seen, \
-             e.outlets FROM stories s LEFT JOIN story_events l ON l.story = s.id LEFT JOIN events e ON e.id = l.event \
-             ORDER BY s.seq, l.pos",
-            &[],
-        )?;
-        let rows = rows
-            .iter()
-            .map(|r| {
-                Ok(ListRow {
-                    id: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    seq: r.try_get(2)?,
-                    linked: r.try_get(3)?,
-                    articles: r.try_get(4)?,
-                    origins: r.try_get(5)?,
-                    first_seen: r.try_get(6)?,
-                    last_seen: r.try_get(7)?,
-                    outlets: r.try_get(8)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        rows::story_list(rows)
     }
 
     pub(crate) fn reset_analysis(&self) -> Result<(), StoreError> {

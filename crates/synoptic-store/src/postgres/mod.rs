@@ -8,13 +8,14 @@
 mod analysis;
 mod articles;
 mod feeds;
+mod lists;
 pub mod schema;
 mod search;
 
 use ::postgres::types::ToSql;
 use ::postgres::{Client, NoTls, Row, Statement};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,6 +28,9 @@ pub(crate) struct Conn {
     statements: RefCell<HashMap<String, Statement>>,
     /// A transaction is open (so several statements are made atomic with a savepoint, not BEGIN).
     in_tx: Cell<bool>,
+    /// Stories whose list line an event or story write of the open transaction changed: recomputed once
+    /// each before commit (and before a list read inside it).
+    stale_stories: RefCell<BTreeSet<String>>,
     /// The URL without its password, for messages.
     location: String,
 }
@@ -70,6 +74,7 @@ impl Conn {
             client: RefCell::new(Some(client)),
             statements: RefCell::new(HashMap::new()),
             in_tx: Cell::new(false),
+            stale_stories: RefCell::new(BTreeSet::new()),
             location,
         };
         // Statements are read as written: no session settings of the user change how text is compared.
@@ -163,22 +168,26 @@ impl Conn {
     // ---- transactions ----
 
     pub(crate) fn begin_write(&self) -> Result<(), StoreError> {
+        self.stale_stories.borrow_mut().clear();
         self.batch("BEGIN")?;
         self.in_tx.set(true);
         Ok(())
     }
 
+    /// Bring the story list lines up to date: the last step before commit.
     pub(crate) fn before_commit(&self) -> Result<(), StoreError> {
-        Ok(())
+        self.summarize_pending()
     }
 
     pub(crate) fn commit(&self) -> Result<(), StoreError> {
+        self.stale_stories.borrow_mut().clear();
         let out = self.batch("COMMIT");
         self.in_tx.set(false);
         out
     }
 
     pub(crate) fn rollback(&self) -> Result<(), StoreError> {
+        self.stale_stories.borrow_mut().clear();
         if !self.in_tx.get() {
             return Ok(());
         }

@@ -11,12 +11,15 @@
 //!   engine state, feed state; full-text search on a generated `tsvector` column (title weighted above
 //!   text) with a GIN index, under the text-search configuration `synoptic_text`: `simple` with `unaccent`,
 //!   so accents fold as FTS5's `remove_diacritics` folds them.
+//! - v2: paged lists (SQLite's v4). Each story row carries its list line (events, articles, origins, outlets,
+//!   first and last seen) and a sort key `recent`, indexed with `seq` (`stories_recent`), computed for
+//!   existing stories; events get an index in list order (`events_recent`). See `lists`.
 
 use super::Conn;
 use crate::StoreError;
 
 /// The PostgreSQL schema version this build writes.
-pub const CURRENT: u32 = 1;
+pub const CURRENT: u32 = 2;
 
 /// The `application` value of a Synoptic store in `synoptic_meta`.
 pub const APPLICATION: &str = "synoptic";
@@ -164,6 +167,7 @@ pub(crate) fn migrate(c: &Conn) -> Result<(), StoreError> {
                     c.execute("INSERT INTO synoptic_meta (key, value) VALUES ('application', $1)", &[&APPLICATION])?;
                     c.execute("INSERT INTO synoptic_meta (key, value) VALUES ('version', '0')", &[])?;
                 }
+                1 => c.migrate_v2()?,
                 _ => return Err(StoreError::invalid("schema version", found.to_string())),
             }
             c.execute("UPDATE synoptic_meta SET value = $1 WHERE key = 'version'", &[&(found + 1).to_string()])?;

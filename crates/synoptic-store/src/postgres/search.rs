@@ -33,11 +33,22 @@ pub(crate) fn ts_query(user: &str) -> Option<String> {
 
 impl Conn {
     pub(crate) fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_within(query, limit, usize::try_from(RANKED_MATCHES).unwrap_or(usize::MAX))
+    }
+
+    /// Rank the newest `candidates` matches, return the best `limit`.
+    pub(crate) fn search_within(
+        &self,
+        query: &str,
+        limit: usize,
+        candidates: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         let Some(q) = ts_query(query) else { return Ok(Vec::new()) };
         if limit == 0 {
             return Ok(Vec::new());
         }
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let candidates = i64::try_from(candidates).unwrap_or(i64::MAX);
         let rows = self.query(
             "WITH q AS (SELECT to_tsquery('synoptic_text', $1) AS q), \
              m AS MATERIALIZED (SELECT a.seq FROM articles a, q WHERE a.search @@ q.q ORDER BY a.seq DESC LIMIT $3), \
@@ -46,7 +57,7 @@ impl Conn {
              SELECT a.id, a.title, a.outlet, ts_headline('synoptic_text', a.text, q.q, \
                     'StartSel=[, StopSel=], MaxWords=16, MinWords=8, MaxFragments=1, FragmentDelimiter=…'), r.rank \
              FROM r JOIN articles a ON a.seq = r.seq, q ORDER BY r.rank DESC, r.seq",
-            &[&q, &limit, &RANKED_MATCHES],
+            &[&q, &limit, &candidates],
         )?;
         rows.iter()
             .map(|r| {

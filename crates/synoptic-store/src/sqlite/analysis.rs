@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use synoptic_model::{Event, Story, Timestamp};
 
 use super::{articles, atomically};
-use crate::rows::{self, Body, EventSummaryRow, ListRow, Reach, decode_body, encode_body, explained};
+use crate::rows::{self, Body, EventSummaryRow, Reach, decode_body, encode_body, explained};
 use crate::{EventSummary, StoreError, StorySummary, codec, ts_secs, ts_text};
 
 /// The latest publication time and the distinct outlets (first seen first) of `members`.
@@ -20,7 +20,10 @@ pub(crate) fn event_reach(
     rows::event_reach(members, first_seen, |id| articles::outlet_and_time(c, id))
 }
 
-pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
+/// Store an event; returns the stories whose list line it changes (its story, and the one it left).
+pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<Vec<String>, StoreError> {
+    let before: Option<String> =
+        c.prepare_cached("SELECT story FROM events WHERE id = ?1")?.query_row([&e.id], |r| r.get(0)).optional()?;
     let body = encode_body("event", &e.id, e)?;
     let reach = event_reach(c, &e.articles, e.first_seen)?;
     let mut st = c.prepare_cached(
@@ -44,7 +47,9 @@ pub(crate) fn put_event(c: &Connection, e: &Event) -> Result<(), StoreError> {
         reach.last_seen_ts(),
         reach.outlets_json()?,
     ])?;
-    Ok(())
+    let mut touched = vec![e.story.clone()];
+    touched.extend(before.filter(|b| *b != e.story));
+    Ok(touched)
 }
 
 /// A stored body: deflated JSON (a BLOB, schema v3) or JSON text (older rows).
@@ -74,19 +79,29 @@ pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
 }
 
 pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, StoreError> {
+    event_summaries_limited(c, usize::MAX)
+}
+
+/// The first `limit` lines of [`event_summaries`] (read from the index `events_recent`).
+pub(crate) fn event_summaries_limited(c: &Connection, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
     let mut st = c.prepare_cached(
         "SELECT id, story, title, articles, origins, outlets, first_seen, last_seen FROM events \
-         ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC",
+         ORDER BY last_seen_ts IS NULL, last_seen_ts DESC, seq DESC LIMIT ?1",
     )?;
-    let rows = st.query_map([], |r| -> rusqlite::Result<EventSummaryRow> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = st.query_map([limit], |r| -> rusqlite::Result<EventSummaryRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
     })?;
     let rows = rows.collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(rows::event_summary).collect()
 }
 
-pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(c.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([id])? > 0)
+/// Remove an event; returns its story (whose list line changes) when it was stored.
+pub(crate) fn delete_event(c: &Connection, id: &str) -> Result<Option<String>, StoreError> {
+    let story: Option<String> =
+        c.prepare_cached("SELECT story FROM events WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    c.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([id])?;
+    Ok(story)
 }
 
 /// Rewrite the story → events links of `s`.
@@ -131,26 +146,9 @@ pub(crate) fn delete_story(c: &Connection, id: &str) -> Result<bool, StoreError>
     })
 }
 
+/// The whole story list, newest first (see `super::lists`).
 pub(crate) fn stories(c: &Connection) -> Result<Vec<StorySummary>, StoreError> {
-    let mut st = c.prepare_cached(
-        "SELECT s.id, s.title, s.seq, l.event IS NOT NULL, e.articles, e.origins, e.first_seen, e.last_seen, \
-         e.outlets FROM stories s LEFT JOIN story_events l ON l.story = s.id LEFT JOIN events e ON e.id = l.event \
-         ORDER BY s.seq, l.pos",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(ListRow {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            seq: r.get(2)?,
-            linked: r.get(3)?,
-            articles: r.get(4)?,
-            origins: r.get(5)?,
-            first_seen: r.get(6)?,
-            last_seen: r.get(7)?,
-            outlets: r.get(8)?,
-        })
-    })?;
-    rows::story_list(rows.collect::<Result<Vec<_>, _>>()?)
+    Ok(super::lists::stories_page(c, None, usize::MAX - 1)?.stories)
 }
 
 pub(crate) fn reset(c: &Connection) -> Result<(), StoreError> {

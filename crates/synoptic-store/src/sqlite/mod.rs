@@ -3,15 +3,18 @@
 pub(crate) mod analysis;
 pub(crate) mod articles;
 pub(crate) mod feeds;
+pub(crate) mod lists;
 pub mod schema;
 pub(crate) mod search;
 
 use rusqlite::Connection;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use synoptic_model::{Annotations, Event, Story};
 
+use crate::lists::{StoryCursor, StoryPage};
 use crate::{EventSummary, FeedState, NewArticle, SearchHit, StoreError, StoredArticle, StorySummary};
 
 /// One SQLite connection with what the store keeps beside it.
@@ -23,6 +26,9 @@ pub(crate) struct Conn {
     /// The first article inserted in the open transaction and not yet in the full-text index: the index
     /// is brought up to date before commit (and before a search), in one statement.
     unindexed: Cell<Option<i64>>,
+    /// Stories whose list line an event or story write of the open transaction changed: recomputed once
+    /// each before commit (and before a list read inside it).
+    stale_stories: RefCell<BTreeSet<String>>,
 }
 
 impl Conn {
@@ -33,14 +39,18 @@ impl Conn {
             .and_then(|()| schema::configure(&conn, true))
             .and_then(|()| schema::migrate(&conn, &path));
         setup.map_err(|e| e.at(Some(&path)))?;
-        Ok(Conn { conn, path: Some(path), unindexed: Cell::new(None) })
+        Ok(Conn::new(conn, Some(path)))
     }
 
     pub(crate) fn open_in_memory() -> Result<Conn, StoreError> {
         let conn = Connection::open_in_memory()?;
         schema::configure(&conn, false)?;
         schema::migrate(&conn, Path::new(":memory:"))?;
-        Ok(Conn { conn, path: None, unindexed: Cell::new(None) })
+        Ok(Conn::new(conn, None))
+    }
+
+    fn new(conn: Connection, path: Option<PathBuf>) -> Conn {
+        Conn { conn, path, unindexed: Cell::new(None), stale_stories: RefCell::new(BTreeSet::new()) }
     }
 
     fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
@@ -51,21 +61,25 @@ impl Conn {
 
     pub(crate) fn begin_write(&self) -> Result<(), StoreError> {
         self.unindexed.set(None);
+        self.stale_stories.borrow_mut().clear();
         self.run(|c| Ok(c.execute_batch("BEGIN IMMEDIATE")?))
     }
 
     /// Bring the full-text index up to date: the last step before commit.
     pub(crate) fn before_commit(&self) -> Result<(), StoreError> {
-        self.index_pending()
+        self.index_pending()?;
+        self.summarize_pending()
     }
 
     pub(crate) fn commit(&self) -> Result<(), StoreError> {
         self.unindexed.set(None);
+        self.stale_stories.borrow_mut().clear();
         self.run(|c| Ok(c.execute_batch("COMMIT")?))
     }
 
     pub(crate) fn rollback(&self) -> Result<(), StoreError> {
         self.unindexed.set(None);
+        self.stale_stories.borrow_mut().clear();
         if self.conn.is_autocommit() {
             return Ok(());
         }
@@ -95,6 +109,33 @@ impl Conn {
     pub(crate) fn close(self) -> Result<(), StoreError> {
         let path = self.path;
         self.conn.close().map_err(|(_, e)| StoreError::from(e).at(path.as_deref()))
+    }
+
+    /// Run a write that changes the list lines of the stories it returns: outside a transaction the write
+    /// and the new lines commit together; inside one, the lines are recomputed before it commits.
+    fn write_touching(&self, f: impl FnOnce(&Connection) -> Result<Vec<String>, StoreError>) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            return self.run(|c| {
+                atomically(c, |c| {
+                    for id in f(c)? {
+                        lists::summarize_story(c, &id)?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let touched = self.run(f)?;
+        self.stale_stories.borrow_mut().extend(touched);
+        Ok(())
+    }
+
+    /// Recompute the list lines of the stories written in the open transaction.
+    fn summarize_pending(&self) -> Result<(), StoreError> {
+        let stale = std::mem::take(&mut *self.stale_stories.borrow_mut());
+        for id in stale {
+            self.run(|c| lists::summarize_story(c, &id))?;
+        }
+        Ok(())
     }
 
     /// Add the articles inserted since the last call to the full-text index (see [`articles::index_from`]).
@@ -221,7 +262,7 @@ impl Conn {
     }
 
     pub(crate) fn put_event(&self, e: &Event) -> Result<(), StoreError> {
-        self.run(|c| analysis::put_event(c, e))
+        self.write_touching(|c| analysis::put_event(c, e))
     }
 
     pub(crate) fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -241,11 +282,17 @@ impl Conn {
     }
 
     pub(crate) fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
-        self.run(|c| analysis::delete_event(c, id))
+        let mut found = false;
+        self.write_touching(|c| {
+            let story = analysis::delete_event(c, id)?;
+            found = story.is_some();
+            Ok(story.into_iter().collect())
+        })?;
+        Ok(found)
     }
 
     pub(crate) fn put_story(&self, s: &Story) -> Result<(), StoreError> {
-        self.run(|c| analysis::put_story(c, s))
+        self.write_touching(|c| analysis::put_story(c, s).map(|()| vec![s.id.clone()]))
     }
 
     pub(crate) fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
@@ -257,7 +304,29 @@ impl Conn {
     }
 
     pub(crate) fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        self.summarize_pending()?;
         self.run(analysis::stories)
+    }
+
+    pub(crate) fn stories_page(&self, after: Option<StoryCursor>, limit: usize) -> Result<StoryPage, StoreError> {
+        self.summarize_pending()?;
+        self.run(|c| lists::stories_page(c, after, limit))
+    }
+
+    pub(crate) fn story_count(&self) -> Result<usize, StoreError> {
+        self.run(lists::story_count)
+    }
+
+    pub(crate) fn recent_events(&self, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
+        self.run(|c| lists::recent_events(c, limit))
+    }
+
+    /// `PRAGMA data_version`: changes when another connection committed.
+    pub(crate) fn data_version(&self) -> Result<u64, StoreError> {
+        self.run(|c| {
+            let v: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            Ok(v.unsigned_abs())
+        })
     }
 
     pub(crate) fn delete_story(&self, id: &str) -> Result<bool, StoreError> {
@@ -294,8 +363,17 @@ impl Conn {
     }
 
     pub(crate) fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_within(query, limit, search::SEARCH_CANDIDATES)
+    }
+
+    pub(crate) fn search_within(
+        &self,
+        query: &str,
+        limit: usize,
+        candidates: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         self.index_pending()?;
-        self.run(|c| search::search(c, query, limit))
+        self.run(|c| search::search(c, query, limit, candidates))
     }
 
     pub(crate) fn put_feed_state(&self, f: &FeedState) -> Result<(), StoreError> {

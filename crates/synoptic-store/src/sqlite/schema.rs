@@ -15,6 +15,9 @@
 //!   full-text index in one statement per batch, written by the store before commit, instead of by an
 //!   insert trigger (one statement, and one index segment, per article); the index may gather 32 MB of a
 //!   batch in memory before writing a segment (FTS5's `hashsize`, 1 MB by default).
+//! - v4: paged lists. Each story row carries its list line (events, articles, origins, outlets, first and
+//!   last seen) and a sort key `recent`, indexed with `seq` (`stories_recent`), computed for existing
+//!   stories; events get an index in list order (`events_recent`). See `lists`.
 
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
@@ -22,7 +25,7 @@ use std::path::Path;
 use crate::StoreError;
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 3;
+pub const CURRENT: u32 = 4;
 
 /// `PRAGMA application_id` of a Synoptic store: "Syno" in ASCII.
 pub const APPLICATION_ID: i64 = 0x5379_6E6F;
@@ -178,6 +181,7 @@ pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> 
             }
             1 => migrate_v2(&tx)?,
             2 => migrate_v3(&tx)?,
+            3 => super::lists::migrate_v4(&tx)?,
             _ => return Err(StoreError::invalid("schema version", found.to_string())),
         }
         tx.pragma_update(None, "user_version", found + 1)?;

@@ -1,6 +1,7 @@
-//! SQLite full-text search: user queries made safe for FTS5, ranked by BM25, with marked snippets.
+//! SQLite full-text search: user queries made safe for FTS5, ranked by BM25 (or newest first when a word is
+//! too common to rank every match), with marked snippets made only for the hits returned.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{SearchHit, StoreError};
 
@@ -18,32 +19,119 @@ pub fn fts_query(user: &str) -> Option<String> {
     if parts.is_empty() { None } else { Some(parts.join(" ")) }
 }
 
-pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+/// Most articles holding one word of a query before [`crate::Db::search`] stops ranking by relevance and
+/// returns the newest matches instead (see [`crate::Db::search_within`]).
+pub const SEARCH_CANDIDATES: usize = 2000;
+
+/// The words and phrases of an FTS5 query made by [`fts_query`], each as a query of its own.
+fn phrases(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = q;
+    while let Some(open) = rest.find('"') {
+        // Quotes inside a phrase are doubled: the phrase ends at a quote not followed by another.
+        let body = &rest[open + 1..];
+        let mut end = 0;
+        let bytes = body.as_bytes();
+        while end < bytes.len() {
+            if bytes[end] == b'"' {
+                if bytes.get(end + 1) == Some(&b'"') {
+                    end += 2;
+                    continue;
+                }
+                break;
+            }
+            end += 1;
+        }
+        let close = (open + 1 + end + 1).min(rest.len());
+        let star = rest[close..].starts_with('*');
+        let stop = if star { close + 1 } else { close };
+        out.push(rest[open..stop].to_string());
+        rest = &rest[stop..];
+    }
+    out
+}
+
+pub(crate) fn search(
+    c: &Connection,
+    query: &str,
+    limit: usize,
+    candidates: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
     let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let limit_sql = i64::try_from(limit).unwrap_or(i64::MAX);
+    let cap = i64::try_from(candidates).unwrap_or(i64::MAX);
+    // BM25 counts every article holding each phrase: affordable only when each is in at most `cap`.
+    // Each count stops at `cap + 1`.
+    let mut count =
+        c.prepare_cached("SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 LIMIT ?2)")?;
+    let mut common = false;
+    for p in phrases(&q) {
+        let n: i64 = count.query_row(params![p, cap.saturating_add(1)], |r| r.get(0))?;
+        if n > cap {
+            common = true;
+            break;
+        }
+    }
+    let ranked: Vec<(i64, f64)> = if common {
+        // Newest matches first: the index is walked backwards and stops after `limit`.
+        let mut st = c.prepare_cached(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![q, limit_sql], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
+        rows.collect::<Result<_, _>>()?
+    } else {
+        let mut st = c.prepare_cached(
+            "SELECT rowid, bm25(articles_fts, 2.0, 1.0) FROM articles_fts WHERE articles_fts MATCH ?1 \
+             ORDER BY bm25(articles_fts, 2.0, 1.0), rowid LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![q, limit_sql], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    // Snippets only for the hits shown, one index seek each.
     let mut st = c.prepare_cached(
-        "SELECT a.id, a.title, a.outlet, snippet(articles_fts, -1, '[', ']', '…', 16), bm25(articles_fts, 2.0, 1.0) \
-         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?1 \
-         ORDER BY bm25(articles_fts, 2.0, 1.0), a.seq LIMIT ?2",
+        "SELECT a.id, a.title, a.outlet, snippet(articles_fts, -1, '[', ']', '…', 16) \
+         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
+         WHERE articles_fts MATCH ?1 AND articles_fts.rowid = ?2",
     )?;
-    let hits = st.query_map(params![q, limit], |r| {
-        Ok(SearchHit {
-            article: r.get(0)?,
-            title: r.get(1)?,
-            outlet: r.get(2)?,
-            snippet: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-            rank: -r.get::<_, f64>(4)?,
-        })
-    })?;
-    Ok(hits.collect::<Result<_, _>>()?)
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (seq, rank) in ranked {
+        let hit = st
+            .query_row(params![q, seq], |r| {
+                Ok(SearchHit {
+                    article: r.get(0)?,
+                    title: r.get(1)?,
+                    outlet: r.get(2)?,
+                    snippet: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    rank,
+                })
+            })
+            .optional()?;
+        hits.extend(hit);
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, phrases};
+
+    #[test]
+    fn queries_split_into_their_phrases() {
+        for (user, want) in [
+            ("ferry strike", vec![r#""ferry""#, r#""strike""#]),
+            (r#""night trains" tra*"#, vec![r#""night trains""#, r#""tra"*"#]),
+            (r#"say"hi"#, vec![r#""say""#, r#""hi""#]),
+            (r#"a""b"#, vec![r#""a""#, r#""b""#]),
+        ] {
+            let q = fts_query(user).unwrap();
+            assert_eq!(phrases(&q), want, "{user:?} -> {q}");
+        }
+        // Doubled quotes stay inside their phrase.
+        assert_eq!(phrases(r#""it""s" "x""#), vec![r#""it""s""#, r#""x""#]);
+    }
 
     #[test]
     fn user_queries_become_safe_fts_queries() {
