@@ -9,6 +9,7 @@
 //! process has committed since.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +27,11 @@ const READER_POOL: usize = 8;
 
 /// How long a write waits for the writer lease while another process (an `ingest`) holds it.
 const LEASE_WAIT: Duration = Duration::from_secs(20);
+
+/// How long a data version read over the network (PostgreSQL) stands for the store's state: requests within
+/// this time of the last read share it instead of each making a round trip. A commit is seen at most this
+/// much later (well within the one second servers promise).
+const VERSION_FRESH: Duration = Duration::from_millis(25);
 
 /// How a server behaves, apart from its address.
 #[derive(Debug, Clone)]
@@ -55,6 +61,14 @@ struct Inner {
     watch: Mutex<Watch>,
     /// The watcher is SQLite: its version is read on the calling thread.
     watch_in_place: bool,
+    /// When the server started: the clock of `checked_ms`.
+    started: std::time::Instant,
+    /// Milliseconds after `started` of the last version read, and the generation it gave (PostgreSQL only):
+    /// read without a lock, so fresh requests neither wait for the watcher nor leave the async worker.
+    checked_ms: AtomicU64,
+    checked_generation: AtomicU64,
+    /// One network version read at a time; the others wait and take its result.
+    watch_turn: Mutex<()>,
     pages: PageCache,
     writer: Mutex<Writer>,
     token: Option<String>,
@@ -113,6 +127,10 @@ impl AppState {
                 reader_slots: tokio::sync::Semaphore::new(READER_POOL),
                 watch: Mutex::new(Watch { store: watcher, version: None, generation: 0 }),
                 watch_in_place,
+                started: std::time::Instant::now(),
+                checked_ms: AtomicU64::new(u64::MAX),
+                checked_generation: AtomicU64::new(0),
+                watch_turn: Mutex::new(()),
                 pages: PageCache::default(),
                 writer: Mutex::new(Writer { store: writer, ingester: None }),
                 token,
@@ -173,13 +191,41 @@ impl AppState {
     /// The store's generation: it advances whenever any process (this server's writer included) has
     /// committed since the last call. When the version cannot be read, it advances anyway, so nothing
     /// cached is served on a doubt. SQLite's version is a pragma read in place; PostgreSQL's is a round
-    /// trip on the blocking pool (its client must not run on an async worker).
+    /// trip on the blocking pool (its client must not run on an async worker), made at most once per
+    /// [`VERSION_FRESH`]: the requests meanwhile share its result.
     pub async fn generation(&self) -> u64 {
         if self.inner.watch_in_place {
             return self.generation_now();
         }
+        if let Some(generation) = self.fresh_generation() {
+            return generation;
+        }
         let state = self.clone();
-        tokio::task::spawn_blocking(move || state.generation_now()).await.unwrap_or(u64::MAX)
+        tokio::task::spawn_blocking(move || {
+            // Another request may have read the version while this one waited for the watcher.
+            let Ok(_turn) = state.inner.watch_turn.lock() else { return u64::MAX };
+            if let Some(generation) = state.fresh_generation() {
+                return generation;
+            }
+            let generation = state.generation_now();
+            state.inner.checked_generation.store(generation, Ordering::Release);
+            state.inner.checked_ms.store(state.millis(), Ordering::Release);
+            generation
+        })
+        .await
+        .unwrap_or(u64::MAX)
+    }
+
+    fn millis(&self) -> u64 {
+        u64::try_from(self.inner.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1)
+    }
+
+    /// The generation of the last network version read, when it is younger than [`VERSION_FRESH`].
+    fn fresh_generation(&self) -> Option<u64> {
+        let checked = self.inner.checked_ms.load(Ordering::Acquire);
+        let generation = self.inner.checked_generation.load(Ordering::Acquire);
+        (checked != u64::MAX && self.millis().saturating_sub(checked) < VERSION_FRESH.as_millis() as u64)
+            .then_some(generation)
     }
 
     fn generation_now(&self) -> u64 {
