@@ -590,7 +590,7 @@ enum Relation {
 
 /// Word overlap (Jaccard) of two figures' sentences at or above which one number in two currencies is one
 /// amount misreported.
-const CURRENCY_CONTEXT: f64 = 0.15;
+const CURRENCY_CONTEXT: f64 = 0.1;
 
 /// Entities (people, organisations, places) of member `m` named inside a figure's sentence, by kind.
 fn parties_of(m: &EventMember<'_>, f: &FigureMention) -> [BTreeSet<String>; 3] {

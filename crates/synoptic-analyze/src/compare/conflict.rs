@@ -402,7 +402,7 @@ fn figure_conflicts(
                     && (context >= FIGURE_CONTEXT || shared_about)
                     && scope_words(fa.sentence.slice(ta)) == scope_words(fb.sentence.slice(tb))
                     && shares_parties(members, entities, (ma, fa), (mb, fb)))
-                    .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
+                .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
             } else if fa.unit == fb.unit
                 && ((context >= SAME && shared_about) || (linked && (shared_about || context >= FIGURE_CONTEXT)))
                 && same_measure(members, facts, entities, (ma, fa), (mb, fb))

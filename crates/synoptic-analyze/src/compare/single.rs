@@ -38,6 +38,9 @@ const SPECIFIC_PLAIN: f64 = 0.25;
 /// Share of a detail's plain words one sentence of another origin must give (at least four, with one
 /// specific thing in common) for that origin to report it in other words around the same names.
 const PLAIN_SHARE: f64 = 0.4;
+/// Share of a detail's plain words (five or more) one sentence of another origin must give to say it
+/// without any name in common.
+const WORDS_ALONE: f64 = 0.5;
 /// Share of a detail's specific things that, with two of its plain words, makes another origin's sentence
 /// the same account in other words.
 const MOST_SPECIFICS: f64 = 0.6;
@@ -54,7 +57,8 @@ fn says_specifics(own_specific: u16, own_plain: u16, spec: u16, plain: u16) -> b
         && share(spec, own_specific) >= SPECIFIC_SHARE
         && plain >= 1
         && share(plain, own_plain) >= SPECIFIC_PLAIN;
-    let by_words = spec >= 1 && plain >= 4 && share(plain, own_plain) >= PLAIN_SHARE;
+    let by_words = (spec >= 1 && plain >= 4 && share(plain, own_plain) >= PLAIN_SHARE)
+        || (plain >= 5 && share(plain, own_plain) >= WORDS_ALONE);
     // Nearly all its specific things (three or more) with a couple of its words: the same account, whatever
     // the wording ("four robbers ... dressed in drag ... Avenue Montaigne" / "four robbers ... disguised as
     // women ... Avenue Montaigne").
@@ -234,12 +238,9 @@ pub(crate) fn details(
         let own_plain = c.terms.len() as u16 - own_specific;
         let mut reported = false;
         let mut closest = 0.0f64;
-        let dbg = std::env::var_os("SS_DEBUG").is_some();
-        let mut best_dbg = (0.0, 0u16, 0u16, 0usize);
         for &v in &touched {
             let (w, spec, plain) = std::mem::take(&mut acc[v as usize]);
             let cont = w / total;
-            if dbg && cont > best_dbg.0 { best_dbg = (cont, spec, plain, v as usize); }
             closest = closest.max(cont);
             if (cont >= CONTAINED && plain >= 2)
                 || (cont >= CONTAINED_SPECIFIC && spec >= 2 && plain >= 1)
@@ -257,10 +258,6 @@ pub(crate) fn details(
         if !reported && c.terms.len() >= 4 {
             let need = (spread * c.terms.len() as f64).ceil() as u16;
             reported = in_member.iter().any(|&k| k >= need);
-        }
-        if dbg && !reported {
-            let mx = in_member.iter().max().copied().unwrap_or(0);
-            eprintln!("SSDBG\t{}\tspec={} plain={} terms={}\tbest cont={:.2} spec={} plain={} spread={}\t{}", c.text, own_specific, own_plain, c.terms.len(), best_dbg.0, best_dbg.1, best_dbg.2, mx, if best_dbg.0 > 0.0 { units.units[best_dbg.3].text.as_str() } else { "" });
         }
         in_member.iter_mut().for_each(|k| *k = 0);
         last_member.iter_mut().for_each(|k| *k = usize::MAX);
@@ -353,4 +350,31 @@ fn score(
     let position = units.units[c.unit].sentence as f64;
     s += 0.4 * (1.0 - position / 12.0).max(0.0);
     (s * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_specifics;
+
+    #[test]
+    fn another_sentence_says_a_detail_by_its_specifics_or_its_words() {
+        // (own specific, own plain, shared specific, shared plain) → said elsewhere?
+        let cases: &[((u16, u16, u16, u16), bool)] = &[
+            // Half its names and a quarter of its words.
+            ((4, 8, 2, 2), true),
+            // Nearly all its names (7 of 9) with a few of its many words.
+            ((9, 21, 7, 3), true),
+            // Half its words (four or more) around one name.
+            ((3, 10, 1, 4), true),
+            // Half its words, five or more, without a name in common.
+            ((2, 11, 0, 6), true),
+            // One name and a couple of words: another sentence about the same people, not the same detail.
+            ((6, 14, 1, 2), false),
+            ((6, 8, 2, 1), false),
+            ((4, 11, 0, 4), false),
+        ];
+        for &((os, op, s, p), want) in cases {
+            assert_eq!(says_specifics(os, op, s, p), want, "{os} {op} {s} {p}");
+        }
+    }
 }
