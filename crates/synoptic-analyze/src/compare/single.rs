@@ -359,7 +359,8 @@ mod tests {
     #[test]
     fn another_sentence_says_a_detail_by_its_specifics_or_its_words() {
         // (own specific, own plain, shared specific, shared plain) → said elsewhere?
-        let cases: &[((u16, u16, u16, u16), bool)] = &[
+        type Case = ((u16, u16, u16, u16), bool);
+        let cases: &[Case] = &[
             // Half its names and a quarter of its words.
             ((4, 8, 2, 2), true),
             // Nearly all its names (7 of 9) with a few of its many words.
