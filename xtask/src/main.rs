@@ -1,6 +1,7 @@
-//! `cargo xtask`: project automation (benchmarks, fixture refresh).
+//! `cargo xtask`: project automation (benchmarks, fixture refresh, fitting the join model).
 
 mod bench;
+mod fit;
 
 use std::path::PathBuf;
 
@@ -31,6 +32,29 @@ enum Cmd {
     ///   cargo xtask bench                  # 10k, 100k and 1M (the 1M run takes several minutes)
     ///   cargo xtask bench --sizes 20000 --no-compare
     Bench(BenchArgs),
+    /// Fit the online engine's join model on labelled news and write
+    /// `crates/synoptic-analyze/data/join_model.json` (weights, thresholds, and the data used).
+    ///
+    /// Data: ../shared/data/news-events/ecbplus-dev and examples/corpus. Same data, same file.
+    ///
+    /// Examples:
+    ///   cargo xtask fit               # fit and write the weights file
+    ///   cargo xtask fit --cv 5        # leave-topics-out: 5 folds of ECB+ topics, per fold and pooled
+    ///   cargo xtask fit --check       # fail when the shipped file differs from a fresh fit
+    Fit(FitArgs),
+}
+
+#[derive(clap::Args)]
+struct FitArgs {
+    /// Leave-topics-out cross-validation with this many folds (writes nothing).
+    #[arg(long)]
+    cv: Option<usize>,
+    /// Compare a fresh fit with the shipped file instead of writing it.
+    #[arg(long)]
+    check: bool,
+    /// The shared data folder.
+    #[arg(long)]
+    shared: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -75,6 +99,17 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Bench(args) => bench_command(args),
+        Cmd::Fit(args) => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default();
+            let opts = fit::Options {
+                shared: args.shared.unwrap_or_else(|| root.join("..").join("shared")),
+                out: root.join("crates/synoptic-analyze/data/join_model.json"),
+                root,
+                cv: args.cv,
+                check: args.check,
+            };
+            fit::command(&opts)
+        }
     }
 }
 

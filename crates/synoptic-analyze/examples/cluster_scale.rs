@@ -1,7 +1,7 @@
 //! Scale and quality of the online clustering on the synthetic generator's streams.
 //!
 //! `cargo run --release -p synoptic-analyze --example cluster_scale -- [N ...] [--seed S]
-//!  [--threshold X] [--story-threshold Y] [--w-entities W] [--w-title W]`
+//!  [--threshold X] [--story-threshold Y]`
 //! For each N (default 10000 100000): articles/s of the engine alone, peak memory (VmHWM), event and
 //! story B-cubed/pairwise scores against the gold, copy precision/recall.
 
@@ -51,9 +51,6 @@ fn main() {
             "--no-dates" => dates = false,
             "--threshold" => cfg.event_threshold = val(),
             "--story-threshold" => cfg.story_threshold = val(),
-            "--w-entities" => cfg.w_entities = val(),
-            "--w-title" => cfg.w_title = val(),
-            "--w-member" => cfg.w_member = val(),
             n => match n.parse::<usize>() {
                 Ok(n) => sizes.push(n),
                 Err(_) => eprintln!("ignored argument {n}"),

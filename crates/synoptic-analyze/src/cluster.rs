@@ -17,6 +17,7 @@
 //! snapshot and restore); memory bounded by the active window (events, stories, signatures and postings
 //! older than the window are evicted; the DF table is capped); no panics on any input.
 
+pub mod model;
 mod snapshot;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -28,33 +29,28 @@ use synoptic_model::{Annotations, Article};
 pub use crate::copies::CopyTier;
 use crate::copies::{CopyConfig, LshIndex, Signature, classify, signature};
 use crate::tokens::{PassBuild, content_terms, hash_bytes, term_hash};
+use model::fi;
+pub use model::{FEATURES, JoinModel, JoinSample, NF};
 
-/// Thresholds, weights and window of the engine.
+/// Thresholds, the join model and the window of the engine.
 ///
-/// Defaults were chosen on data: the grid in `tests/cluster_corpus.rs` (`threshold_grid`, run with
-/// `--ignored`) over event threshold, story threshold, title and entity weights and bigrams, scored by
-/// event B-cubed F1 on the bundled corpus gold (`examples/corpus.gold.jsonl`), with and without dates; the
-/// best region (event 0.15–0.20, story 0.10, entities 0.25, title 0.25, no bigrams) gave events F1 0.899
-/// dated / 0.79 undated. The synthetic generator's gold (`examples/cluster_scale.rs`) peaks higher
-/// (event 0.40): its articles share more words than real ones, so it is used for scale, not for thresholds.
-/// Windows and decays are set from how long events and stories last in news (days; weeks).
+/// The join decision is [`JoinModel`]: logistic weights over named features, fitted by `cargo xtask fit` on
+/// labelled real news (ECB+ development set) and the bundled corpus, shipped in `data/join_model.json`; the
+/// event and story thresholds are chosen by the same command. None of them depends on dates being present:
+/// dates only add a time decay when both sides have them. Windows and decays are set from how long events
+/// and stories last in news (days; weeks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EngineConfig {
-    /// An article joins the best event when its score reaches this, else it starts an event.
+    /// An article joins the best event when the model's probability (times the time decay) reaches this,
+    /// else it starts an event.
     pub event_threshold: f64,
-    /// A new event joins the best story when its score reaches this, else it starts a story.
+    /// A new event joins the best story when its rare-things score reaches this, else it starts a story.
     pub story_threshold: f64,
+    /// The fitted join model (weights of the features in [`FEATURES`]).
+    pub model: JoinModel,
     /// Add adjacent-term bigrams to the content terms.
     pub bigrams: bool,
-    /// Weight of the content-term cosine.
-    pub w_text: f64,
-    /// Weight of the named-things cosine (entity annotations, else capitalised words).
-    pub w_entities: f64,
-    /// Weight of the title-word cosine (when the article has a title).
-    pub w_title: f64,
-    /// Weight of shared figures and quotes (when the article has some).
-    pub w_facts: f64,
     /// Days around an event's span within which dates do not lower the score.
     pub event_grace_days: f64,
     /// Beyond the grace, the score is multiplied by `exp(-days / event_decay_days)`.
@@ -76,10 +72,8 @@ pub struct EngineConfig {
     pub article_terms: usize,
     /// Terms kept per event or story centroid.
     pub centroid_terms: usize,
-    /// Share of the text and named-things scores taken from the best single recent member rather than the
+    /// Recent member vectors kept per open event: the model sees the best single recent member besides the
     /// centroid (a centroid summed over many members favours large events on generic shared terms).
-    pub w_member: f64,
-    /// Recent member vectors kept per open event for that comparison.
     pub member_vectors: usize,
     /// Index terms with more open events than this are too common to find candidates with.
     pub max_posting: usize,
@@ -90,14 +84,12 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
+        let model = JoinModel::shipped();
         EngineConfig {
-            event_threshold: 0.20,
-            story_threshold: 0.10,
+            event_threshold: model.event_threshold,
+            story_threshold: model.story_threshold,
+            model,
             bigrams: false,
-            w_text: 1.0,
-            w_entities: 0.25,
-            w_title: 0.25,
-            w_facts: 0.5,
             event_grace_days: 1.0,
             event_decay_days: 2.0,
             story_decay_days: 30.0,
@@ -109,7 +101,6 @@ impl Default for EngineConfig {
             query_terms: 24,
             article_terms: 200,
             centroid_terms: 300,
-            w_member: 0.5,
             member_vectors: 8,
             max_posting: 2_000,
             df_capacity: 300_000,
@@ -121,10 +112,21 @@ impl Default for EngineConfig {
 /// Why an article landed where it did (for `synoptic show ARTICLE`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
-    /// Score against the chosen (or best) event, and the threshold it was compared with.
+    /// Score against the chosen (or best) event (the model's probability times the time decay), and the
+    /// threshold it was compared with.
     pub score: f64,
     pub threshold: f64,
-    /// The parts of the score: cosines of terms, named things and title words, share of facts, time decay.
+    /// The model's features against the chosen (or best) event, in the order of [`FEATURES`]: each as
+    /// (value, contribution = value × weight), rounded to 3 decimals; with the bias, the contributions sum
+    /// to the log-odds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<[f64; 2]>,
+    #[serde(default)]
+    pub bias: f64,
+    /// The runner-up's contributions (same order), to see what set the two apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runner_up_features: Vec<f64>,
+    /// Some parts in plain terms: cosines of terms, named things and title words, share of facts, time decay.
     pub text: f64,
     pub entities: Option<f64>,
     pub title: Option<f64>,
@@ -141,8 +143,13 @@ pub struct Explanation {
     pub copy_of: Option<String>,
     pub copy_jaccard: Option<f64>,
     pub copy_containment: Option<f64>,
-    /// Score of the event against its story when the event was new.
+    /// Score of the event against its story when the event was new (rare named things shared), the story
+    /// threshold, and the shared named things, rarest first.
     pub story_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story_threshold: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub story_shared: Vec<String>,
     /// One line in words.
     pub reason: String,
 }
@@ -172,8 +179,9 @@ pub enum SnapshotError {
     Corrupt(&'static str),
 }
 
-/// Version 2: the compact binary encoding of `cluster/snapshot.rs` (version 1 was JSON).
-const SNAPSHOT_VERSION: u32 = 2;
+/// Version 3: the compact binary encoding of `cluster/snapshot.rs` with the events' named things by kind,
+/// figures and days (version 2 lacked them and is still read; version 1 was JSON).
+const SNAPSHOT_VERSION: u32 = 3;
 
 /// Indices of `articles` in processing order: dated articles by published time (ties: the longer text
 /// first, so the most complete copy becomes the origin), then undated ones in input order (they have no
@@ -225,7 +233,44 @@ struct Features {
     ents: Vec<(u64, f64)>,
     title: Vec<(u64, f64)>,
     facts: Vec<u64>,
+    /// Named things with their kind: `(hash & !3) | kind` (see [`kind_code`]), sorted, distinct.
+    kinds: Vec<u64>,
+    /// Figures (not dates) as `unit << 32 | value` hashes, sorted, distinct: same unit, other value is a
+    /// conflict.
+    figs: Vec<u64>,
+    /// Days of the explicit dates (written with digits), sorted, distinct.
+    dates: Vec<i64>,
     time: Option<i64>,
+}
+
+/// Kinds of named things as two bits.
+fn kind_code(k: synoptic_model::EntityKind) -> u64 {
+    use synoptic_model::EntityKind::*;
+    match k {
+        Person => 0,
+        Organization => 1,
+        Place => 2,
+        Other => 3,
+    }
+}
+
+/// A figure's unit and value packed for conflicts: the unit's hash in the high half, the value's low.
+fn fig_key(unit: &str, value: f64) -> u64 {
+    let u = hash_bytes(unit.as_bytes(), 0xF3) & 0xFFFF_FFFF_0000_0000;
+    let v = hash_bytes(format!("{value:.3e}").as_bytes(), 0xF4) & 0xFFFF_FFFF;
+    u | v
+}
+
+/// The title words of an article: its title, else its first sentence (real inputs often have none).
+fn title_of(a: &Article) -> &str {
+    match a.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => t,
+        None => {
+            let text = a.text.trim_start();
+            let end = crate::annotate::sentences(text).first().map_or(text.len(), |s| s.end.min(text.len()));
+            text.get(..end).unwrap_or("")
+        }
+    }
 }
 
 /// Count equal hashes: sorted (hash, 1 + ln count).
@@ -273,7 +318,10 @@ fn each_term(text: &str, mut f: impl FnMut(&str, bool)) {
 
 impl Features {
     fn of(a: &Article, ann: &Annotations, bigrams: bool) -> Features {
-        let title = a.title.as_deref().unwrap_or("");
+        let title = title_of(a);
+        // A title that is the text's first sentence (or a first sentence standing in for a missing title)
+        // counts once in the content terms.
+        let title_in_text = a.text.trim_start().starts_with(title);
         let mut terms = Vec::with_capacity(a.text.len() / 4);
         let mut caps = Vec::new();
         let mut titles = Vec::new();
@@ -281,6 +329,10 @@ impl Features {
         for (part, is_title) in [(title, true), (a.text.as_str(), false)] {
             each_term(part, |w, named| {
                 let h = term_hash(w);
+                if is_title && title_in_text {
+                    titles.push(hash_bytes(w.as_bytes(), SALT_TITLE));
+                    return;
+                }
                 terms.push(h);
                 if let (Some(p), true) = (prev, bigrams) {
                     terms.push(bigram(p, h));
@@ -301,12 +353,36 @@ impl Features {
             tf(keys.map(|k| hash_bytes(k.as_bytes(), SALT_ENTITY)).collect())
         };
         let mut facts: Vec<u64> = Vec::new();
+        let mut figs: Vec<u64> = Vec::new();
+        let mut dates: Vec<i64> = Vec::new();
         for f in &ann.figures {
-            if f.unit != "date" && f.value.is_finite() {
-                let key = format!("{}|{:.3e}", f.unit, f.value);
-                facts.push(hash_bytes(key.as_bytes(), 0xF1));
+            if !f.value.is_finite() {
+                continue;
             }
+            if f.unit == "date" {
+                if f.text.bytes().any(|b| b.is_ascii_digit()) {
+                    dates.push((f.value / 86_400.0).floor() as i64);
+                }
+                continue;
+            }
+            let key = format!("{}|{:.3e}", f.unit, f.value);
+            facts.push(hash_bytes(key.as_bytes(), 0xF1));
+            figs.push(fig_key(&f.unit, f.value));
         }
+        figs.sort_unstable();
+        figs.dedup();
+        dates.sort_unstable();
+        dates.dedup();
+        let mut kinds: Vec<u64> = ann
+            .entities
+            .iter()
+            .filter_map(|e| {
+                let k = entity_key(&e.canonical);
+                (!k.is_empty()).then(|| (hash_bytes(k.as_bytes(), SALT_ENTITY) & !3) | kind_code(e.kind))
+            })
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup_by_key(|x| *x & !3);
         for q in &ann.quotes {
             let words: Vec<String> = content_terms(&q.text).into_iter().take(8).collect();
             if words.len() >= 3 {
@@ -315,7 +391,16 @@ impl Features {
         }
         facts.sort_unstable();
         facts.dedup();
-        Features { terms: tf(terms), ents, title: tf(titles), facts, time: a.published.map(|p| p.timestamp()) }
+        Features {
+            terms: tf(terms),
+            ents,
+            title: tf(titles),
+            facts,
+            kinds,
+            figs,
+            dates,
+            time: a.published.map(|p| p.timestamp()),
+        }
     }
 }
 
@@ -447,6 +532,13 @@ struct EventRec {
     /// The most recent members' term and named-thing vectors (bounded by `member_vectors`).
     #[serde(default)]
     members: VecDeque<Member>,
+    /// Named things with kinds, figures and explicit days of its articles (as in [`Features`], capped).
+    #[serde(default)]
+    kinds: Vec<u64>,
+    #[serde(default)]
+    figs: Vec<u64>,
+    #[serde(default)]
+    dates: Vec<i64>,
 }
 
 /// One recent member of an event: its term and named-thing vectors and their IDF-weighted norms (refreshed
@@ -511,6 +603,13 @@ struct State {
 pub struct Engine {
     cfg: EngineConfig,
     state: State,
+    /// Gold event label → event slot, only for [`Engine::add_supervised`].
+    gold_slots: HashMap<String, u64>,
+}
+
+/// A number rounded to 3 decimals (explanations are stored; shorter JSON).
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// Sizes of what the engine holds (for memory reports and tests of the window bound).
@@ -528,10 +627,7 @@ pub struct EngineStats {
 #[derive(Debug, Clone, Default)]
 struct Scored {
     score: f64,
-    text: f64,
-    entities: Option<f64>,
-    title: Option<f64>,
-    facts: Option<f64>,
+    x: [f64; NF],
     decay: f64,
 }
 
@@ -539,13 +635,13 @@ const SWEEP_EVERY: u64 = 512;
 
 impl Engine {
     pub fn new(cfg: EngineConfig) -> Engine {
-        Engine { cfg, state: State { version: SNAPSHOT_VERSION, ..State::default() } }
+        Engine { cfg, state: State { version: SNAPSHOT_VERSION, ..State::default() }, gold_slots: HashMap::new() }
     }
 
     /// Restore an engine from [`Engine::snapshot`] bytes.
     pub fn from_snapshot(bytes: &[u8], cfg: EngineConfig) -> Result<Engine, SnapshotError> {
         let state = snapshot::decode(bytes)?;
-        Ok(Engine { cfg, state })
+        Ok(Engine { cfg, state, gold_slots: HashMap::new() })
     }
 
     /// The engine's state as bytes (a versioned little-endian binary encoding), bounded by the active window.
@@ -583,6 +679,30 @@ impl Engine {
     /// Place one article from its [`prepare`]d features (the stateful half of [`Engine::add`]).
     /// `prepared` must come from the same article and an equal configuration.
     pub fn add_prepared(&mut self, article: &Article, prepared: Prepared) -> Placement {
+        self.add_inner(article, prepared, None)
+    }
+
+    /// Supervised placement, for fitting the join model: the article is scored against its candidate
+    /// events exactly as [`Engine::add`] would (plus its gold event when open), each pair is returned with
+    /// its label, and the article is then placed by the gold (`gold` names its true event) so the next
+    /// article meets the state a correct engine would have. Copies (decided by the copy tiers, not by the
+    /// model) give no pairs.
+    pub fn add_supervised(&mut self, article: &Article, ann: &Annotations, gold: &str) -> Vec<JoinSample> {
+        if self.placement_of_known(&article.id).is_some() {
+            return Vec::new();
+        }
+        let prepared = prepare(article, ann, &self.cfg);
+        let mut out = Vec::new();
+        self.add_inner(article, prepared, Some((gold, &mut out)));
+        out
+    }
+
+    fn add_inner(
+        &mut self,
+        article: &Article,
+        prepared: Prepared,
+        mut supervised: Option<(&str, &mut Vec<JoinSample>)>,
+    ) -> Placement {
         // The same content again: report where it already is, change nothing.
         if let Some(p) = self.placement_of_known(&article.id) {
             return p;
@@ -652,6 +772,15 @@ impl Engine {
         {
             cands.push(rec.event);
         }
+        let gold_slot = supervised
+            .as_ref()
+            .and_then(|(g, _)| self.gold_slots.get(*g).copied())
+            .filter(|e| self.state.events.contains_key(e));
+        if let Some(g) = gold_slot
+            && !cands.contains(&g)
+        {
+            cands.push(g);
+        }
         let mut scored: Vec<(u64, Scored)> = Vec::with_capacity(cands.len());
         for e in cands {
             self.refresh_norms(e);
@@ -663,17 +792,26 @@ impl Engine {
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
 
         let forced = copy.as_ref().filter(|(_, rec)| self.state.events.contains_key(&rec.event)).map(|(_, r)| r.event);
-        let chosen = match forced {
+        let mut chosen = match forced {
             Some(e) => Some(e),
             None => scored.first().filter(|(_, s)| s.score >= cfg.event_threshold).map(|(e, _)| *e),
         };
+        if let Some((_, out)) = supervised.as_mut() {
+            if forced.is_none() {
+                out.extend(scored.iter().map(|(e, s)| JoinSample { x: s.x, same: Some(*e) == gold_slot }));
+            }
+            chosen = gold_slot;
+        }
         let chosen_score = chosen.and_then(|e| scored.iter().find(|(x, _)| *x == e)).map(|(_, s)| s.clone());
-        let runner = scored.iter().find(|(e, _)| Some(*e) != chosen);
+        // The best other event: after the chosen one, or after the best when none was chosen.
+        let runner = scored.iter().filter(|(e, _)| Some(*e) != chosen).nth(usize::from(chosen.is_none()));
 
-        let mut expl = Explanation { threshold: cfg.event_threshold, ..Explanation::default() };
+        let mut expl =
+            Explanation { threshold: cfg.event_threshold, bias: round3(cfg.model.bias), ..Explanation::default() };
         if let Some((e, s)) = runner {
             expl.runner_up = self.state.events.get(e).map(|ev| ev.id.clone());
             expl.runner_up_score = Some(s.score);
+            expl.runner_up_features = s.x.iter().zip(&cfg.model.weights).map(|(x, w)| round3(x * w)).collect();
         }
         if let Some((rel, rec)) = &copy {
             expl.copy_of = Some(rec.id.clone());
@@ -683,10 +821,11 @@ impl Engine {
         let best_shown = chosen_score.clone().or_else(|| scored.first().map(|x| x.1.clone()));
         if let Some(s) = &best_shown {
             expl.score = s.score;
-            expl.text = s.text;
-            expl.entities = s.entities;
-            expl.title = s.title;
-            expl.facts = s.facts;
+            expl.features = s.x.iter().zip(&cfg.model.weights).map(|(x, w)| [round3(*x), round3(x * w)]).collect();
+            expl.text = s.x[fi::TEXT];
+            expl.entities = Some(s.x[fi::NAMES]);
+            expl.title = Some(s.x[fi::TITLE]);
+            expl.facts = Some(s.x[fi::FACTS]);
             expl.decay = s.decay;
         }
         let shown_event = chosen.or_else(|| scored.first().map(|x| x.0));
@@ -703,10 +842,16 @@ impl Engine {
             Some(e) => (e, false),
             None => (self.new_event(article), true),
         };
+        if let Some((g, _)) = &supervised
+            && new_event
+        {
+            self.gold_slots.insert((*g).to_string(), eslot);
+        }
         expl.reason = match (&forced, new_event, tier) {
             (Some(_), _, CopyTier::Rewrite) => "rewrite of an article of this event (shared passages)".to_string(),
             (Some(_), _, _) => "copy of an article of this event".to_string(),
             (None, true, _) if scored.is_empty() => "no open event shares its terms: new event".to_string(),
+            (None, true, _) if supervised.is_some() => "placed by the gold (fitting)".to_string(),
             (None, true, _) => format!("best score {:.3} below threshold {:.3}: new event", expl.score, expl.threshold),
             (None, false, _) => format!("score {:.3} reaches threshold {:.3}", expl.score, expl.threshold),
         };
@@ -714,9 +859,10 @@ impl Engine {
         // Story: decided when the event starts.
         let mut new_story = false;
         if new_event {
-            let (sslot, fresh, sscore) = self.place_story(article, &qvec, &evec, &post);
+            let (sslot, fresh, sscore) = self.place_story(article, &evec, &post);
             new_story = fresh;
-            expl.story_score = sscore;
+            expl.story_score = sscore.map(round3);
+            expl.story_threshold = Some(cfg.story_threshold);
             if let Some(ev) = self.state.events.get_mut(&eslot) {
                 ev.story = sslot;
             }
@@ -850,6 +996,9 @@ impl Engine {
                 norm_seq: 0,
                 articles: 0,
                 members: VecDeque::new(),
+                kinds: Vec::new(),
+                figs: Vec::new(),
+                dates: Vec::new(),
             },
         );
         slot
@@ -885,6 +1034,27 @@ impl Engine {
                     ev.facts.insert(i, *x);
                 }
             }
+            for x in &f.kinds {
+                if let Err(i) = ev.kinds.binary_search_by_key(&(x & !3), |y| y & !3)
+                    && ev.kinds.len() < cap
+                {
+                    ev.kinds.insert(i, *x);
+                }
+            }
+            for x in &f.figs {
+                if let Err(i) = ev.figs.binary_search(x)
+                    && ev.figs.len() < cap
+                {
+                    ev.figs.insert(i, *x);
+                }
+            }
+            for x in &f.dates {
+                if let Err(i) = ev.dates.binary_search(x)
+                    && ev.dates.len() < 64
+                {
+                    ev.dates.insert(i, *x);
+                }
+            }
             ev.norm_seq = 0;
         }
         let story = ev.story;
@@ -911,13 +1081,7 @@ impl Engine {
         }
     }
 
-    fn place_story(
-        &mut self,
-        article: &Article,
-        qvec: &Weighted,
-        evec: &Weighted,
-        post: &[(u64, f64)],
-    ) -> (u64, bool, Option<f64>) {
+    fn place_story(&mut self, article: &Article, evec: &Weighted, post: &[(u64, f64)]) -> (u64, bool, Option<f64>) {
         let mut acc: HashMap<u64, f64, PassBuild> = HashMap::default();
         let cfg = &self.cfg;
         for &(h, w) in post {
@@ -938,24 +1102,15 @@ impl Engine {
         let cfg = &self.cfg;
         let st = &self.state;
         let time = article.published.map(|p| p.timestamp());
+        let ln_docs = (st.df_docs + IDF_PRIOR).ln().max(1.0);
         let mut best: Option<(u64, f64)> = None;
         for (s, _) in cands {
             let Some(story) = st.stories.get(&s) else { continue };
-            let text = cosine(qvec, &story.terms, story.norms[0]);
-            let ent = if evec.is_empty() || story.ents.is_empty() {
-                None
-            } else {
-                Some(cosine(evec, &story.ents, story.norms[1]))
-            };
-            let base = match ent {
-                Some(x) => (cfg.w_text * text + cfg.w_entities * x) / (cfg.w_text + cfg.w_entities),
-                None => text,
-            };
             let decay = match (time, story.last_time) {
                 (Some(t), Some(l)) => (-(((t - l).abs() as f64) / 86_400.0) / cfg.story_decay_days).exp(),
                 _ => 1.0,
             };
-            let score = base * decay;
+            let score = story_score(evec, &story.ents, ln_docs, cfg.model.story_norm) * decay;
             if best.is_none_or(|b| score > b.1) {
                 best = Some((s, score));
             }
@@ -1199,6 +1354,101 @@ fn cosine(v: &Weighted, bag: &Bag, bag_norm: f64) -> f64 {
     (dot / (v.norm * bag_norm)).clamp(0.0, 1.0)
 }
 
+/// The model's features of an article against one event (see [`FEATURES`]).
+fn event_features(ev: &EventRec, qvec: &Weighted, evec: &Weighted, tvec: &Weighted, f: &Features) -> [f64; NF] {
+    let mut x = [0.0; NF];
+    let text = cosine(qvec, &ev.terms, ev.norms[0]);
+    let names = if evec.is_empty() || ev.ents.is_empty() { 0.0 } else { cosine(evec, &ev.ents, ev.norms[1]) };
+    // Best and mean cosine over the recent members (single and average linkage).
+    let best_mean = |v: &Weighted, pick: fn(&Member) -> (&Bag, f64)| {
+        let (mut best, mut sum) = (0.0f64, 0.0);
+        for (b, n) in ev.members.iter().map(pick) {
+            let c = cosine(v, b, n);
+            best = best.max(c);
+            sum += c;
+        }
+        (best, sum / ev.members.len().max(1) as f64)
+    };
+    x[fi::TEXT] = text;
+    x[fi::NAMES] = names;
+    if ev.members.len() > 1 {
+        (x[fi::TEXT_MEMBER], x[fi::TEXT_MEAN]) = best_mean(qvec, |m| (&m.terms, m.norms[0]));
+        if !evec.is_empty() {
+            (x[fi::NAMES_MEMBER], x[fi::NAMES_MEAN]) = best_mean(evec, |m| (&m.ents, m.norms[1]));
+        }
+    } else {
+        (x[fi::TEXT_MEMBER], x[fi::TEXT_MEAN]) = (text, text);
+        (x[fi::NAMES_MEMBER], x[fi::NAMES_MEAN]) = (names, names);
+    }
+    // Both the words and the named things of one member agree (a cross the linear model cannot form).
+    x[fi::TEXT_NAMES_MEMBER] = x[fi::TEXT_MEMBER] * x[fi::NAMES_MEMBER];
+    x[fi::TITLE] = if tvec.is_empty() || ev.title.is_empty() { 0.0 } else { cosine(tvec, &ev.title, ev.norms[2]) };
+    if !f.facts.is_empty() && !ev.facts.is_empty() {
+        let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
+        x[fi::FACTS] = (shared as f64 / f.facts.len().min(4) as f64).min(1.0);
+    }
+    // Named things by kind: the IDF-weighted share of the article's people (organisations, places) the
+    // event also names, and, when both name some, the share it does not (evidence of another happening).
+    let mut ev_has = [false; 4];
+    for k in &ev.kinds {
+        ev_has[(k & 3) as usize] = true;
+    }
+    let (mut mass, mut hit) = ([0.0f64; 3], [0.0f64; 3]);
+    for k in &f.kinds {
+        let kind = (k & 3) as usize;
+        if kind > 2 {
+            continue;
+        }
+        let h = k & !3;
+        // The IDF the article vector carries for this named thing (its hash is the same but for 2 bits).
+        let idf = match evec.v.binary_search_by_key(&h, |e| e.0 & !3) {
+            Ok(i) => evec.v[i].2,
+            Err(_) => continue,
+        };
+        mass[kind] += idf;
+        if ev.kinds.binary_search_by_key(&h, |y| y & !3).is_ok() {
+            hit[kind] += idf;
+        }
+    }
+    for kind in 0..3 {
+        if mass[kind] > 0.0 {
+            let share = hit[kind] / mass[kind];
+            x[fi::SHARED + kind] = share;
+            if ev_has[kind] {
+                x[fi::CONFLICT + kind] = 1.0 - share;
+            }
+        }
+    }
+    // Figures: among units both give, the share where no value agrees.
+    let (mut common, mut apart) = (0usize, 0usize);
+    let mut i = 0;
+    while i < f.figs.len() {
+        let unit = f.figs[i] & 0xFFFF_FFFF_0000_0000;
+        let mut j = i;
+        while j < f.figs.len() && f.figs[j] & 0xFFFF_FFFF_0000_0000 == unit {
+            j += 1;
+        }
+        let lo = ev.figs.partition_point(|y| *y < unit);
+        let hi = ev.figs.partition_point(|y| *y <= unit | 0xFFFF_FFFF);
+        if lo < hi {
+            common += 1;
+            if !f.figs[i..j].iter().any(|v| ev.figs[lo..hi].binary_search(v).is_ok()) {
+                apart += 1;
+            }
+        }
+        i = j;
+    }
+    if common > 0 {
+        x[fi::FIGURES_CONFLICT] = apart as f64 / common as f64;
+    }
+    if !f.dates.is_empty() && !ev.dates.is_empty() {
+        let near = f.dates.iter().any(|d| (d - 1..=d + 1).any(|e| ev.dates.binary_search(&e).is_ok()));
+        x[if near { fi::DATES_SHARED } else { fi::DATES_CONFLICT }] = 1.0;
+    }
+    x[fi::SIZE] = f64::from(ev.articles.max(1)).ln();
+    x
+}
+
 fn score_event(
     cfg: &EngineConfig,
     ev: &EventRec,
@@ -1207,34 +1457,7 @@ fn score_event(
     tvec: &Weighted,
     f: &Features,
 ) -> Scored {
-    let text = cosine(qvec, &ev.terms, ev.norms[0]);
-    let entities = (!evec.is_empty() && !ev.ents.is_empty()).then(|| cosine(evec, &ev.ents, ev.norms[1]));
-    // Blend with the best single recent member: only matters for events with several members.
-    let (text, entities) = if ev.members.len() > 1 && cfg.w_member > 0.0 {
-        let w = cfg.w_member.clamp(0.0, 1.0);
-        let best = |v: &Weighted, pick: fn(&Member) -> (&Bag, f64)| {
-            ev.members.iter().map(pick).map(|(b, n)| cosine(v, b, n)).fold(0.0, f64::max)
-        };
-        let t = (1.0 - w) * text + w * best(qvec, |m| (&m.terms, m.norms[0]));
-        let e = entities.map(|x| (1.0 - w) * x + w * best(evec, |m| (&m.ents, m.norms[1])));
-        (t, e)
-    } else {
-        (text, entities)
-    };
-    let title = (!tvec.is_empty() && !ev.title.is_empty()).then(|| cosine(tvec, &ev.title, ev.norms[2]));
-    let facts = (!f.facts.is_empty() && !ev.facts.is_empty()).then(|| {
-        let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
-        (shared as f64 / f.facts.len().min(4) as f64).min(1.0)
-    });
-    let mut num = cfg.w_text * text;
-    let mut den = cfg.w_text;
-    for (x, w) in [(entities, cfg.w_entities), (title, cfg.w_title), (facts, cfg.w_facts)] {
-        if let Some(x) = x {
-            num += w * x;
-            den += w;
-        }
-    }
-    let base = if den > 0.0 { num / den } else { 0.0 };
+    let x = event_features(ev, qvec, evec, tvec, f);
     let decay = match (f.time, ev.first_time, ev.last_time) {
         (Some(t), Some(a), Some(b)) => {
             let gap = if t < a { a - t } else { t.saturating_sub(b).max(0) } as f64 / 86_400.0;
@@ -1243,7 +1466,31 @@ fn score_event(
         }
         _ => 1.0,
     };
-    Scored { score: base * decay, text, entities, title, facts, decay }
+    Scored { score: cfg.model.prob(&x) * decay, x, decay }
+}
+
+/// How strongly a new event's named things tie it to a story: the sum over the named things both share of
+/// their squared rarity (IDF over the stream's IDF ceiling, so a thing in every article weighs about 0 and
+/// one seen once about 1). Content terms do not count: the same kind of happening shares words, one
+/// ongoing affair shares its people, organisations, places, vessels, cases. The shared mass is divided
+/// by the event's own mass raised to `norm` (fitted): an article naming many rare things needs to share
+/// more of them than one naming few.
+fn story_score(evec: &Weighted, story_ents: &Bag, ln_docs: f64, norm: f64) -> f64 {
+    let rarity = |idf: f64| (idf / ln_docs).powi(2);
+    let (mut shared, mut own) = (0.0, 0.0);
+    for &(h, _, idf) in &evec.v {
+        own += rarity(idf);
+        if story_ents.get(h).is_some() {
+            shared += rarity(idf);
+        }
+    }
+    if norm == 0.0 {
+        shared
+    } else if own > 0.0 {
+        shared / own.powf(norm)
+    } else {
+        0.0
+    }
 }
 
 fn shared(v: &Weighted, bag: &Bag, k: usize) -> Vec<u64> {

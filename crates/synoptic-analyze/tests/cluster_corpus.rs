@@ -113,14 +113,15 @@ fn corpus_events_stories_and_copies() {
     println!("recluster: events {:?}\nstories {:?}", b.events, b.stories);
     assert_eq!(r.copies_wrong, 0);
     assert_eq!(r.copies_found, r.copies_gold);
-    // Measured with the defaults: events B-cubed F1 0.899, stories 0.917 (see the threshold grid below).
+    // Before the fitted model: events B-cubed F1 0.899, stories 0.917; with it (fitted on ECB+ dev, this
+    // corpus and a synthetic stream, stories normalised by the event's own rarity mass): 0.921, 0.917.
     assert!(r.events.bcubed_f1 >= 0.85, "{:?}", r.events);
     assert!(r.stories.bcubed_f1 >= 0.85, "{:?}", r.stories);
     assert!(b.events.bcubed_f1 >= 0.85, "{:?}", b.events);
 }
 
-/// The threshold grid behind `EngineConfig::default()` on the corpus: `cargo test --test cluster_corpus
-/// -- --ignored --nocapture`.
+/// Dated and undated runs of the corpus over a grid of event and story thresholds around the fitted
+/// ones (`cargo xtask fit` chooses them): `cargo test --test cluster_corpus -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn threshold_grid() {
@@ -130,28 +131,15 @@ fn threshold_grid() {
     };
     let mut undated = articles.clone();
     undated.iter_mut().for_each(|a| a.published = None);
-    for bigrams in [false] {
-        for wt in [0.0, 0.25] {
-            for we in [0.25, 0.5, 1.0] {
-                for t in [0.15, 0.2, 0.25, 0.3, 0.35] {
-                    for s in [0.1, 0.15] {
-                        let cfg = EngineConfig {
-                            event_threshold: t,
-                            story_threshold: s,
-                            w_title: wt,
-                            w_entities: we,
-                            bigrams,
-                            ..EngineConfig::default()
-                        };
-                        let r = check(&articles, &gold, &place(&articles, &cfg));
-                        let u = check(&undated, &gold, &place(&undated, &cfg));
-                        println!(
-                            "bigrams {bigrams} w_title {wt} w_entities {we} event {t:.2} story {s:.2}: events F1 {:.3} (undated {:.3}) stories F1 {:.3} (undated {:.3})",
-                            r.events.bcubed_f1, u.events.bcubed_f1, r.stories.bcubed_f1, u.stories.bcubed_f1
-                        );
-                    }
-                }
-            }
+    for t in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7] {
+        for s in [0.5, 1.0, 2.0, 4.0] {
+            let cfg = EngineConfig { event_threshold: t, story_threshold: s, ..EngineConfig::default() };
+            let r = check(&articles, &gold, &place(&articles, &cfg));
+            let u = check(&undated, &gold, &place(&undated, &cfg));
+            println!(
+                "event {t:.2} story {s:.2}: events F1 {:.3} (undated {:.3}) stories F1 {:.3} (undated {:.3})",
+                r.events.bcubed_f1, u.events.bcubed_f1, r.stories.bcubed_f1, u.stories.bcubed_f1
+            );
         }
     }
 }

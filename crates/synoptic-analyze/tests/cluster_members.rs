@@ -1,5 +1,5 @@
-//! The member blend: an article that shares only generic actor words with a several-member event scores lower
-//! against it than the bare centroid would give, while one of the event's own follow-ups still joins it.
+//! The model sees the best recent member beside the centroid: an article that shares only generic actor
+//! words with a several-member event scores below one of the event's own follow-ups.
 
 use synoptic_analyze::cluster::{Engine, EngineConfig, Placement};
 use synoptic_model::{Annotations, Article};
@@ -29,22 +29,19 @@ fn place_all(cfg: EngineConfig, probe: &str) -> (Vec<Placement>, Placement) {
     (placed, p)
 }
 
-fn check(probe: &str, expect_lower: bool) {
-    let centroid_only = place_all(EngineConfig { w_member: 0.0, ..EngineConfig::default() }, probe);
-    let blended = place_all(EngineConfig::default(), probe);
-    let first = &blended.0[0].event;
-    assert!(blended.0.iter().all(|p| &p.event == first), "members form one event: {:?}", blended.0);
-    let (c, b) = (centroid_only.1.explanation.score, blended.1.explanation.score);
-    println!("{probe:.40}: centroid-only {c:.3}, blended {b:.3}");
-    if expect_lower {
-        assert!(b < c, "blend lowers a generic-only match: {b} vs {c}");
-    } else {
-        assert_eq!(&blended.1.event, first, "a follow-up still joins: {:?}", blended.1.explanation);
-    }
+/// The model's probability of the probe against the event (the fixture's shared first sentence makes the
+/// probe a rewrite, so it is placed there either way: the score is what is compared).
+fn score(probe: &str) -> f64 {
+    let (members, p) = place_all(EngineConfig::default(), probe);
+    let first = &members[0].event;
+    assert!(members.iter().all(|m| &m.event == first), "members form one event: {members:?}");
+    println!("{probe:.40}: score {:.3} ({})", p.explanation.score, p.explanation.reason);
+    p.explanation.score
 }
 
 #[test]
-fn generic_overlap_scores_lower_and_follow_ups_join() {
-    check("They discussed a new hospital wing, teacher salaries and a railway bridge over the river.", true);
-    check("Grain cargo vessels left the harbour under escort, insurance brokers said.", false);
+fn generic_overlap_scores_below_a_follow_up() {
+    let generic = score("They discussed a new hospital wing, teacher salaries and a railway bridge over the river.");
+    let follow = score("Grain cargo vessels left the harbour under escort, insurance brokers said.");
+    assert!(generic < follow, "generic {generic:.3} vs follow-up {follow:.3}");
 }

@@ -150,12 +150,18 @@ fn write_article(
                 }
             }
             writeln!(out, "score {:.3} against threshold {:.3}", why.score, why.threshold)?;
-            let mut parts = vec![format!("text {:.3}", why.text)];
-            parts.extend(why.entities.map(|v| format!("names {v:.3}")));
-            parts.extend(why.title.map(|v| format!("title {v:.3}")));
-            parts.extend(why.facts.map(|v| format!("facts {v:.3}")));
-            parts.push(format!("time decay {:.3}", why.decay));
-            writeln!(out, "parts: {}", parts.join(", "))?;
+            if why.features.is_empty() {
+                let mut parts = vec![format!("text {:.3}", why.text)];
+                parts.extend(why.entities.map(|v| format!("names {v:.3}")));
+                parts.extend(why.title.map(|v| format!("title {v:.3}")));
+                parts.extend(why.facts.map(|v| format!("facts {v:.3}")));
+                parts.push(format!("time decay {:.3}", why.decay));
+                writeln!(out, "parts: {}", parts.join(", "))?;
+            } else {
+                for line in feature_lines(why) {
+                    writeln!(out, "{line}")?;
+                }
+            }
             if !why.top_terms.is_empty() {
                 writeln!(out, "shared terms: {}", why.top_terms.join(", "))?;
             }
@@ -165,6 +171,10 @@ fn write_article(
             if let (Some(r), Some(s)) = (&why.runner_up, why.runner_up_score) {
                 writeln!(out, "runner-up: event {r} at {s:.3}")?;
             }
+            if let Some(s) = why.story_score {
+                let t = why.story_threshold.map(|t| format!(" against threshold {t:.2}")).unwrap_or_default();
+                writeln!(out, "story: rare named things shared, score {s:.3}{t}")?;
+            }
             if let (Some(c), Some(j)) = (&why.copy_of, why.copy_jaccard) {
                 writeln!(out, "nearest earlier text: {c} (Jaccard {j:.2})")?;
             }
@@ -173,6 +183,33 @@ fn write_article(
         _ => writeln!(out, "not placed in an event yet")?,
     }
     Ok(())
+}
+
+/// The model's features behind a placement, largest contribution first: `name  value × weight = part`,
+/// with the runner-up's part beside it; then the bias and the time decay.
+fn feature_lines(why: &Explanation) -> Vec<String> {
+    let names = synoptic_analyze::cluster::FEATURES;
+    let mut rows: Vec<(usize, [f64; 2])> =
+        why.features.iter().copied().enumerate().filter(|(_, [v, c])| *v != 0.0 || *c != 0.0).collect();
+    rows.sort_by(|a, b| b.1[1].abs().total_cmp(&a.1[1].abs()).then(a.0.cmp(&b.0)));
+    let runner = !why.runner_up_features.is_empty();
+    let mut out = vec![format!(
+        "{:<18} {:>7} {:>8} {:>8}{}",
+        "feature",
+        "value",
+        "weight",
+        "part",
+        if runner { "  runner-up part" } else { "" }
+    )];
+    for (i, [v, c]) in rows {
+        let name = names.get(i).copied().unwrap_or("?");
+        let weight = if v != 0.0 { format!("{:.2}", c / v) } else { "-".to_string() };
+        let r = why.runner_up_features.get(i).map(|x| format!("  {x:>+8.3}")).unwrap_or_default();
+        out.push(format!("{name:<18} {v:>7.3} {weight:>8} {c:>+8.3}{r}"));
+    }
+    out.push(format!("{:<18} {:>7} {:>8} {:>+8.3}", "bias", "", "", why.bias));
+    out.push(format!("time decay {:.3} (1 without dates)", why.decay));
+    out
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

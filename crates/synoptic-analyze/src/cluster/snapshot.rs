@@ -218,6 +218,12 @@ pub(super) fn encode(s: &State) -> Vec<u8> {
             w.f64(m.norms[1]);
             w.u64(m.norm_seq);
         }
+        w.u64s(e.kinds.iter());
+        w.u64s(e.figs.iter());
+        w.len(e.dates.len());
+        for d in &e.dates {
+            w.u64(*d as u64);
+        }
     }
     let keys = sorted_keys(&s.stories);
     w.len(keys.len());
@@ -258,7 +264,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<State, SnapshotError> {
         return Err(bad("magic"));
     }
     let version = r.u32()?;
-    if version != SNAPSHOT_VERSION {
+    // Version 2 lacks the events' kinds, figures and days (read as empty).
+    if version != SNAPSHOT_VERSION && version != 2 {
         return Err(SnapshotError::Version { found: version, expected: SNAPSHOT_VERSION });
     }
     let mut s = State { version, ..State::default() };
@@ -320,6 +327,13 @@ pub(super) fn decode(bytes: &[u8]) -> Result<State, SnapshotError> {
             let norms = [r.f64()?, r.f64()?];
             members.push_back(Member { terms, ents, norms, norm_seq: r.u64()? });
         }
+        let (kinds, figs, dates) = if version >= 3 {
+            let (k, f) = (r.u64s()?, r.u64s()?);
+            let d: Vec<i64> = r.u64s()?.into_iter().map(|x| x as i64).collect();
+            (k, f, d)
+        } else {
+            Default::default()
+        };
         let ev = EventRec {
             id,
             story,
@@ -335,6 +349,9 @@ pub(super) fn decode(bytes: &[u8]) -> Result<State, SnapshotError> {
             norm_seq,
             articles,
             members,
+            kinds,
+            figs,
+            dates,
         };
         s.events.insert(k, ev);
     }
