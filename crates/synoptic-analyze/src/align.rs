@@ -588,7 +588,34 @@ enum Relation {
     Currency,
 }
 
-fn relate(a: &FigureMention, b: &FigureMention, context: f64) -> Option<Relation> {
+/// Word overlap (Jaccard) of two figures' sentences at or above which one number in two currencies is one
+/// amount misreported.
+const CURRENCY_CONTEXT: f64 = 0.1;
+
+/// Entities (people, organisations, places) of member `m` named inside a figure's sentence, by kind.
+fn parties_of(m: &EventMember<'_>, f: &FigureMention) -> [BTreeSet<String>; 3] {
+    let mut out: [BTreeSet<String>; 3] = Default::default();
+    for e in &m.annotations.entities {
+        if f.sentence.start <= e.span.start && e.span.end <= f.sentence.end {
+            let slot = match e.kind {
+                EntityKind::Person => 0,
+                EntityKind::Organization => 1,
+                EntityKind::Place => 2,
+                _ => continue,
+            };
+            out[slot].insert(crate::annotate::entity_key(&e.canonical));
+        }
+    }
+    out
+}
+
+/// Whether two figures' sentences may speak of one happening: of each kind, where both name some, they
+/// name one in common.
+fn same_parties(a: &[BTreeSet<String>; 3], b: &[BTreeSet<String>; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.is_empty() || y.is_empty() || !x.is_disjoint(y))
+}
+
+fn relate(a: &FigureMention, b: &FigureMention, context: f64, parties: bool) -> Option<Relation> {
     let (ta, tb) = (about_terms(&a.about), about_terms(&b.about));
     let shared = ta.intersection(&tb).count();
     let about_similar = shared > 0 && shared * 2 >= ta.len().min(tb.len()).max(1);
@@ -605,8 +632,9 @@ fn relate(a: &FigureMention, b: &FigureMention, context: f64) -> Option<Relation
             }
             return (about_similar && context >= 0.15).then_some(Relation::Value);
         }
-        // Different currencies and no stated conversion: the same number is the same amount misreported.
-        if agree(a, b) && (a.value >= 1e6 || about_similar) {
+        // Different currencies and no stated conversion: the same number is the same amount misreported,
+        // when the sentences say the same thing (shared words) of the same parties (`parties`).
+        if agree(a, b) && (about_similar || context >= CURRENCY_CONTEXT) && parties {
             return Some(Relation::Currency);
         }
         return None;
@@ -639,6 +667,7 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>) {
     let mut figures = Vec::new();
     let mut all: Vec<(usize, &FigureMention, BTreeSet<String>)> = Vec::new();
+    let mut all_parties: Vec<[BTreeSet<String>; 3]> = Vec::new();
     for (ai, m) in members.iter().enumerate() {
         let mut seen: Vec<(u64, &str, &str)> = Vec::new();
         for f in &m.annotations.figures {
@@ -658,6 +687,7 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
                 article: m.article.id.clone(),
             });
             all.push((ai, f, sentence_terms(m, f)));
+            all_parties.push(parties_of(m, f));
         }
     }
     let mut disagreements = Vec::new();
@@ -673,7 +703,8 @@ fn align_figures(members: &[EventMember<'_>]) -> (Vec<Figure>, Vec<Disagreement>
             if used[j] || articles_in.contains(bj) || members[*ai].origin == members[*bj].origin {
                 continue;
             }
-            if let Some(rel) = relate(fa, fb, jaccard(ca, cb)) {
+            let parties = same_parties(&all_parties[i], &all_parties[j]);
+            if let Some(rel) = relate(fa, fb, jaccard(ca, cb), parties) {
                 articles_in.push(*bj);
                 group.push((j, rel));
             }

@@ -240,6 +240,13 @@ impl Units {
                     ids.push(id);
                     plain.push(id);
                 });
+                // A name written out also stands for its initials, so "Organization for Security and
+                // Cooperation in Europe" and "OSCE" share a term.
+                text::initials(&shown, |t| {
+                    let id = vocab.id(t);
+                    ids.push(id);
+                    plain.push(id);
+                });
                 for a in &anchors {
                     ids.push(vocab.id(a));
                 }

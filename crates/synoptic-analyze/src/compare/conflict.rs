@@ -249,6 +249,11 @@ const SCOPE: &[&str] = &[
     "yesterday",
     "daily",
     "record",
+    // The moment a market figure is taken at: a close is not an intraday move.
+    "closed",
+    "closing",
+    "intraday",
+    "opening",
 ];
 
 fn scope_words(sentence: &str) -> Vec<String> {
@@ -276,6 +281,21 @@ fn entities_in(member: &EventMember<'_>, span: Span, kind: EntityKind) -> Vec<St
 fn same_names(a: &[String], b: &[String], entities: &[Entity]) -> bool {
     a.iter().all(|x| b.iter().any(|y| spelling_variants(x, y, entities)))
         && b.iter().all(|y| a.iter().any(|x| spelling_variants(x, y, entities)))
+}
+
+/// Whether two figures' sentences can be about one happening: where both name people, organisations or
+/// places of one kind, they name at least one in common (a robbery in one city and another in another
+/// city are two amounts, whatever their values).
+fn shares_parties(
+    members: &[EventMember<'_>],
+    entities: &[Entity],
+    (ma, fa): (usize, &FigureMention),
+    (mb, fb): (usize, &FigureMention),
+) -> bool {
+    [EntityKind::Person, EntityKind::Organization, EntityKind::Place].into_iter().all(|k| {
+        let (ea, eb) = (entities_in(&members[ma], fa.sentence, k), entities_in(&members[mb], fb.sentence, k));
+        ea.is_empty() || eb.is_empty() || ea.iter().any(|x| eb.iter().any(|y| spelling_variants(x, y, entities)))
+    })
 }
 
 /// Whether two figures measure the same thing: their sentences say the same (aligned statements), they
@@ -378,8 +398,11 @@ fn figure_conflicts(
                 || fb.alternate.as_ref().is_some_and(|b| same_value(b.value, fa.value));
             let conflict = if same_value(fa.value, fb.value) {
                 // Same amount, another currency or unit.
-                (fa.unit != fb.unit && (context >= FIGURE_CONTEXT || shared_about))
-                    .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
+                (fa.unit != fb.unit
+                    && (context >= FIGURE_CONTEXT || shared_about)
+                    && scope_words(fa.sentence.slice(ta)) == scope_words(fb.sentence.slice(tb))
+                    && shares_parties(members, entities, (ma, fa), (mb, fb)))
+                .then(|| format!("the same amount in different currencies ({} vs {})", fa.unit, fb.unit))
             } else if fa.unit == fb.unit
                 && ((context >= SAME && shared_about) || (linked && (shared_about || context >= FIGURE_CONTEXT)))
                 && same_measure(members, facts, entities, (ma, fa), (mb, fb))

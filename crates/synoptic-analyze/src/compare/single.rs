@@ -23,8 +23,48 @@ const CONTAINED: f64 = 0.4;
 /// specific things (entities, figures, names) and a plain word.
 const CONTAINED_SPECIFIC: f64 = 0.3;
 /// Share of a detail's terms (unweighted) found anywhere in one article of another origin at or above which
-/// that origin reports it, unless the detail has a figure or entity no other origin gives.
-const SPREAD: f64 = 0.7;
+/// that origin reports it (spread over its sentences).
+const SPREAD: f64 = 0.6;
+/// [`SPREAD`] for a detail with a figure or entity no other origin gives: only when nearly all the rest is
+/// there does the other origin report it.
+const SPREAD_NOVEL: f64 = 0.8;
+
+/// Share of a detail's specific things (entities, figures, names) that one sentence of another origin
+/// must give, with [`SPECIFIC_PLAIN`] of its plain words, for that origin to report the detail: a paraphrase
+/// keeps the people, places and numbers even when it changes the words.
+const SPECIFIC_SHARE: f64 = 0.5;
+/// Share of a detail's plain words that must come with its specific things (see [`SPECIFIC_SHARE`]).
+const SPECIFIC_PLAIN: f64 = 0.25;
+/// Share of a detail's plain words one sentence of another origin must give (at least four, with one
+/// specific thing in common) for that origin to report it in other words around the same names.
+const PLAIN_SHARE: f64 = 0.4;
+/// Share of a detail's plain words (five or more) one sentence of another origin must give to say it
+/// without any name in common.
+const WORDS_ALONE: f64 = 0.5;
+/// Share of a detail's specific things that, with two of its plain words, makes another origin's sentence
+/// the same account in other words.
+const MOST_SPECIFICS: f64 = 0.6;
+/// Score taken off per unit of the closest other-origin sentence's weighted share of the detail: a detail
+/// half said elsewhere adds less than one nobody comes near.
+const CLOSEST_PENALTY: f64 = 6.0;
+
+/// Whether one sentence of another origin, sharing `spec` specific things and `plain` plain words with a
+/// detail of `own_specific` specific things and `own_plain` plain words, says the detail: most of its
+/// specific things with some of its words, or half its words (four or more) around a specific thing.
+fn says_specifics(own_specific: u16, own_plain: u16, spec: u16, plain: u16) -> bool {
+    let share = |a: u16, b: u16| if b == 0 { 0.0 } else { f64::from(a) / f64::from(b) };
+    let by_specifics = spec >= 2
+        && share(spec, own_specific) >= SPECIFIC_SHARE
+        && plain >= 1
+        && share(plain, own_plain) >= SPECIFIC_PLAIN;
+    let by_words = (spec >= 1 && plain >= 4 && share(plain, own_plain) >= PLAIN_SHARE)
+        || (plain >= 5 && share(plain, own_plain) >= WORDS_ALONE);
+    // Nearly all its specific things (three or more) with a couple of its words: the same account, whatever
+    // the wording ("four robbers ... dressed in drag ... Avenue Montaigne" / "four robbers ... disguised as
+    // women ... Avenue Montaigne").
+    let by_most_specifics = spec >= 3 && share(spec, own_specific) >= MOST_SPECIFICS && plain >= 2;
+    by_specifics || by_words || by_most_specifics
+}
 
 /// Words of outcome and consequence: a detail that says what followed counts for more.
 const CONSEQUENCE: &[&str] = &[
@@ -143,6 +183,11 @@ pub(crate) fn details(
             }
         } else if support[u].first() == Some(&member) {
             for (text, span) in claims::novel_clauses(units, members, facts, origins, u) {
+                // A clause cut off at a comma is a part of a sentence ("Regarding the election of ...,"),
+                // not a claim of its own.
+                if text.trim_end().ends_with(',') {
+                    continue;
+                }
                 let terms = units.terms_within(u, &text);
                 cands.push(Candidate { unit: u, text, span, terms });
             }
@@ -189,11 +234,18 @@ pub(crate) fn details(
                 }
             }
         }
+        let own_specific = c.terms.iter().filter(|&&t| units.is_named(t)).count() as u16;
+        let own_plain = c.terms.len() as u16 - own_specific;
         let mut reported = false;
+        let mut closest = 0.0f64;
         for &v in &touched {
             let (w, spec, plain) = std::mem::take(&mut acc[v as usize]);
             let cont = w / total;
-            if (cont >= CONTAINED && plain >= 2) || (cont >= CONTAINED_SPECIFIC && spec >= 2 && plain >= 1) {
+            closest = closest.max(cont);
+            if (cont >= CONTAINED && plain >= 2)
+                || (cont >= CONTAINED_SPECIFIC && spec >= 2 && plain >= 1)
+                || says_specifics(own_specific, own_plain, spec, plain)
+            {
                 reported = true;
             }
         }
@@ -202,8 +254,9 @@ pub(crate) fn details(
         let novel: Vec<u32> =
             c.terms.iter().copied().filter(|&t| units.is_named(t) && only[t as usize] == Some(origin)).collect();
         let novel_anchor = novel.iter().any(|&t| units.is_anchor(t));
-        if !reported && !novel_anchor && c.terms.len() >= 4 {
-            let need = (SPREAD * c.terms.len() as f64).ceil() as u16;
+        let spread = if novel_anchor { SPREAD_NOVEL } else { SPREAD };
+        if !reported && c.terms.len() >= 4 {
+            let need = (spread * c.terms.len() as f64).ceil() as u16;
             reported = in_member.iter().any(|&k| k >= need);
         }
         in_member.iter_mut().for_each(|k| *k = 0);
@@ -212,7 +265,8 @@ pub(crate) fn details(
             continue;
         }
         let m = units.units[c.unit].member;
-        let s = score(units, &members[m], &facts[m], c, &novel, &only, origin);
+        let s = score(units, &members[m], &facts[m], c, &novel, &only, origin) - CLOSEST_PENALTY * closest;
+        let s = (s * 1000.0).round() / 1000.0;
         scored.push((s, ci, SingleSource { text: c.text.clone(), article: members[m].article.id.clone(), score: s }));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -296,4 +350,32 @@ fn score(
     let position = units.units[c.unit].sentence as f64;
     s += 0.4 * (1.0 - position / 12.0).max(0.0);
     (s * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_specifics;
+
+    #[test]
+    fn another_sentence_says_a_detail_by_its_specifics_or_its_words() {
+        // (own specific, own plain, shared specific, shared plain) → said elsewhere?
+        type Case = ((u16, u16, u16, u16), bool);
+        let cases: &[Case] = &[
+            // Half its names and a quarter of its words.
+            ((4, 8, 2, 2), true),
+            // Nearly all its names (7 of 9) with a few of its many words.
+            ((9, 21, 7, 3), true),
+            // Half its words (four or more) around one name.
+            ((3, 10, 1, 4), true),
+            // Half its words, five or more, without a name in common.
+            ((2, 11, 0, 6), true),
+            // One name and a couple of words: another sentence about the same people, not the same detail.
+            ((6, 14, 1, 2), false),
+            ((6, 8, 2, 1), false),
+            ((4, 11, 0, 4), false),
+        ];
+        for &((os, op, s, p), want) in cases {
+            assert_eq!(says_specifics(os, op, s, p), want, "{os} {op} {s} {p}");
+        }
+    }
 }

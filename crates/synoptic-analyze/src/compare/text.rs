@@ -323,6 +323,11 @@ pub fn stem_into(word: &str, w: &mut String) {
     if w.ends_with("'s") {
         w.truncate(w.len() - 2);
     }
+    // British and American spellings of one word: "organisation" / "organization".
+    if let Some(stem) = w.strip_suffix("isation").or_else(|| w.strip_suffix("isations")) {
+        let stem = format!("{stem}ization");
+        *w = stem;
+    }
     let ascii = w.is_ascii();
     let count = |w: &String| if ascii { w.len() } else { w.chars().count() };
     let n = count(w);
@@ -446,6 +451,44 @@ pub fn each_term_starting(text: &str, starts: Option<&[bool; 128]>, mut f: impl 
             f(&stemmed, capital);
         }
     }
+}
+
+/// Small words allowed inside a written-out name ("Organization for Security and Cooperation in Europe").
+const NAME_JOINERS: &[&str] = &["of", "for", "and", "the", "in", "on", "de", "du", "la", "&"];
+
+/// Call `f` with the lowercase initials of every written-out name of two to six capitalised words (joiners
+/// such as "of", "and" inside it skipped; a leading "The" dropped): the term its abbreviation gives.
+pub fn initials(text: &str, mut f: impl FnMut(&str)) {
+    let mut run = String::new();
+    let mut pending_joiner = false;
+    let mut flush = |run: &mut String| {
+        if (2..=6).contains(&run.len()) {
+            f(run);
+        }
+        run.clear();
+    };
+    for word in text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '\u{201C}' | '\u{201D}'))
+    {
+        if word.is_empty() {
+            continue;
+        }
+        let first = word.chars().next().unwrap_or(' ');
+        let lower = word.to_lowercase();
+        if first.is_uppercase() && word.chars().any(char::is_lowercase) && !(run.is_empty() && lower == "the") {
+            run.push(first.to_ascii_lowercase());
+            pending_joiner = false;
+            if word.ends_with('.') {
+                flush(&mut run);
+            }
+        } else if !run.is_empty() && !pending_joiner && NAME_JOINERS.contains(&lower.as_str()) {
+            pending_joiner = true;
+        } else {
+            flush(&mut run);
+            pending_joiner = false;
+        }
+    }
+    flush(&mut run);
 }
 
 /// Words of a quote or passage for wording comparison: lowercase, every word kept, no stemming.
@@ -634,5 +677,25 @@ mod tests {
         assert_eq!(strip_dateline("(Dravnik) The minister arrived."), "The minister arrived.");
         assert_eq!(strip_dateline("DRAVNIK (Wire) - The minister arrived."), "The minister arrived.");
         assert_eq!(strip_dateline("The minister - arrived."), "The minister - arrived.");
+    }
+
+    #[test]
+    fn written_out_names_give_their_initials() {
+        let check = |text: &str, want: &[&str]| {
+            let mut got: Vec<String> = Vec::new();
+            initials(text, |t| got.push(t.to_string()));
+            assert_eq!(got, want, "{text}");
+        };
+        check("Observers from the Organization for Security and Cooperation in Europe arrived.", &["osce"]);
+        check("The United Nations and the World Boxing Council met.", &["un", "wbc"]);
+        // One capitalised word is not a name written out; seven are more than an abbreviation holds.
+        check("Observers arrived on Monday.", &[]);
+        check("A B C D E F G", &[]);
+    }
+
+    #[test]
+    fn british_and_american_spellings_stem_alike() {
+        assert_eq!(stem("organisation"), stem("organization"));
+        assert_eq!(stem("Organisations"), stem("organizations"));
     }
 }
