@@ -1,7 +1,7 @@
 //! What only the PostgreSQL backend needs checked beyond the shared scenarios (`tests/scenarios.rs`):
 //! its schema version, refusing foreign and newer databases untouched, transactions and snapshots.
 //!
-//! Needs `SYNOPTIC_TEST_POSTGRES` (see `common::PgDb`); skipped loudly without it, failing under `CI=true`.
+//! Needs `SYNOPTIC_TEST_POSTGRES` (see `synoptic_testkit::PgDb`); skipped loudly without it, failing under `CI=true`.
 
 mod common;
 

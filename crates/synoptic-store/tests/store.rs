@@ -3,11 +3,12 @@
 
 mod common;
 
-use common::{PgDb, Scratch, article};
+use common::{Scratch, article};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use synoptic_model::{Annotations, Article, Event, Story};
 use synoptic_store::{NewArticle, Store, StoreError, schema};
+use synoptic_testkit::PgDb;
 
 #[test]
 fn same_article_twice_is_stored_once() {
