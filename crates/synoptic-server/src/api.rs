@@ -85,16 +85,7 @@ pub async fn story(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let reader = state.clone();
-    state
-        .cached(&headers, &cache_key(&uri), || async move {
-            let lookup = id.clone();
-            match reader.read(move |db| db.document_for_story(&lookup)).await? {
-                Some(doc) => cache::json(&doc),
-                None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
-            }
-        })
-        .await
+    cached_by_id(state, &uri, &headers, "story", id, |db, id| db.document_for_story(id)).await
 }
 
 pub async fn event(
@@ -103,13 +94,30 @@ pub async fn event(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
+    cached_by_id(state, &uri, &headers, "event", id, |db, id| db.event(id)).await
+}
+
+/// One stored thing looked up by `id` and answered as JSON, rendered once per store generation; `404`
+/// naming `what` when there is none.
+async fn cached_by_id<T, F>(
+    state: AppState,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    what: &'static str,
+    id: String,
+    fetch: F,
+) -> Response
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&synoptic_store::Db, &str) -> Result<Option<T>, synoptic_store::StoreError> + Send + 'static,
+{
     let reader = state.clone();
     state
-        .cached(&headers, &cache_key(&uri), || async move {
+        .cached(headers, &cache_key(uri), || async move {
             let lookup = id.clone();
-            match reader.read(move |db| db.event(&lookup)).await? {
-                Some(e) => cache::json(&e),
-                None => Err(ApiError::not_found(format!("no event with id {id:?}"))),
+            match reader.read(move |db| fetch(db, &lookup)).await? {
+                Some(found) => cache::json(&found),
+                None => Err(ApiError::not_found(format!("no {what} with id {id:?}"))),
             }
         })
         .await
