@@ -154,6 +154,15 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         dated[p] = dated[p].saturating_add(dated[id]);
     }
     let page_p = in_p[0];
+    // Signed threads: under a heading, three or more entries each closed by a short dated line ("text,
+    // then who and when": `Posted by: name at date`) are a comment thread, though no element holds it.
+    if page_p > 200 {
+        for id in 1..n {
+            if dated[id] >= 3 && !info[id].junk && dom.tag(id as u32).is_some() {
+                signed_thread(dom, &dated, &dated_leaf, &flags, &in_p, page_p, id as u32, &mut soft);
+            }
+        }
+    }
     if soft.iter().any(|&s| s > 0) {
         for id in 1..n {
             let parent_junk = info[dom.nodes[id].parent as usize].junk;
@@ -164,7 +173,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             let vetoed = page_p > 200
                 && match soft[id] {
                     2 => in_p[id] * 2 > page_p,
-                    3 => (page_p - in_p[id]) * 10 < page_p || page_p - in_p[id] < 300,
+                    3 => thread_vetoed(page_p, in_p[id]),
                     _ => in_p[id] * 4 > page_p * 3,
                 };
             let removed = soft[id] > 0 && !vetoed && !parent_junk;
@@ -420,6 +429,97 @@ fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
     }
     let all = u32::from(dated[id as usize]);
     (pairs >= 3 && pairs * 2 >= all) || counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
+}
+
+/// Marks (as a comment thread, `soft` 3) the children of `id` that form a signed thread: a run of
+/// children that follows a heading (a child heading, or a heading just before `id` for its first run)
+/// and holds three or more entries, each a text block without a date followed by a short dated line
+/// (`Posted by: name at date`), those lines being most of the run's dates. The article's own closing
+/// line (`Posted by the author at date`) is one entry, and a heading ("Comments") separates it from the
+/// thread. Nothing is marked when the page would keep less than a tenth of its `<p>` text (or 300
+/// bytes) without the run, like the other thread rules (see [`thread_vetoed`]).
+#[allow(clippy::too_many_arguments)]
+fn signed_thread(
+    dom: &Dom<'_>,
+    dated: &[u16],
+    dated_leaf: &[bool],
+    flags: &[u8],
+    in_p: &[u32],
+    page_p: u32,
+    id: u32,
+    soft: &mut [u8],
+) {
+    const BLOCK_BELOW: u8 = 1;
+    const HEADING_BELOW: u8 = 8;
+    let parent = dom.nodes[id as usize].parent;
+    let headed_before = parent != u32::MAX && {
+        let mut prev = None;
+        for c in dom.children(parent) {
+            if c == id {
+                break;
+            }
+            if dom.tag(c).is_some() {
+                prev = Some(c);
+            }
+        }
+        prev.and_then(|p| dom.tag(p)).is_some_and(Tag::is_heading)
+    };
+    let elements: Vec<u32> = dom.children(id).filter(|&c| dom.tag(c).is_some()).collect();
+    let mut start = 0;
+    let mut headed = headed_before;
+    while start < elements.len() {
+        // The run ends at the next heading (or a child holding one).
+        let end = elements[start..]
+            .iter()
+            .position(|&c| dom.tag(c).is_some_and(Tag::is_heading) || flags[c as usize] & HEADING_BELOW != 0)
+            .map_or(elements.len(), |k| start + k);
+        if headed && end > start {
+            let run = &elements[start..end];
+            let mut signatures = 0u32;
+            let mut last_signature = 0;
+            let mut run_dated = 0u32;
+            for (k, &c) in run.iter().enumerate() {
+                run_dated += u32::from(dated[c as usize]);
+                let signature = dated_leaf[c as usize] && dated[c as usize] == 1 && k > 0 && {
+                    let prev = run[k - 1] as usize;
+                    dated[prev] == 0
+                        && dom.tag(run[k - 1]).is_some_and(|t| t.is_block() && t != Tag::Br)
+                        && (flags[prev] & BLOCK_BELOW != 0 || in_p[prev] > 0 || dom.tag(run[k - 1]) == Some(Tag::P))
+                };
+                if signature {
+                    signatures += 1;
+                    last_signature = k;
+                }
+            }
+            // Entries open with their text and the run closes with a signature (or short status lines
+            // such as "comments are closed"): a list of dated items (an event list: date line, then
+            // description) opens with a date and ends with text.
+            let opens_with_text = dated[run[0] as usize] == 0;
+            let closes_signed = run[last_signature + 1..].iter().all(|&c| in_p[c as usize] < 80);
+            if signatures >= 3 && signatures * 4 >= run_dated * 3 && opens_with_text && closes_signed {
+                let marked = &run[..=last_signature];
+                let run_p: u32 = marked.iter().map(|&c| in_p[c as usize]).sum();
+                if !thread_vetoed(page_p, run_p) {
+                    for &c in marked {
+                        soft[c as usize] = soft[c as usize].max(3);
+                    }
+                }
+            }
+        }
+        if end >= elements.len() {
+            break;
+        }
+        headed = true;
+        start = end + 1;
+    }
+}
+
+/// Whether a comment thread holding `thread_p` of the page's `page_p` bytes of `<p>` text stays: when the
+/// page would keep less than a tenth of its text or 300 bytes without it (a misread article, or a post
+/// too short to outscore the page's other blocks once its thread is gone).
+fn thread_vetoed(page_p: u32, thread_p: u32) -> bool {
+    let kept = page_p.saturating_sub(thread_p);
+    kept * 10 < page_p || kept < 300
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
