@@ -5,7 +5,8 @@
 //!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree — except
 //!    that a class name cannot remove an element holding most of the page's `<p>` text, nor a tag, role or
 //!    visibility rule one holding three quarters of it. Comment threads are recognised by structure
-//!    (three or more same-tag items each with a dated line) and forms with a text area are removed.
+//!    (three or more same-tag items each with a dated line, or entries under a heading each closed by a
+//!    short dated line) and forms with a text area are removed.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
 //!    its ancestors; containers are weighted by tag, class names and semantic hints (`<article>`,
 //!    `itemprop=articleBody`) and discounted by link density.
