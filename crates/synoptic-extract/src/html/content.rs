@@ -15,7 +15,8 @@
 //! 4. Siblings of the winner that look like article text are merged, as are same-class sibling chunks of
 //!    the winner or a close ancestor (articles split around ads); the result is flattened into blocks
 //!    (paragraphs, headings, list items, quotes), and link-heavy, label-only ("Advertisement"), dateline,
-//!    byline and repeated-headline blocks are dropped.
+//!    byline and repeated-headline blocks are dropped — except the items of a list that a paragraph of the
+//!    text introduces with a colon, which are text even when they are only links.
 //!
 //! The rules are general statements about news pages; none names a site. Text directly in containers
 //! (`<br>`-separated) counts as paragraphs, and a page with no paragraphs in its DOM falls back (in
@@ -916,13 +917,22 @@ fn filter_blocks(blocks: Vec<Block>, titles: &[&str]) -> Vec<String> {
     let mut out: Vec<(String, bool)> = Vec::with_capacity(blocks.len());
     // A body that only repeats the headline is still the body (a short article).
     let mut repeats: Vec<String> = Vec::new();
+    // Whether the list being read was introduced by a paragraph of the text ending in a colon ("The
+    // release notes:"): its items are part of the text even when they are only links.
+    let mut introduced = false;
     for b in blocks {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let density = b.link as f64 / chars as f64;
+        if b.kind != BlockKind::ListItem {
+            introduced = false;
+        }
         // Short link-heavy blocks are navigation; long paragraphs may link most of their words.
         let limit = if chars >= 100 { 0.8 } else { 0.5 };
-        if density > limit && b.kind != BlockKind::Cell {
+        if density > limit && b.kind != BlockKind::Cell && !(introduced && b.kind == BlockKind::ListItem) {
             continue;
+        }
+        if b.kind == BlockKind::Paragraph && density < 0.5 && b.text.trim_end().ends_with(':') {
+            introduced = true;
         }
         // A block that is only a `<time>` is a dateline, not text.
         let dateline = b.time * 10 >= chars * 8;
