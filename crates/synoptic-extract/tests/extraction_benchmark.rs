@@ -95,9 +95,10 @@ fn extraction_f1_on_benchmark() {
 }
 
 /// F1 of the whole reader on the 572-page development set (`shared/data/extraction-dev`: WCXB, Dragnet
-/// and Readability pages), 0.9286 when raised (0.919 before sibling-aware selection). The goal is a
-/// floor of 0.93 once extraction reaches 0.94; until then the floor guards what is reached, rounded down.
-const DEV_FLOOR: f64 = 0.928;
+/// and Readability pages): 0.930006 when raised to the 0.93 (0.9286 before signed comment threads
+/// and colon-introduced link lists, 0.919 before sibling-aware selection). The margin is thin: a change that
+/// costs the development set anything fails here.
+const DEV_FLOOR: f64 = 0.93;
 
 #[test]
 fn extraction_f1_on_development_set() {
