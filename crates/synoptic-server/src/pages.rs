@@ -44,6 +44,17 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Html<String>, PageError>;
 
+/// Serves a page from the response cache (keyed by the request URI, valid for the store's current generation),
+/// running `render` only on a miss.
+async fn cached_page(
+    state: &AppState,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    render: impl std::future::Future<Output = PageResult>,
+) -> Response {
+    state.cached(headers, &cache_key(uri), || async move { render.await.map(|h| cache::html(h.0)) }).await
+}
+
 pub async fn not_found() -> PageError {
     PageError(ApiError::not_found("There is no page at this address."))
 }
@@ -81,8 +92,7 @@ pub async fn index(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let s = state.clone();
-    state.cached(&headers, &cache_key(&uri), || async move { index_page(s, p).await.map(|h| cache::html(h.0)) }).await
+    cached_page(&state, &uri, &headers, index_page(state.clone(), p)).await
 }
 
 async fn index_page(state: AppState, p: IndexParams) -> PageResult {
@@ -149,14 +159,7 @@ pub async fn story(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let s = state.clone();
-    state
-        .cached(
-            &headers,
-            &cache_key(&uri),
-            || async move { story_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
-        )
-        .await
+    cached_page(&state, &uri, &headers, story_page(State(state.clone()), Path(id))).await
 }
 
 async fn story_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
@@ -230,14 +233,7 @@ pub async fn event(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let s = state.clone();
-    state
-        .cached(
-            &headers,
-            &cache_key(&uri),
-            || async move { event_page(State(s), Path(id)).await.map(|h| cache::html(h.0)) },
-        )
-        .await
+    cached_page(&state, &uri, &headers, event_page(State(state.clone()), Path(id))).await
 }
 
 async fn event_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
@@ -514,12 +510,7 @@ pub async fn article(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let s = state.clone();
-    state
-        .cached(&headers, &cache_key(&uri), || async move {
-            article_page(State(s), Path(id)).await.map(|h| cache::html(h.0))
-        })
-        .await
+    cached_page(&state, &uri, &headers, article_page(State(state.clone()), Path(id))).await
 }
 
 async fn article_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
@@ -701,12 +692,7 @@ pub async fn search(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let s = state.clone();
-    state
-        .cached(&headers, &cache_key(&uri), || async move {
-            search_page(State(s), Query(p)).await.map(|h| cache::html(h.0))
-        })
-        .await
+    cached_page(&state, &uri, &headers, search_page(State(state.clone()), Query(p))).await
 }
 
 async fn search_page(State(state): State<AppState>, Query(p): Query<SearchParams>) -> PageResult {
