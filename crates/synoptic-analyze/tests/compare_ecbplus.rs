@@ -1,13 +1,15 @@
 //! The synopsis on real multi-outlet coverage: the ECB+ development set (`../shared/data/news-events/
 //! ecbplus-dev`), events built from its gold labels (one per happening), and — as a robustness sample for
 //! disagreements — one event per ECB+ topic (two look-alike happenings grouped as one, as a grouping error
-//! would): the detector must not invent conflicts across happenings. Two quality floors:
+//! would): the detector must not invent conflicts across happenings. Three quality floors:
 //! - citations: every article cited for a summary sentence or an agreement contains at least 60% of the
 //!   sentence's words of four letters or more (≥ 99% of citations), and, stricter, has one sentence
 //!   carrying 40% of its content terms and every number it states;
 //! - disagreements: every flag is labelled by a person who read the passages
 //!   (`tests/fixtures/disagreement_labels.jsonl`), and the labelled precision is at least 90%. A flag the
-//!   fixture does not know fails the test, printing a line to label, so labels follow the output.
+//!   fixture does not know fails the test, printing a line to label, so labels follow the output;
+//! - single-source details: a sample of the gold events' top details is labelled by reading
+//!   (`tests/fixtures/single_source_labels.jsonl`) and the labelled precision holds its floor.
 //!
 //! `SHOW=1` prints every flag with its passages; `LABELS_TEMPLATE=1` prints unlabelled flags as fixture lines.
 
