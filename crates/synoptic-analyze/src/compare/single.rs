@@ -8,7 +8,7 @@
 //! article count for a detail; first-person commentary, questions, background and generic sentences
 //! against. The list stays complete, best first; displays show its head.
 
-use synoptic_model::{SingleSource, Span};
+use synoptic_model::{FigureMention, SingleSource, Span};
 
 use super::claims::{self, Units};
 use super::facts::Facts;
@@ -44,6 +44,15 @@ const WORDS_ALONE: f64 = 0.5;
 /// Share of a detail's specific things that, with two of its plain words, makes another origin's sentence
 /// the same account in other words.
 const MOST_SPECIFICS: f64 = 0.6;
+/// Weighted share of a detail's terms at or above which a sentence of another origin that gives one of its
+/// figures — the same amount of the same unit ([`same_measure`]), ten or more: small counts are common to
+/// unrelated statements — and two of its plain words says it: the same measure with the same words is the
+/// same fact, however the rest is worded ("stole gems worth 85 million euros" / "stole diamonds valued at
+/// 85 million euros").
+const SAME_FIGURE: f64 = 0.2;
+/// Figures below this are small counts, too common to tie two statements to one fact.
+const SMALL_COUNT: f64 = 10.0;
+
 /// Score taken off per unit of the closest other-origin sentence's weighted share of the detail: a detail
 /// half said elsewhere adds less than one nobody comes near.
 const CLOSEST_PENALTY: f64 = 6.0;
@@ -64,6 +73,19 @@ fn says_specifics(own_specific: u16, own_plain: u16, spec: u16, plain: u16) -> b
     // women ... Avenue Montaigne").
     let by_most_specifics = spec >= 3 && share(spec, own_specific) >= MOST_SPECIFICS && plain >= 2;
     by_specifics || by_words || by_most_specifics
+}
+
+/// Whether the statement at `sa` (figures `fa`) and the one at `sb` (figures `fb`) give one amount (of
+/// [`SMALL_COUNT`] or more, dates aside) in one unit: the same currency, percent, or counted noun.
+fn same_measure(fa: &Facts, sa: Span, fb: &Facts, sb: Span) -> bool {
+    let within = |f: &&FigureMention, s: Span| {
+        s.start <= f.span.start && f.span.end <= s.end && f.unit != "date" && f.value.abs() >= SMALL_COUNT
+    };
+    let key = |f: &FigureMention| (format!("{:.2e}", f.value), super::text::stem(&f.unit));
+    fa.figures.iter().filter(|f| within(f, sa)).any(|f| {
+        let k = key(f);
+        fb.figures.iter().filter(|g| within(g, sb)).any(|g| key(g) == k)
+    })
 }
 
 /// Words of outcome and consequence: a detail that says what followed counts for more.
@@ -199,7 +221,8 @@ pub(crate) fn details(
     let only = term_origins(units, origins);
     let postings = units.postings();
     let n = units.units.len();
-    let mut acc = vec![(0.0f64, 0u16, 0u16); n];
+    // Per other-origin statement: shared weight, specific things, plain words, figures.
+    let mut acc = vec![(0.0f64, 0u16, 0u16, 0u16); n];
     let mut touched: Vec<u32> = Vec::new();
     let mut in_member = vec![0u16; members.len()];
     let mut last_member = vec![usize::MAX; members.len()];
@@ -213,6 +236,7 @@ pub(crate) fn details(
         for (ti, &t) in c.terms.iter().enumerate() {
             let w = units.idf(t);
             let specific = units.is_named(t);
+            let figure = units.is_figure(t);
             for &v in postings.get(t as usize).map(Vec::as_slice).unwrap_or(&[]) {
                 let mv = units.units[v as usize].member;
                 if origins[mv] == origin {
@@ -227,6 +251,9 @@ pub(crate) fn details(
                     touched.push(v);
                 }
                 a.0 += w;
+                if figure {
+                    a.3 += 1;
+                }
                 if specific {
                     a.1 += 1;
                 } else {
@@ -239,12 +266,17 @@ pub(crate) fn details(
         let mut reported = false;
         let mut closest = 0.0f64;
         for &v in &touched {
-            let (w, spec, plain) = std::mem::take(&mut acc[v as usize]);
+            let (w, spec, plain, figures) = std::mem::take(&mut acc[v as usize]);
             let cont = w / total;
             closest = closest.max(cont);
+            let unit = &units.units[v as usize];
             if (cont >= CONTAINED && plain >= 2)
                 || (cont >= CONTAINED_SPECIFIC && spec >= 2 && plain >= 1)
                 || says_specifics(own_specific, own_plain, spec, plain)
+                || (figures >= 1
+                    && plain >= 2
+                    && cont >= SAME_FIGURE
+                    && same_measure(&facts[units.units[c.unit].member], c.span, &facts[unit.member], unit.span))
             {
                 reported = true;
             }
@@ -354,7 +386,50 @@ fn score(
 
 #[cfg(test)]
 mod tests {
-    use super::says_specifics;
+    use synoptic_model::{FigureMention, Span};
+
+    use super::Facts;
+    use super::{same_measure, says_specifics};
+
+    fn figures(list: &[(usize, f64, &str)]) -> Facts {
+        let figures = list
+            .iter()
+            .map(|&(at, value, unit)| FigureMention {
+                span: Span::new(at, at + 5),
+                text: String::new(),
+                value,
+                unit: unit.to_string(),
+                about: String::new(),
+                qualifier: None,
+                alternate: None,
+                sentence: Span::new(0, 100),
+            })
+            .collect();
+        Facts { figures, quotes: Vec::new() }
+    }
+
+    #[test]
+    fn one_measure_is_one_amount_in_one_unit_and_not_a_small_count() {
+        let all = Span::new(0, 100);
+        // (figures of the detail, figures of the other sentence) → the same measure?
+        type Case<'a> = (&'a [(usize, f64, &'a str)], &'a [(usize, f64, &'a str)], bool);
+        let cases: &[Case] = &[
+            (&[(10, 85e6, "EUR")], &[(40, 85e6, "EUR")], true),
+            (&[(10, 716.0, "yards")], &[(3, 716.0, "yard")], true),
+            // The same number of other things: 100 home runs, 100 RBIs.
+            (&[(10, 100.0, "home")], &[(3, 100.0, "rbis")], false),
+            // Another amount of the same unit: not the same measure (a disagreement's business).
+            (&[(10, 235_000.0, "comments")], &[(3, 300_000.0, "comments")], false),
+            // Small counts tie unrelated statements ("three children" / "three campuses").
+            (&[(10, 3.0, "children")], &[(3, 3.0, "children")], false),
+            (&[(10, 2020.0, "date")], &[(3, 2020.0, "date")], false),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(same_measure(&figures(a), all, &figures(b), all), *want, "{a:?} {b:?}");
+        }
+        // A figure outside the statement's span does not count.
+        assert!(!same_measure(&figures(&[(10, 85e6, "EUR")]), Span::new(0, 9), &figures(&[(40, 85e6, "EUR")]), all));
+    }
 
     #[test]
     fn another_sentence_says_a_detail_by_its_specifics_or_its_words() {
