@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use synoptic_model::text::matching_form;
+use synoptic_model::text::{is_month_or_weekday, matching_form};
 use unicode_normalization::UnicodeNormalization;
 
 /// What to do with one paragraph.
@@ -394,25 +394,6 @@ fn byline_agency(p: &str) -> Option<&'static str> {
 /// Words that start a "By ..." sentence rather than a name.
 fn is_sentence_like(name: &str) -> bool {
     const NOT_NAMES: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "then",
         "now",
         "contrast",
@@ -436,7 +417,7 @@ fn is_sentence_like(name: &str) -> bool {
         "comparison",
     ];
     let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
-    NOT_NAMES.contains(&first.as_str())
+    is_month_or_weekday(&first) || NOT_NAMES.contains(&first.as_str())
 }
 
 // ---------------------------------------------------------------------------------------------------------

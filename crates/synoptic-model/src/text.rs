@@ -1,4 +1,5 @@
-//! Text helpers every stage shares: the matching form of a string and word iteration.
+//! Text helpers every stage shares: the matching form of a string, word iteration, and the English names of
+//! months and weekdays.
 
 /// The form of a text used for matching and ids: curly quotes and apostrophes made straight, dashes made
 /// `-`, runs of whitespace made one space, trimmed. Case is kept (callers lowercase when they need to).
@@ -63,9 +64,47 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty())
 }
 
+/// English month names, lowercase, January first.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// English weekday names, lowercase, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// The month (1 to 12) a full English month name names, in any case.
+pub fn month_number(name: &str) -> Option<u32> {
+    MONTHS.iter().position(|n| n.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
+}
+
+/// Whether a word is a full English month or weekday name, in any case.
+pub fn is_month_or_weekday(word: &str) -> bool {
+    MONTHS.iter().chain(WEEKDAYS.iter()).any(|n| n.eq_ignore_ascii_case(word))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_and_weekdays() {
+        assert_eq!(month_number("MARCH"), Some(3));
+        assert_eq!(month_number("December"), Some(12));
+        assert_eq!(month_number("Mar"), None);
+        assert!(is_month_or_weekday("Sunday") && is_month_or_weekday("may"));
+        assert!(!is_month_or_weekday("mayday"));
+    }
 
     #[test]
     fn matching_form_folds_quotes_dashes_space() {

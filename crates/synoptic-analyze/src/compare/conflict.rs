@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use synoptic_model::text::month_number;
 use synoptic_model::{Claim, Disagreement, Entity, EntityKind, FigureMention, Span};
 
 use super::claims::{SAME, Units};
@@ -589,24 +590,6 @@ struct Day {
     month_day: Option<(u32, u32)>,
     /// Byte offset of the expression in the sentence.
     at: usize,
-}
-
-fn month_number(name: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    NAMES.iter().position(|n| n.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
 }
 
 /// The one day a sentence names, resolved: a weekday against `published` (the most recent such day on or

@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use synoptic_model::text::MONTHS;
 use synoptic_model::{Article, FigureMention, QuoteMention, Span};
 
 use super::text;
@@ -85,21 +86,6 @@ fn digit_led<'t>(anchored: &Regex, text: &'t str) -> Vec<(usize, regex::Captures
     }
     out
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 fn parse_num(s: &str) -> Option<f64> {
     s.replace(',', "").parse().ok()
