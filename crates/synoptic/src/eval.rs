@@ -137,6 +137,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
     }
 
     let mut code = 0;
+    let mut declared: HashMap<String, String> = HashMap::new();
     let doc: Document = match store_dir {
         Some(dir) => crate::open_store(dir)?.document()?,
         None => {
@@ -147,6 +148,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
             })?;
             code = summary.exit_code();
             ui.note(summary.line());
+            declared = declared_ids(&articles);
             let mut store = Store::open_in_memory()?;
             ingest_articles(&mut store, articles, &IngestOptions::default())?;
             store.document()?
@@ -154,6 +156,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
     };
 
     let story_of: HashMap<&str, &str> = doc.events.iter().map(|e| (e.id.as_str(), e.story.as_str())).collect();
+    let by_id: HashMap<&str, &Article> = doc.articles.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut unmatched = 0usize;
     let (mut pred_events, mut pred_stories, mut gold_events, mut gold_stories) = (vec![], vec![], vec![], vec![]);
     for (i, g) in gold.iter().enumerate() {
@@ -162,7 +165,7 @@ fn cluster(args: &EvalClusterArgs, store_dir: Option<&Path>, ui: Ui) -> anyhow::
         if let Some(s) = &g.story {
             gold_stories.push((item.clone(), s.clone()));
         }
-        let Some(a) = find(&doc.articles, g) else {
+        let Some(a) = find(&doc.articles, &by_id, &declared, g) else {
             unmatched += 1;
             continue;
         };
@@ -200,12 +203,19 @@ fn write_scores(out: &mut impl Write, level: &str, s: &ClusterScores) -> std::io
     )
 }
 
-/// The article a gold line names: by id, else by source (exactly, or as a path suffix either way).
-fn find<'a>(articles: &'a [Article], g: &GoldLine) -> Option<&'a Article> {
-    if let Some(id) = &g.id
-        && let Some(a) = articles.iter().find(|a| &a.id == id)
-    {
-        return Some(a);
+/// The article a gold line names: by id (the stored content id, else the id its input record declared),
+/// else by source (exactly, or as a path suffix either way).
+fn find<'a>(
+    articles: &'a [Article],
+    by_id: &HashMap<&str, &'a Article>,
+    declared: &HashMap<String, String>,
+    g: &GoldLine,
+) -> Option<&'a Article> {
+    if let Some(id) = &g.id {
+        let content = declared.get(id).map_or(id.as_str(), String::as_str);
+        if let Some(a) = by_id.get(id.as_str()).or_else(|| by_id.get(content)) {
+            return Some(*a);
+        }
     }
     let source = g.source.as_deref()?;
     articles.iter().find(|a| a.source == source).or_else(|| {
@@ -213,6 +223,51 @@ fn find<'a>(articles: &'a [Article], g: &GoldLine) -> Option<&'a Article> {
             .iter()
             .find(|a| a.source.ends_with(&format!("/{source}")) || source.ends_with(&format!("/{}", a.source)))
     })
+}
+
+/// The ids the input records declare themselves (a record's `"id"`), each mapped to the content id the
+/// reader gave the article read from it.
+///
+/// A gold file written beside the records (as `synoptic synth` writes them) names articles by those
+/// declared ids, while the reader derives an article's id from its cleaned content: whenever cleaning
+/// changed the text (outlet boilerplate dropped), the two differ, and so does the id of a copy that differed
+/// from its origin only by boilerplate (ingest then keeps one of them). Records are found by the source the
+/// reader names them by (`FILE#N`: the N-th record of a JSON Lines file or JSON array); inputs that are not
+/// readable JSON records are skipped.
+fn declared_ids(articles: &[Article]) -> HashMap<String, String> {
+    let mut files: HashMap<&str, Vec<Option<String>>> = HashMap::new();
+    let mut out = HashMap::new();
+    for a in articles {
+        let Some((file, n)) = a.source.rsplit_once('#') else { continue };
+        let Ok(n) = n.parse::<usize>() else { continue };
+        let ids = files.entry(file).or_insert_with(|| record_ids(Path::new(file)));
+        if let Some(Some(declared)) = n.checked_sub(1).and_then(|i| ids.get(i)) {
+            out.entry(declared.clone()).or_insert_with(|| a.id.clone());
+        }
+    }
+    out
+}
+
+/// The `"id"` of each record of a JSON Lines file (non-blank lines) or JSON array, in order; empty when the
+/// file is not one.
+fn record_ids(path: &Path) -> Vec<Option<String>> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let id = |v: &serde_json::Value| v.get("id").and_then(serde_json::Value::as_str).map(str::to_string);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() > 1 || lines.first().is_some_and(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()) {
+        let parsed: Vec<Option<serde_json::Value>> = lines.iter().map(|l| serde_json::from_str(l).ok()).collect();
+        if parsed.first().is_some_and(Option::is_some) {
+            return parsed.iter().map(|v| v.as_ref().and_then(id)).collect();
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(id).collect(),
+        Ok(v) => match v.get("articles").and_then(serde_json::Value::as_array) {
+            Some(items) => items.iter().map(id).collect(),
+            None => vec![id(&v)],
+        },
+        Err(_) => Vec::new(),
+    }
 }
 
 /// What `synoptic eval copies --json` prints.
