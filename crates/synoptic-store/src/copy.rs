@@ -11,7 +11,8 @@
 //!   the target `seq` of the same article.
 //! - **Resumable.** The target remembers its source (`copy.from`) and the last source article committed
 //!   (`copy.articles`), in the transaction of each batch: running the copy again continues after it, and
-//!   rewrites events, stories and state (they replace what is there). A target that holds articles and was
+//!   makes events, stories and state those of the source again (written over, and the ones the source no
+//!   longer has — merged events, built synopses' pending markers — deleted). A target that holds articles and was
 //!   not filled from the same source is refused before anything is written.
 //! - **Fenced.** The target's writes run as its writer: take its lease first ([`Store::acquire_writer`]).
 
@@ -153,6 +154,12 @@ impl Store {
                 report.events += events.len();
                 progress(CopyProgress { stage: "events", done: report.events, total: ids.len() });
             }
+            let kept: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+            let gone: Vec<String> = to.event_ids()?.into_iter().filter(|id| !kept.contains(id.as_str())).collect();
+            to.transaction(|tx| {
+                tx.check_writer()?;
+                gone.iter().try_for_each(|id| tx.delete_event(id).map(drop))
+            })?;
             // Stories, in the order first stored.
             let stories = src.all_stories()?;
             for chunk in stories.chunks(batch) {
@@ -163,6 +170,13 @@ impl Store {
                 report.stories += chunk.len();
                 progress(CopyProgress { stage: "stories", done: report.stories, total: stories.len() });
             }
+            let kept: std::collections::HashSet<&str> = stories.iter().map(|s| s.id.as_str()).collect();
+            let gone: Vec<String> =
+                to.all_stories()?.into_iter().map(|s| s.id).filter(|id| !kept.contains(id.as_str())).collect();
+            to.transaction(|tx| {
+                tx.check_writer()?;
+                gone.iter().try_for_each(|id| tx.delete_story(id).map(drop))
+            })?;
             // Feeds and state, in one last transaction.
             let feeds = src.feed_states()?;
             let keys: Vec<String> = src
@@ -188,9 +202,14 @@ impl Store {
                     values.push((key, value));
                 }
             }
+            let kept: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+            let own = |k: &str| k == WRITER_EPOCH || k == COPY_FROM_KEY || k == COPY_ARTICLES_KEY;
+            let gone: Vec<String> =
+                to.state_keys("")?.into_iter().filter(|k| !own(k) && !kept.contains(k.as_str())).collect();
             to.transaction(|tx| {
                 tx.check_writer()?;
                 feeds.iter().try_for_each(|f| tx.put_feed_state(f))?;
+                gone.iter().try_for_each(|k| tx.delete_state(k).map(drop))?;
                 values.iter().try_for_each(|(k, v)| tx.put_state(k, v))
             })?;
             report.feeds = feeds.len();

@@ -948,6 +948,9 @@ fn copy_translates_seq_state_and_refuses_foreign_targets() {
     assert!(b_seq > 2, "PostgreSQL drew a number for the duplicate (seq {b_seq})");
     pg.put_state("engine.seq", b_seq.to_string().as_bytes()).unwrap();
     pg.put_state("engine", b"snapshot").unwrap();
+    pg.put_state("pending/e1", b"work").unwrap();
+    let merged = Event { id: "e-merged".into(), story: "s1".into(), title: "Merged".into(), ..Event::default() };
+    pg.put_event(&merged).unwrap();
 
     let scratch = Scratch::new("copy-translates");
     let mut target = Store::open(scratch.path()).unwrap();
@@ -959,13 +962,22 @@ fn copy_translates_seq_state_and_refuses_foreign_targets() {
     target.acquire_writer(None, &mut || {}).unwrap();
     let mut stages = Vec::new();
     let report = pg.copy_into(&mut target, &opts, &mut |p| stages.push((p.stage, p.done, p.total))).unwrap();
-    assert_eq!((report.articles, report.added, report.state), (3, 3, 2));
+    assert_eq!((report.articles, report.added, report.state, report.events), (3, 3, 3, 1));
     assert_eq!(stages.first(), Some(&("articles", 2, 3)));
     let copied_b = target.article(&b.id).unwrap().unwrap().seq;
     assert_eq!(copied_b, 2, "seqs are the target's own");
     assert_eq!(target.state("engine.seq").unwrap().as_deref(), Some(&b"2"[..]));
     assert_eq!(target.state("engine").unwrap().as_deref(), Some(&b"snapshot"[..]));
     assert_eq!(target.articles().unwrap(), pg.articles().unwrap());
+
+    // Run again after the source moved on: what the source no longer has goes from the copy too.
+    pg.delete_state("pending/e1").unwrap();
+    pg.delete_event("e-merged").unwrap();
+    let again = pg.copy_into(&mut target, &opts, &mut |_| {}).unwrap();
+    assert_eq!((again.articles, again.resumed_after), (0, 3));
+    assert_eq!(target.state("pending/e1").unwrap(), None, "a marker deleted in the source is deleted in the copy");
+    assert_eq!(target.event("e-merged").unwrap(), None, "an event deleted in the source is deleted in the copy");
+    assert_eq!(target.state("engine.seq").unwrap().as_deref(), Some(&b"2"[..]));
 
     // Another source into the filled store is refused before anything is written.
     let other = Scratch::new("copy-other-source");
