@@ -84,8 +84,8 @@ print(txt.split('\n')[0])
 for block in txt.split('=== ')[1:]:
     path = block.split('\n')[0]
     rps = sum(float(x) for x in re.findall(r'Requests/sec:\s+([\d.]+)', block))
-    p99 = max(ms(x) for x in re.findall(r'99%\s+(\S+)', block))
-    p50 = [ms(x) for x in re.findall(r'50%\s+(\S+)', block)]
+    p99 = max(ms(x) for x in re.findall(r'^\s+99%\s+(\S+)', block, re.M))
+    p50 = [ms(x) for x in re.findall(r'^\s+50%\s+(\S+)', block, re.M)]
     bad = sum(int(x) for x in re.findall(r'Non-2xx or 3xx responses: (\d+)', block))
     errs = sum(sum(int(y) for y in x) for x in re.findall(r'Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)', block))
     lb = re.search(r'load before: (\S+)', block).group(1); la = re.search(r'load after: (\S+)', block).group(1)
