@@ -48,6 +48,13 @@ pub enum StoreError {
          nothing was committed"
     )]
     LeaseLost { held: Option<u64>, current: u64 },
+    /// A store copy was asked into a store that holds articles and was not filled by a copy from the same
+    /// source (so the copy cannot resume there): copy into an empty store.
+    #[error(
+        "the target store already holds {articles} articles ({origin}): a copy from {from} goes into an empty \
+         store, or resumes one it filled"
+    )]
+    CopyTargetNotEmpty { articles: usize, from: String, origin: String },
     /// Any other failure of the database backend.
     #[error("store database error: {0}")]
     Backend(#[source] BackendError),

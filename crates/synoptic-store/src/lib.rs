@@ -29,6 +29,7 @@
 //!   path, never a panic.
 
 mod codec;
+mod copy;
 mod error;
 pub mod lease;
 mod lists;
@@ -43,6 +44,7 @@ use std::path::Path;
 
 use synoptic_model::{Annotations, Article, Document, Event, SCHEMA_VERSION, Story, Timestamp};
 
+pub use copy::{COPY_ARTICLES_KEY, COPY_FROM_KEY, CopyOptions, CopyProgress, CopyReport};
 pub use error::{BackendError, StoreError};
 pub use lease::{WRITER_EPOCH, WRITER_LOCK_FILE};
 pub use lists::{StoryCursor, StoryPage, UNDATED};
@@ -437,6 +439,16 @@ impl Db {
     /// Every event, in time order (`first_seen`, undated last, then in the order first stored).
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
         on!(self, c => c.events())
+    }
+
+    /// Every story whole, in the order first stored.
+    pub fn all_stories(&self) -> Result<Vec<Story>, StoreError> {
+        on!(self, c => c.all_stories())
+    }
+
+    /// Every event id, in the order the events were first stored (page through them with [`Db::event`]).
+    pub fn event_ids(&self) -> Result<Vec<String>, StoreError> {
+        on!(self, c => c.event_ids())
     }
 
     /// Every event as a list line, newest first (by last seen; undated last).

@@ -1,6 +1,10 @@
 //! Data-driven tests, the store conformance suite run on SQLite and on PostgreSQL: each `tests/fixtures/scenarios/NAME.jsonl` is a sequence of store operations; the
 //! results of all of them (ids redacted to `@source`) must equal `NAME.expected.json`.
 //!
+//! The `*_copied_*` variants run each scenario again with a store copy ([`Store::copy_into`]) in place of its
+//! first `reopen`: the rest of the scenario runs on the copy (SQLite into PostgreSQL, PostgreSQL into
+//! SQLite, SQLite into SQLite) and must give the same results.
+//!
 //! Refresh the expected files after an intended change with
 //! `UPDATE_EXPECT=1 cargo test -p synoptic-store --test scenarios`, then review the diff.
 
@@ -12,7 +16,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use synoptic_model::{Annotations, Article, Event, Story};
-use synoptic_store::{FeedState, Store};
+use synoptic_store::{CopyOptions, FeedState, Store};
 use synoptic_testkit::PgDb;
 
 #[derive(Debug, Deserialize)]
@@ -105,14 +109,77 @@ fn ten() -> usize {
 /// Run one scenario on SQLite and compare (or, with `UPDATE_EXPECT=1`, rewrite) its expected results.
 fn check(name: &str) {
     let scratch = Scratch::new(&format!("scenario-{name}"));
-    run(name, scratch.path(), false);
+    run(name, scratch.path(), false, None);
 }
 
 /// Run one scenario on PostgreSQL (a database of its own) against the same expected results. The backends
 /// split words and rank differently, so searches are compared by the set of articles they find.
 fn check_postgres(name: &str) {
     let Some(db) = PgDb::new(&format!("scenario-{name}")) else { return };
-    run(name, db.path(), true);
+    run(name, db.path(), true, None);
+}
+
+/// Where a scenario's store lives: a scratch directory or a PostgreSQL database (kept until dropped).
+enum Place {
+    Dir(Scratch),
+    Pg(PgDb),
+}
+
+impl Place {
+    fn new(name: &str, postgres: bool) -> Option<Place> {
+        if postgres { PgDb::new(name).map(Place::Pg) } else { Some(Place::Dir(Scratch::new(name))) }
+    }
+    fn path(&self) -> &Path {
+        match self {
+            Place::Dir(s) => s.path(),
+            Place::Pg(db) => db.path(),
+        }
+    }
+}
+
+/// Run one scenario with a copy of the store in place of its first `reopen` (see the module doc).
+fn check_copied(name: &str, from_pg: bool, to_pg: bool) {
+    let (Some(from), Some(to)) =
+        (Place::new(&format!("copy-{name}-from"), from_pg), Place::new(&format!("copy-{name}-to"), to_pg))
+    else {
+        return;
+    };
+    run(name, from.path(), from_pg || to_pg, Some(to.path()));
+}
+
+/// A copy numbers articles anew (`seq` gaps close up): results after the copy (line `at`) are compared
+/// without their `seq` fields.
+fn seqs_after_copy_dropped(results: &mut Value, at: usize) {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("seq");
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    for entry in results.as_array_mut().into_iter().flatten() {
+        if entry["line"].as_u64().is_some_and(|line| line as usize > at) {
+            strip(&mut entry["result"]);
+        }
+    }
+}
+
+/// Copy `from` into the store at `to` twice (the second run must find everything done), then open `to`.
+fn copy_store(from: &mut Store, to: &Path) -> Store {
+    let mut target = Store::open(to).unwrap();
+    target.acquire_writer(None, &mut || {}).unwrap();
+    let opts = CopyOptions { source: "scenario source", seq_keys: &["engine.seq"], batch: 2 };
+    let first = from.copy_into(&mut target, &opts, &mut |_| {}).unwrap();
+    assert_eq!(first.articles, from.article_count().unwrap(), "the first copy reads every article");
+    assert_eq!(first.added, first.articles, "into an empty store every article is new");
+    let again = from.copy_into(&mut target, &opts, &mut |_| {}).unwrap();
+    assert_eq!((again.articles, again.added), (0, 0), "a second copy resumes after the last article");
+    assert_eq!(again.resumed_after, first.articles);
+    drop(target);
+    Store::open(to).unwrap()
 }
 
 /// A search result reduced to the articles it found, sorted.
@@ -131,9 +198,11 @@ fn searches_as_sets(results: &mut Value) {
     }
 }
 
-fn run(name: &str, location: &Path, postgres: bool) {
+fn run(name: &str, location: &Path, postgres: bool, mut copy_to: Option<&Path>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
     let script = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+    let copied = copy_to.is_some();
+    let mut copied_at: Option<usize> = None;
     let mut store = Store::open(location).unwrap();
     // Articles are named in scenarios by their source; ids are hashes, so results show `@source`.
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
@@ -217,8 +286,16 @@ fn run(name: &str, location: &Path, postgres: bool) {
                 Value::Null
             }
             Op::Reopen => {
-                drop(store);
-                store = Store::open(location).unwrap();
+                store = match copy_to.take() {
+                    Some(to) => {
+                        copied_at = Some(n + 1);
+                        copy_store(&mut store, to)
+                    }
+                    None => {
+                        drop(store);
+                        Store::open(location).unwrap()
+                    }
+                };
                 Value::Null
             }
         };
@@ -230,20 +307,28 @@ fn run(name: &str, location: &Path, postgres: bool) {
     }
     actual.push('\n');
     let expected_path = dir.join(format!("{name}.expected.json"));
-    if postgres {
+    if postgres || copied {
         let expected = std::fs::read_to_string(&expected_path).unwrap();
         let mut expected: Value = serde_json::from_str(&expected).unwrap();
         let mut actual: Value = serde_json::from_str(&actual).unwrap();
-        searches_as_sets(&mut expected);
-        searches_as_sets(&mut actual);
+        if postgres {
+            searches_as_sets(&mut expected);
+            searches_as_sets(&mut actual);
+        }
+        if copied {
+            let at = copied_at.expect("the scenario reopens its store, where the copy goes");
+            seqs_after_copy_dropped(&mut expected, at);
+            seqs_after_copy_dropped(&mut actual, at);
+        }
         let (expected, actual) = (expected.as_array().unwrap(), actual.as_array().unwrap());
-        assert_eq!(expected.len(), actual.len(), "{name}: number of results on PostgreSQL");
+        let how = if copied { "on a copy" } else { "on PostgreSQL" };
+        assert_eq!(expected.len(), actual.len(), "{name}: number of results {how}");
         for (e, a) in expected.iter().zip(actual) {
-            assert_eq!(e, a, "{name} on PostgreSQL, line {}", e["line"]);
+            assert_eq!(e, a, "{name} {how}, line {}", e["line"]);
         }
         return;
     }
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
+    if std::env::var_os("UPDATE_EXPECT").is_some() && !copied {
         std::fs::write(&expected_path, &actual).unwrap();
         return;
     }
@@ -299,4 +384,49 @@ fn search_postgres() {
 #[test]
 fn state_and_feeds_postgres() {
     check_postgres("state");
+}
+
+#[test]
+fn ingest_copied_sqlite_to_sqlite() {
+    check_copied("ingest", false, false);
+}
+
+#[test]
+fn events_and_stories_copied_sqlite_to_sqlite() {
+    check_copied("events", false, false);
+}
+
+#[test]
+fn state_and_feeds_copied_sqlite_to_sqlite() {
+    check_copied("state", false, false);
+}
+
+#[test]
+fn ingest_copied_sqlite_to_postgres() {
+    check_copied("ingest", false, true);
+}
+
+#[test]
+fn events_and_stories_copied_sqlite_to_postgres() {
+    check_copied("events", false, true);
+}
+
+#[test]
+fn state_and_feeds_copied_sqlite_to_postgres() {
+    check_copied("state", false, true);
+}
+
+#[test]
+fn ingest_copied_postgres_to_sqlite() {
+    check_copied("ingest", true, false);
+}
+
+#[test]
+fn events_and_stories_copied_postgres_to_sqlite() {
+    check_copied("events", true, false);
+}
+
+#[test]
+fn state_and_feeds_copied_postgres_to_sqlite() {
+    check_copied("state", true, false);
 }

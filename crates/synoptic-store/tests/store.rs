@@ -7,7 +7,7 @@ use common::{Scratch, article};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use synoptic_model::{Annotations, Article, Event, Story};
-use synoptic_store::{NewArticle, Store, StoreError, schema};
+use synoptic_store::{CopyOptions, NewArticle, Store, StoreError, schema};
 use synoptic_testkit::PgDb;
 
 #[test]
@@ -929,4 +929,62 @@ fn search_work_is_bounded_for_common_words_postgres() {
     assert_eq!(hits.len(), 5);
     assert!(hits.iter().all(|h| newest.contains(&h.article.as_str()) && h.snippet.contains("[council]")), "{hits:?}");
     assert_eq!(store.search_within("council", 50, 10).unwrap().len(), 10);
+}
+
+/// A store copy rewrites state entries that hold an article `seq` to the target's numbering (PostgreSQL
+/// draws a number for a duplicate, so its seqs have gaps that a copy into SQLite closes), resumes, and
+/// refuses a target holding other articles.
+#[test]
+fn copy_translates_seq_state_and_refuses_foreign_targets() {
+    let Some(db) = PgDb::new("copy_translates_seq_state") else { return };
+    let mut pg = Store::open(db.path()).unwrap();
+    let (a, b, c) = (article(1), article(2), article(3));
+    let ann = Annotations::default();
+    assert!(pg.insert_article(&a, &ann).unwrap());
+    assert!(!pg.insert_article(&a, &ann).unwrap());
+    assert!(pg.insert_article(&b, &ann).unwrap());
+    assert!(pg.insert_article(&c, &ann).unwrap());
+    let b_seq = pg.article(&b.id).unwrap().unwrap().seq;
+    assert!(b_seq > 2, "PostgreSQL drew a number for the duplicate (seq {b_seq})");
+    pg.put_state("engine.seq", b_seq.to_string().as_bytes()).unwrap();
+    pg.put_state("engine", b"snapshot").unwrap();
+    pg.put_state("pending/e1", b"work").unwrap();
+    let merged = Event { id: "e-merged".into(), story: "s1".into(), title: "Merged".into(), ..Event::default() };
+    pg.put_event(&merged).unwrap();
+
+    let scratch = Scratch::new("copy-translates");
+    let mut target = Store::open(scratch.path()).unwrap();
+    let opts = CopyOptions { source: "pg source", seq_keys: &["engine.seq"], batch: 2 };
+    assert!(
+        matches!(pg.copy_into(&mut target, &opts, &mut |_| {}), Err(StoreError::LeaseLost { .. })),
+        "a copy writes as the target's writer"
+    );
+    target.acquire_writer(None, &mut || {}).unwrap();
+    let mut stages = Vec::new();
+    let report = pg.copy_into(&mut target, &opts, &mut |p| stages.push((p.stage, p.done, p.total))).unwrap();
+    assert_eq!((report.articles, report.added, report.state, report.events), (3, 3, 3, 1));
+    assert_eq!(stages.first(), Some(&("articles", 2, 3)));
+    let copied_b = target.article(&b.id).unwrap().unwrap().seq;
+    assert_eq!(copied_b, 2, "seqs are the target's own");
+    assert_eq!(target.state("engine.seq").unwrap().as_deref(), Some(&b"2"[..]));
+    assert_eq!(target.state("engine").unwrap().as_deref(), Some(&b"snapshot"[..]));
+    assert_eq!(target.articles().unwrap(), pg.articles().unwrap());
+
+    // Run again after the source moved on: what the source no longer has goes from the copy too.
+    pg.delete_state("pending/e1").unwrap();
+    pg.delete_event("e-merged").unwrap();
+    let again = pg.copy_into(&mut target, &opts, &mut |_| {}).unwrap();
+    assert_eq!((again.articles, again.resumed_after), (0, 3));
+    assert_eq!(target.state("pending/e1").unwrap(), None, "a marker deleted in the source is deleted in the copy");
+    assert_eq!(target.event("e-merged").unwrap(), None, "an event deleted in the source is deleted in the copy");
+    assert_eq!(target.state("engine.seq").unwrap().as_deref(), Some(&b"2"[..]));
+
+    // Another source into the filled store is refused before anything is written.
+    let other = Scratch::new("copy-other-source");
+    let mut other_store = Store::open(other.path()).unwrap();
+    other_store.insert_article(&article(9), &ann).unwrap();
+    let other_opts = CopyOptions { source: "another", ..opts.clone() };
+    let refused = other_store.copy_into(&mut target, &other_opts, &mut |_| {});
+    assert!(matches!(refused, Err(StoreError::CopyTargetNotEmpty { articles: 3, .. })), "{refused:?}");
+    assert_eq!(target.article_count().unwrap(), 3);
 }

@@ -88,6 +88,10 @@ pub enum Command {
     #[command(subcommand)]
     Eval(EvalCommand),
 
+    /// Work on whole stores: copy one into another (SQLite to PostgreSQL, or back).
+    #[command(subcommand)]
+    Store(StoreCommand),
+
     /// Print a synthetic news stream with known gold as JSON Lines (for benchmarks and tests).
     ///
     /// Each line is an Article plus `gold_event`, `gold_story` and `gold_copy_of`.
@@ -299,6 +303,34 @@ pub struct StoriesArgs {
 
 #[derive(Debug, Args)]
 pub struct ReclusterArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy everything a store holds into another store, on either backend: articles with their
+    /// annotations and placements, events, stories, synopses, the engine state and feed-watching state.
+    ///
+    /// The source is read from one snapshot (a writer may go on writing to it meanwhile); the target
+    /// must be empty, and is written as its writer (the copy waits while another process writes to it).
+    /// An interrupted copy resumes where it stopped when run again with the same source. Example, moving
+    /// from SQLite to PostgreSQL: `synoptic store copy --from ~/.local/share/synoptic --to
+    /// postgres://synoptic@db.example:5432/news`.
+    Copy(CopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The store to copy: a directory (SQLite) or a PostgreSQL URL. Default: `--store`.
+    #[arg(long, value_name = "DIR|URL")]
+    pub from: Option<PathBuf>,
+
+    /// The store to fill: a directory (SQLite) or a PostgreSQL URL.
+    #[arg(long, value_name = "DIR|URL")]
+    pub to: PathBuf,
+
+    /// Articles (events, stories) per committed batch.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub batch_size: usize,
+}
 
 #[derive(Debug, Args)]
 pub struct RefreshArgs {

@@ -60,6 +60,13 @@ fn run(cli: Cli, ui: Ui) -> anyhow::Result<u8> {
         Command::Recluster(_) => ingest::recluster(&store_dir()?, ui),
         Command::Refresh(args) => ingest::refresh(&args, &store_dir()?, ui),
         Command::Eval(cmd) => eval::run(cmd, &store_dir, ui),
+        Command::Store(cli::StoreCommand::Copy(args)) => {
+            let from = match &args.from {
+                Some(from) => from.clone(),
+                None => store_dir()?,
+            };
+            store_cmds::copy(&args, &from, ui)
+        }
         Command::Synth(args) => synth::run(&args),
         Command::Serve(args) => serve::serve(&args, &store_dir()?, ui),
         Command::Watch(args) => serve::watch(&args, &store_dir()?, ui),

@@ -1,12 +1,16 @@
-//! Commands that read the store: `search`, `export` and `stories`.
+//! Commands that read the store (`search`, `export`, `stories`) or copy it whole (`store copy`).
 
 use std::io::Write;
 use std::path::Path;
 
 use synoptic_model::Timestamp;
 
-use crate::cli::{ExportArgs, SearchArgs, StoriesArgs};
+use anyhow::Context;
+use synoptic_store::{CopyOptions, display_location};
+
+use crate::cli::{CopyArgs, ExportArgs, SearchArgs, StoriesArgs};
 use crate::ui;
+use crate::ui::Ui;
 
 pub fn search(args: &SearchArgs, store_dir: &Path) -> anyhow::Result<u8> {
     let store = crate::open_store(store_dir)?;
@@ -115,4 +119,57 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// `store copy`: fill the store `--to` with everything the store `from` holds (see
+/// [`synoptic_store::Store::copy_into`]), as the target's writer.
+pub fn copy(args: &CopyArgs, from: &Path, ui: Ui) -> anyhow::Result<u8> {
+    // The source's name, kept in the target so that a second run resumes: a directory by its full path.
+    let source = match std::fs::canonicalize(from) {
+        Ok(path) => display_location(&path),
+        Err(_) => display_location(from),
+    };
+    let target = display_location(&args.to);
+    let mut src = crate::open_store(from)?;
+    let mut dst = crate::open_store(&args.to)?;
+    dst.acquire_writer(None, &mut || ui.note(format_args!("another process is writing to {target}; waiting")))
+        .with_context(|| format!("taking the writer lease of {target}"))?;
+    let started = std::time::Instant::now();
+    let mut bar: Option<(&str, indicatif::ProgressBar)> = None;
+    let opts =
+        CopyOptions { source: &source, seq_keys: &[synoptic_ingest::pipeline::ENGINE_SEQ], batch: args.batch_size };
+    let report = src
+        .copy_into(&mut dst, &opts, &mut |p| {
+            if bar.as_ref().is_none_or(|(stage, _)| *stage != p.stage) {
+                if let Some((_, old)) = bar.take() {
+                    old.finish_and_clear();
+                }
+                bar = Some((p.stage, ui.progress(p.total as u64, p.stage)));
+            }
+            if let Some((_, b)) = &bar {
+                b.set_position(p.done as u64);
+            }
+        })
+        .with_context(|| format!("copying {source} to {target}"))?;
+    if let Some((_, b)) = bar.take() {
+        b.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    ui.note(format_args!(
+        "copied {} articles ({} new{}), {} events, {} stories, {} feeds, {} state entries to {target} in {secs:.1} s \
+         ({:.0} articles/s)",
+        report.articles,
+        report.added,
+        if report.resumed_after > 0 {
+            format!("; {} copied by an earlier run", report.resumed_after)
+        } else {
+            String::new()
+        },
+        report.events,
+        report.stories,
+        report.feeds,
+        report.state,
+        report.articles as f64 / secs.max(1e-9),
+    ));
+    Ok(0)
 }

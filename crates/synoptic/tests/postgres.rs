@@ -111,3 +111,45 @@ fn an_unreachable_server_is_a_clear_error() {
     assert!(err.contains(&format!("127.0.0.1:{port}")), "the error names the server: {err}");
     assert!(!err.contains("secret"), "the password is not printed: {err}");
 }
+
+/// `store copy` moves a SQLite store to PostgreSQL and back with everything in it: the exported documents are
+/// equal, a second copy adds nothing, a copy into a store of other articles is refused, and the engine state
+/// comes along (ingesting more into the copy gives what ingesting it into the original gives).
+#[test]
+fn store_copy_to_postgres_and_back_keeps_everything() {
+    let Some(db) = PgDb::new("store-copy") else { return };
+    let seeds = shared().map(|s| s.join("seeds")).filter(|s| s.is_dir());
+    let dir = scratch("copy-src");
+    let back = scratch("copy-back");
+    let out = run(synoptic(&dir).arg("ingest").arg(corpus()));
+    assert_eq!(out.status.code(), Some(0), "ingest: {}", stderr(&out));
+    let original = export(&dir);
+    let copy = |from: &Path, to: &Path| run(synoptic(from).args(["store", "copy", "--to"]).arg(to));
+    let out = copy(&dir, db.path());
+    assert_eq!(out.status.code(), Some(0), "copy to PostgreSQL: {}", stderr(&out));
+    assert_eq!(export(db.path()), original, "the PostgreSQL copy exports a different document");
+    let out = copy(&dir, db.path());
+    assert_eq!(out.status.code(), Some(0), "second copy: {}", stderr(&out));
+    assert!(stderr(&out).contains("copied 0 articles"), "a second copy adds nothing: {}", stderr(&out));
+    let out = copy(db.path(), &back);
+    assert_eq!(out.status.code(), Some(0), "copy back to SQLite: {}", stderr(&out));
+    assert_eq!(export(&back), original, "the copy back exports a different document");
+    // Another store's articles are not mixed in.
+    let foreign = scratch("copy-foreign");
+    let out = run(synoptic(&foreign).arg("ingest").arg(corpus()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = copy(&dir, &foreign);
+    assert_eq!(out.status.code(), Some(1), "a copy into a store of other origin is refused: {}", stderr(&out));
+    assert!(stderr(&out).contains("already holds"), "{}", stderr(&out));
+    // The engine came along: more articles go into the copy as they go into the original.
+    if let Some(seeds) = seeds {
+        for store in [dir.as_path(), db.path()] {
+            let out = run(synoptic(store).arg("ingest").arg(&seeds));
+            assert_eq!(out.status.code(), Some(0), "ingest after the copy: {}", stderr(&out));
+        }
+        assert_eq!(grouping(&export(db.path())), grouping(&export(&dir)), "ingest after a copy groups differently");
+    }
+    for d in [dir, back, foreign] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}

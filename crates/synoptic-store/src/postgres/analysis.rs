@@ -57,6 +57,11 @@ impl Conn {
         row.map(|r| decode_body("event", id, &body(r.try_get(0)?))).transpose()
     }
 
+    pub(crate) fn event_ids(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self.query("SELECT id FROM events ORDER BY seq", &[])?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     pub(crate) fn events(&self) -> Result<Vec<Event>, StoreError> {
         let rows = self.query("SELECT id, body FROM events ORDER BY first_seen_ts IS NULL, first_seen_ts, seq", &[])?;
         rows.iter()

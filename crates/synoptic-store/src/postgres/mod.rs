@@ -110,6 +110,16 @@ impl Conn {
         })
     }
 
+    /// [`Conn::query`] planned for these parameters every time (never from a cached generic plan): for
+    /// statements whose best plan depends on the values (how common a searched word is).
+    pub(crate) fn query_planned_each_time(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.with(|c| c.query(sql, params))
+    }
+
     pub(crate) fn query_opt(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>, StoreError> {
         self.with(|c| {
             let st = self.statement(c, sql)?;

@@ -49,14 +49,19 @@ impl Conn {
         }
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let candidates = i64::try_from(candidates).unwrap_or(i64::MAX);
-        let rows = self.query(
-            "WITH q AS (SELECT to_tsquery('synoptic_text', $1) AS q), \
-             m AS MATERIALIZED (SELECT a.seq FROM articles a, q WHERE a.search @@ q.q ORDER BY a.seq DESC LIMIT $3), \
-             r AS (SELECT a.seq, ts_rank(a.search, q.q)::float8 AS rank FROM m JOIN articles a ON a.seq = m.seq, q \
-                   ORDER BY rank DESC, a.seq LIMIT $2) \
-             SELECT a.id, a.title, a.outlet, ts_headline('synoptic_text', a.text, q.q, \
+        // The query is planned for its words each time (not from a cached generic plan) and the `tsquery` is
+        // written where it filters: the planner then reads the words' frequencies from the column statistics and
+        // walks the newest articles backwards for a common word (stopping after `candidates` matches), or
+        // reads the index for a rare one. Behind a CTE or a generic plan it guessed a few hundred matches and
+        // fetched every one of a common word's (all articles of the store) to keep the newest.
+        let rows = self.query_planned_each_time(
+            "WITH m AS MATERIALIZED (SELECT a.seq FROM articles a \
+                   WHERE a.search @@ to_tsquery('synoptic_text', $1) ORDER BY a.seq DESC LIMIT $3), \
+             r AS (SELECT a.seq, ts_rank(a.search, to_tsquery('synoptic_text', $1))::float8 AS rank \
+                   FROM m JOIN articles a ON a.seq = m.seq ORDER BY rank DESC, a.seq LIMIT $2) \
+             SELECT a.id, a.title, a.outlet, ts_headline('synoptic_text', a.text, to_tsquery('synoptic_text', $1), \
                     'StartSel=[, StopSel=], MaxWords=16, MinWords=8, MaxFragments=1, FragmentDelimiter=…'), r.rank \
-             FROM r JOIN articles a ON a.seq = r.seq, q ORDER BY r.rank DESC, r.seq",
+             FROM r JOIN articles a ON a.seq = r.seq ORDER BY r.rank DESC, r.seq",
             &[&q, &limit, &candidates],
         )?;
         rows.iter()

@@ -78,6 +78,13 @@ pub(crate) fn events(c: &Connection) -> Result<Vec<Event>, StoreError> {
     rows.iter().map(|(id, body)| decode_body("event", id, body)).collect()
 }
 
+/// Every event id, in the order the events were first stored.
+pub(crate) fn event_ids(c: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut st = c.prepare_cached("SELECT id FROM events ORDER BY seq")?;
+    let ids = st.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn event_summaries(c: &Connection) -> Result<Vec<EventSummary>, StoreError> {
     event_summaries_limited(c, usize::MAX)
 }

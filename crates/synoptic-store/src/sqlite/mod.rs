@@ -273,6 +273,10 @@ impl Conn {
         self.run(analysis::events)
     }
 
+    pub(crate) fn event_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.run(analysis::event_ids)
+    }
+
     pub(crate) fn event_summaries(&self) -> Result<Vec<EventSummary>, StoreError> {
         self.run(analysis::event_summaries)
     }
