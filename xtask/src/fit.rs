@@ -43,6 +43,7 @@ pub struct Options {
     pub out: PathBuf,
     pub cv: Option<usize>,
     pub check: bool,
+    pub sweep: bool,
 }
 
 fn fnv(bytes: &[u8]) -> String {
@@ -260,6 +261,15 @@ pub fn command(opts: &Options) -> Result<()> {
     if let Some(k) = opts.cv {
         return cross_validate(&ecb, &[&corpus, &synth], k.max(2));
     }
+    if opts.sweep {
+        let (check_synth, _) = synthetic(1, 2000);
+        return sweep(&[
+            ("ECB+", &ecb[..]),
+            ("corpus", &corpus[..]),
+            ("synth fit", &synth[..]),
+            ("synth seed 1", &check_synth[..]),
+        ]);
+    }
     let (model, samples, positives) = fit(&[&ecb, &corpus, &synth]);
     let file = ModelFile {
         about: "Join model of the online engine: logistic weights over FEATURES, event threshold on its \
@@ -303,6 +313,25 @@ pub fn command(opts: &Options) -> Result<()> {
     } else {
         std::fs::write(&opts.out, json).with_context(|| format!("writing {}", opts.out.display()))?;
         println!("written: {}", opts.out.display());
+    }
+    Ok(())
+}
+
+/// Each set's events B-cubed P/R/F1 at every event threshold of the fit's grid, with the shipped weights.
+fn sweep(sets: &[(&str, &[Item])]) -> Result<()> {
+    let shipped = JoinModel::shipped();
+    println!("shipped event threshold {:.2}", shipped.event_threshold);
+    for k in 1..20 {
+        let t = f64::from(k) * 0.05;
+        let cfg = with_model(&JoinModel { event_threshold: t, story_threshold: f64::INFINITY, ..shipped.clone() });
+        let cells: Vec<String> = sets
+            .iter()
+            .map(|(name, set)| {
+                let (e, _) = scores(set, &run(set, &cfg));
+                format!("{name} {:.3}/{:.3}/{:.3}", e.bcubed_p, e.bcubed_r, e.bcubed_f1)
+            })
+            .collect();
+        println!("{t:.2}  {}", cells.join("  "));
     }
     Ok(())
 }

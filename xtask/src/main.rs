@@ -43,6 +43,7 @@ enum Cmd {
     ///   cargo xtask fit               # fit and write the weights file
     ///   cargo xtask fit --cv 5        # leave-topics-out: 5 folds of ECB+ topics, per fold and pooled
     ///   cargo xtask fit --check       # fail when the shipped file differs from a fresh fit
+    ///   cargo xtask fit --sweep       # the shipped weights at every event threshold, each set's F1
     Fit(FitArgs),
 }
 
@@ -54,6 +55,10 @@ struct FitArgs {
     /// Compare a fresh fit with the shipped file instead of writing it.
     #[arg(long)]
     check: bool,
+    /// Print each set's events B-cubed F1 at every event threshold of the fit's grid, with the shipped
+    /// weights (writes nothing): shows what the threshold choice trades between the sets.
+    #[arg(long, conflicts_with_all = ["cv", "check"])]
+    sweep: bool,
     /// The shared data folder.
     #[arg(long)]
     shared: Option<PathBuf>,
@@ -124,6 +129,7 @@ fn main() -> Result<()> {
                 root,
                 cv: args.cv,
                 check: args.check,
+                sweep: args.sweep,
             };
             fit::command(&opts)
         }
