@@ -139,8 +139,12 @@ impl Place {
 
 /// Run one scenario with a copy of the store in place of its first `reopen` (see the module doc).
 fn check_copied(name: &str, from_pg: bool, to_pg: bool) {
+    // Named by direction too: the three directions of one scenario run at once, and two of them would
+    // otherwise share (and wipe) one scratch directory.
+    let backend = |pg: bool| if pg { "pg" } else { "sqlite" };
+    let run_name = format!("copy-{name}-{}-to-{}", backend(from_pg), backend(to_pg));
     let (Some(from), Some(to)) =
-        (Place::new(&format!("copy-{name}-from"), from_pg), Place::new(&format!("copy-{name}-to"), to_pg))
+        (Place::new(&format!("{run_name}-from"), from_pg), Place::new(&format!("{run_name}-to"), to_pg))
     else {
         return;
     };
