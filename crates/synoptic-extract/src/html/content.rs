@@ -25,9 +25,12 @@
 use super::dom::{Dom, Kind, Tag};
 use std::collections::HashMap;
 
-/// Tuning that changes with the pass: the second pass relaxes class-name rules when the first found little.
+/// Tuning that changes with the pass: the second pass relaxes class-name rules when the first found little
+/// or when they removed much of the page's paragraph text.
 #[derive(Clone, Copy)]
 pub(crate) struct Options {
+    /// Class and id names remove boilerplate and weight candidates; when false, only the names of reader
+    /// comments still remove (see [`comment_name`]).
     pub class_rules: bool,
 }
 
@@ -1167,9 +1170,9 @@ fn judge<'a>(
         Verdict::Neutral
     };
     // Inline elements and paragraphs rarely carry layout classes; only containers are dropped by name.
-    let by_name = opts.class_rules
-        && verdict == Verdict::Negative
-        && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub);
+    let by_name = verdict == Verdict::Negative
+        && !matches!(tag, P | A | B | I | Em | Strong | Span | Sup | Sub)
+        && (opts.class_rules || class.is_some_and(comment_name) || idv.is_some_and(comment_name));
     (false, if by_name { 2 } else { 0 }, verdict)
 }
 
@@ -1311,6 +1314,17 @@ const NEGATIVE: &[&str] = &[
 const POSITIVE: &[&str] =
     &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody", "tweet"];
 
+/// Whether a class or id value names reader comments (`comments`, `comment-list`, `disqus_thread`).
+fn comment_name(value: &str) -> bool {
+    value.split_ascii_whitespace().any(|name| {
+        let toks: Vec<String> = tokens(name).into_iter().filter(|t| t.len() > 1 && t != "js").collect();
+        [toks.first(), toks.last()]
+            .into_iter()
+            .flatten()
+            .any(|t| matches!(t.as_str(), "comment" | "comments" | "disqus"))
+    })
+}
+
 /// What a class or id attribute value says: (negative, positive). A name is negative when its first or
 /// last token is a boilerplate word (`share-tools`, `article-share`), positive when its last token is a
 /// body word (`article-body`, `story`); negative wins inside one name, a positive name wins for the element.
@@ -1380,6 +1394,16 @@ mod tests {
         assert!(is_byline("By Jane Doe and John Roe"));
         assert!(is_byline("by JANE DOE, Staff Writer"));
         assert!(!is_byline("By the time the ferry arrived, the pier was closed."));
+    }
+
+    #[test]
+    fn comment_names() {
+        for value in ["comments", "comment-list", "post disqus_thread", "commentItem", "add_comment"] {
+            assert!(comment_name(value), "{value:?}");
+        }
+        for value in ["widget widget_text", "so-panel", "commentary-body", "ck-block--embed", "sidebar"] {
+            assert!(!comment_name(value), "{value:?}");
+        }
     }
 
     #[test]

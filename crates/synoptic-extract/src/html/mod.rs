@@ -70,10 +70,11 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
         .collect();
     let mut found = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: true });
     let chars: usize = found.paragraphs.iter().map(|p| p.len()).sum();
-    // Class names are a guess: when they left little, or removed most of the page's paragraph text (a
-    // layout class such as `*-widget` on every block of the article), the page is read again without them
-    // and the larger answer wins.
-    if (chars < 250 || found.name_share > 2.0) && found.class_rules_applied {
+    // Class names are a guess: when they left little, or removed more than a third of the page's paragraph
+    // text (a layout class such as `*-widget` or `*-embed` on every block of the article), the page is read
+    // again without them, except the names of reader comments (a thread may well outweigh a short post),
+    // and the second answer wins when it is more than twice as long.
+    if (chars < 250 || found.name_share * 3.0 > 1.0) && found.class_rules_applied {
         let relaxed = content::main_text(&dom, hint.as_deref(), &titles, content::Options { class_rules: false });
         let relaxed_chars: usize = relaxed.paragraphs.iter().map(|p| p.len()).sum();
         if relaxed_chars > chars * 2 {
