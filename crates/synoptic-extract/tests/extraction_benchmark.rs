@@ -95,10 +95,11 @@ fn extraction_f1_on_benchmark() {
 }
 
 /// F1 of the whole reader on the 572-page development set (`shared/data/extraction-dev`: WCXB, Dragnet
-/// and Readability pages): 0.930006 when raised to the 0.93 (0.9286 before signed comment threads
-/// and colon-introduced link lists, 0.919 before sibling-aware selection). The margin is thin: a change that
-/// costs the development set anything fails here.
-const DEV_FLOOR: f64 = 0.93;
+/// and Readability pages): 0.9335 when raised (the relaxed second pass for layout class names; 0.930006
+/// before, 0.9286 before signed comment threads and colon-introduced link lists, 0.919 before
+/// sibling-aware selection). The margin is thin: a change that costs the development set anything fails
+/// here.
+const DEV_FLOOR: f64 = 0.9335;
 
 #[test]
 fn extraction_f1_on_development_set() {
@@ -123,11 +124,11 @@ fn extraction_f1_on_development_set() {
     for ((source, part), s) in &groups {
         let part = part.map_or("both".to_string(), |h| format!("half {h}"));
         println!(
-            "development set {source:<12} {part:<7} {:>4} pages  P {:.4}  R {:.4}  F1 {:.4}",
+            "development set {source:<12} {part:<7} {:>4} pages  P {:.4}  R {:.4}  F1 {:.6}",
             s.pages, s.precision, s.recall, s.f1
         );
     }
     let total = groups.get(&("all".to_string(), None)).copied().unwrap_or_default();
     assert_eq!(total.pages, gold.len());
-    assert!(total.f1 >= DEV_FLOOR, "development-set F1 {:.4} fell below the floor {DEV_FLOOR}", total.f1);
+    assert!(total.f1 >= DEV_FLOOR, "development-set F1 {:.6} fell below the floor {DEV_FLOOR}", total.f1);
 }
