@@ -4,7 +4,8 @@
 //!    figures and captions, forms controls, hidden elements, landmark roles) and elements whose class/id
 //!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree — except
 //!    that a class name cannot remove an element holding most of the page's `<p>` text, nor a tag, role or
-//!    visibility rule one holding three quarters of it. Comment threads are recognised by structure
+//!    visibility rule one holding three quarters of it. The relaxed second pass ([`Options`]) keeps only
+//!    the names of reader comments. Comment threads are recognised by structure
 //!    (three or more same-tag items each with a dated line, or entries under a heading each closed by a
 //!    short dated line) and forms with a text area are removed.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
