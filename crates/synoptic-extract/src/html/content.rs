@@ -9,7 +9,8 @@
 //!    (three or more same-tag items each with a dated line, or entries under a heading each closed by a
 //!    short dated line) and forms with a text area are removed.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
-//!    its ancestors; containers are weighted by tag, class names and semantic hints (`<article>`,
+//!    its ancestors (five levels; from the third on, a wrapper whose only element child is the previous
+//!    ancestor shares its level); containers are weighted by tag, class names and semantic hints (`<article>`,
 //!    `itemprop=articleBody`) and discounted by link density.
 //! 3. When the page carries a JSON-LD `articleBody`, it locates the main node: among the best candidates and
 //!    their ancestors, the one whose words agree best with it wins.
@@ -220,6 +221,15 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // Scoring: paragraph-like elements, and runs of text standing directly in a container (text separated
     // by `<br>` rather than wrapped in `<p>`), add to their ancestors.
     let mut candidates: Vec<u32> = Vec::new();
+    // Element children left after the removals: a wrapper whose only element child is the block below it
+    // is the same block (page builders nest each paragraph in six to eight such wrappers).
+    let mut element_children = vec![0u16; n];
+    for id in 1..n {
+        if !info[id].junk && dom.tag(id as u32).is_some() {
+            let p = dom.nodes[id].parent as usize;
+            element_children[p] = element_children[p].saturating_add(1);
+        }
+    }
     for id in 1..n {
         let i = info[id];
         if i.junk || i.text < 25 {
@@ -284,8 +294,14 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                 l => l as f32 * 3.0,
             };
             info[anc as usize].score += content / divider;
-            anc = dom.nodes[anc as usize].parent;
-            level += 1;
+            let parent = dom.nodes[anc as usize].parent;
+            // From the third ancestor on, a wrapper around this one alone does not use up a level, so that
+            // the element holding all of a deeply nested article's sections is still reached.
+            let wrapper = level >= 2 && parent != u32::MAX && parent != 0 && element_children[parent as usize] == 1;
+            if !wrapper {
+                level += 1;
+            }
+            anc = parent;
         }
     }
     for id in (1..n).rev() {
