@@ -95,11 +95,11 @@ fn extraction_f1_on_benchmark() {
 }
 
 /// F1 of the whole reader on the 572-page development set (`shared/data/extraction-dev`: WCXB, Dragnet
-/// and Readability pages): 0.9335 when raised (the relaxed second pass for layout class names; 0.930006
-/// before, 0.9286 before signed comment threads and colon-introduced link lists, 0.919 before
-/// sibling-aware selection). The margin is thin: a change that costs the development set anything fails
+/// and Readability pages): 0.936137 when raised (0.933501 before only-child wrappers shared a scoring
+/// level, 0.930006 before the relaxed second pass for layout class names, 0.9286 before signed comment
+/// threads and colon-introduced link lists, 0.919 before sibling-aware selection). The margin is thin: a change that costs the development set anything fails
 /// here.
-const DEV_FLOOR: f64 = 0.9335;
+const DEV_FLOOR: f64 = 0.9361;
 
 #[test]
 fn extraction_f1_on_development_set() {
