@@ -224,9 +224,9 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // Element children left after the removals: a wrapper whose only element child is the block below it
     // is the same block (page builders nest each paragraph in six to eight such wrappers).
     let mut element_children = vec![0u16; n];
-    for id in 1..n {
-        if !info[id].junk && dom.tag(id as u32).is_some() {
-            let p = dom.nodes[id].parent as usize;
+    for (id, node) in dom.nodes.iter().enumerate().skip(1) {
+        if !info[id].junk && matches!(node.kind, Kind::Element(_)) {
+            let p = node.parent as usize;
             element_children[p] = element_children[p].saturating_add(1);
         }
     }
