@@ -92,7 +92,8 @@ fn is_abbreviation(before: &str) -> bool {
     if bare.chars().count() == 1 && bare.chars().all(char::is_alphabetic) {
         return true;
     }
-    if bare.contains('.') && bare.split('.').all(|p| p.chars().count() <= 2) {
+    // Dotted initials are letters: "5.4." ends a sentence after a decimal number.
+    if bare.contains('.') && bare.split('.').all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic)) {
         return true;
     }
     ABBREVIATIONS.contains(&bare.to_lowercase().as_str())
@@ -555,6 +556,11 @@ mod tests {
             ["Mr. Smith went to the U.S. capital.", "He said \"no.\"", "Then 3.5 left!", "New para"]
         );
         assert_eq!(split("\"Why?\" she asked. J. Doe agreed."), ["\"Why?\" she asked.", "J. Doe agreed."]);
+        // A decimal number before the full stop is not an initial.
+        assert_eq!(
+            split("The survey put it at magnitude-5.4. Monday's quake was the second."),
+            ["The survey put it at magnitude-5.4.", "Monday's quake was the second."]
+        );
         // A curly closing quote set off by spaces closes the sentence before it.
         assert_eq!(
             split("He said: \u{201C} We will stay. \u{201D} Arraigned on Monday, he left."),
