@@ -91,12 +91,14 @@ fn check_events(doc: &serde_json::Value) {
             let money = dis.iter().find(|d| d["kind"] == "figure" && text_of(d).contains("150 billion"));
             let money = money.expect("the $150 billion / 150 billion euros disagreement");
             assert!(text_of(money).contains('$') && text_of(money).contains("euros"), "both passages: {money}");
-            let bucha = event["single_source"]
-                .as_array()
-                .expect("single_source")
-                .iter()
-                .find(|s| s["text"].as_str().is_some_and(|t| t.contains("Bucha")));
+            let details = event["single_source"].as_array().expect("single_source");
+            let at = details.iter().position(|s| s["text"].as_str().is_some_and(|t| t.contains("Bucha")));
+            let bucha = at.map(|i| &details[i]);
             assert_eq!(bucha.map(|b| b["article"].clone()), Some(id_of("001")), "Bucha: one article only");
+            // Ranked by how much a detail adds: the one place only this article names is among the first ten.
+            let rank = at.map_or(usize::MAX, |i| i + 1);
+            println!("Bucha: single-source detail {rank} of {}", details.len());
+            assert!(rank <= 10, "Bucha is single-source detail {rank} of {}, not in the first ten", details.len());
         } else {
             let quote = dis.iter().find(|d| {
                 d["kind"] == "quote"

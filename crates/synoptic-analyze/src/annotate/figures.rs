@@ -12,11 +12,13 @@ use super::gazetteer;
 
 const NUM: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
 const MULT: &str = r"trillion|billion|million|thousand|bn|tn|mn|m|k|b";
+/// Multipliers written out, the only ones joined to the number by a hyphen ("$161-million").
+const WORD_MULT: &str = r"trillion|billion|million|thousand";
 const CUR_WORDS: &str = r"(?:(?:us|u\.s\.|american|canadian|australian|hong kong|new zealand|singapore|taiwan|swiss) )?(?:(?:swedish|danish|norwegian|czech|icelandic) crowns?|dollars?|euros?|pounds(?: sterling)?|sterling|yen|yuan|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|liras?|lire|shekels?|zlotys?|forints?|rand|reais|pesos?|won|naira|dirhams?|riyals?|baht|ringgit|kronor|krona|kroner|krone)";
 
 static MONEY_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<sym>US\$|U\.S\.\$|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₽|₴|₩|₪|₺)\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b))?"
+        r"(?P<sym>US\$|U\.S\.\$|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₽|₴|₩|₪|₺)\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b)|-(?P<hmult>{WORD_MULT})(?-u:\b))?"
     ))
     .expect("constant regex compiles")
 });
@@ -26,7 +28,7 @@ static MONEY_CODE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MONEY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b))?\s?(?P<word>{CUR_WORDS}(?-u:\b)|(?-i:[A-Z]{{3}})(?-u:\b))"
+        r"(?i)(?-u:\b)(?P<num>{NUM})(?:\s?(?P<mult>{MULT})(?-u:\b)|-(?P<hmult>{WORD_MULT})(?-u:\b))?\s?(?P<word>{CUR_WORDS}(?-u:\b)|(?-i:[A-Z]{{3}})(?-u:\b))"
     ))
     .expect("constant regex compiles")
 });
@@ -36,6 +38,18 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("constant regex compiles")
 });
+/// A quake's magnitude, number after the word: "magnitude 6.1", "magnitude-5.4", "magnitude of 5.6".
+static MAGNITUDE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)magnitude(?:-|\s+of\s+|\s+)(?P<num>\d{1,2}(?:\.\d+)?)(?-u:\b)")
+        .expect("constant regex compiles")
+});
+/// A magnitude, number first: "6.1 magnitude", "6.1-magnitude", "5.6 on the Richter scale".
+static MAGNITUDE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?P<num>\d{1,2}(?:\.\d+)?)(?:-|\s+)(?:magnitude|on the richter scale)(?-u:\b)")
+        .expect("constant regex compiles")
+});
+/// Magnitudes are on a scale of about ten: a larger number next to the word is something else.
+const MAX_MAGNITUDE: f64 = 10.0;
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?-u:\b)(?P<num>{NUM}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:[ \t](?P<mult>million|billion|thousand)(?-u:\b))?[ \t]+(?P<np>[A-Za-z][\w'-]*(?:[ \t]+[A-Za-z][\w'-]*){{0,2}})"
@@ -225,7 +239,7 @@ fn money_at(s: &str) -> Option<(usize, usize, f64, String)> {
 
 fn money_value(c: &Captures<'_>) -> Option<(f64, String)> {
     let num = parse_num(c.name("num")?.as_str())?;
-    let value = num * mult(c.name("mult").map(|m| m.as_str()));
+    let value = num * mult(c.name("mult").or_else(|| c.name("hmult")).map(|m| m.as_str()));
     let code = if let Some(sym) = c.name("sym") {
         gazetteer::currency(sym.as_str())?
     } else if let Some(code) = c.name("code") {
@@ -433,10 +447,34 @@ pub fn find(text: &str, sents: &[Span], published: Option<&Timestamp>) -> Vec<Fi
         let about = about_for(text, span, m.end());
         f.push(span, v, "%".into(), about, None);
     }
+    magnitudes(&mut f, &digits);
     dates(&mut f, &digits, &whole);
     counts(&mut f, &whole);
     f.out.sort_by_key(|x| x.span.start);
     f.out
+}
+
+/// Magnitudes (unit "magnitude"), before counts so that "a 6 magnitude quake" is not six of something.
+fn magnitudes(f: &mut Finder<'_>, digits: &[Span]) {
+    let text = f.text;
+    let mut found = Vec::new();
+    for re in [&*MAGNITUDE_BEFORE, &*MAGNITUDE_AFTER] {
+        each(re, text, digits, |c| {
+            if let (Some(m), Some(num)) = (c.get(0), c.name("num")) {
+                found.push((m.start(), m.end(), num.start(), num.as_str()));
+            }
+        });
+    }
+    found.sort_by_key(|x| x.0);
+    for (start, end, num_start, num) in found {
+        let Some(v) = parse_num(num) else { continue };
+        if v > MAX_MAGNITUDE || (num_start == start && preceded_by_word_char(text, num_start)) {
+            continue;
+        }
+        let span = Span::new(start, end);
+        let about = about_for(text, span, end);
+        f.push(span, v, "magnitude".into(), about, None);
+    }
 }
 
 fn preceded_by_word_char(text: &str, pos: usize) -> bool {
@@ -775,6 +813,42 @@ mod tests {
         let alt = f[0].alternate.as_ref().map(|a| (a.unit.as_str(), a.value));
         assert_eq!(alt, Some(("USD", 2.53e9)));
         assert_eq!(f[0].about, "ammunition");
+    }
+
+    /// The non-date figures of `text` as (value, unit), in text order.
+    fn check(cases: &[(&str, &[(f64, &str)])]) {
+        for (text, want) in cases {
+            let got: Vec<(f64, String)> =
+                figs(text, None).into_iter().filter(|f| f.unit != "date").map(|f| (f.value, f.unit)).collect();
+            let want: Vec<(f64, String)> = want.iter().map(|&(v, u)| (v, u.to_string())).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn magnitudes_are_figures_and_not_counts() {
+        check(&[
+            ("A magnitude 6.1 earthquake struck the coast.", &[(6.1, "magnitude")]),
+            ("The survey put its strength at magnitude-5.4 on Monday.", &[(5.4, "magnitude")]),
+            ("A quake with a magnitude of 5.6 shook the island.", &[(5.6, "magnitude")]),
+            ("A 6.8-magnitude quake hit the region.", &[(6.8, "magnitude")]),
+            ("A 6 magnitude quake destroyed 40 homes.", &[(6.0, "magnitude"), (40.0, "homes")]),
+            ("An earthquake measuring 5.6 on the Richter scale jolted the island.", &[(5.6, "magnitude")]),
+            // Not a magnitude: no scale word, or a number beyond the scale.
+            ("The order of magnitude was 30 times larger.", &[]),
+            ("About 12 magnitude readings were taken.", &[(12.0, "readings")]),
+        ]);
+    }
+
+    #[test]
+    fn hyphenated_multipliers_scale_the_amount() {
+        check(&[
+            ("The team signed a $161-million contract.", &[(161e6, "USD")]),
+            ("It is a 2.5-billion euros project.", &[(2.5e9, "EUR")]),
+            ("He paid $20 for it.", &[(20.0, "USD")]),
+            // A hyphen before anything but a written-out multiplier is not part of the amount.
+            ("A $5-a-day plan.", &[(5.0, "USD")]),
+        ]);
     }
 
     #[test]

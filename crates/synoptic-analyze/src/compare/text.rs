@@ -43,6 +43,19 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
             while k < chars.len() && chars[k].1.is_whitespace() {
                 k += 1;
             }
+            // A closing quote set off by spaces ("... assistance. \u{201D} Arraigned ..."): it ends the
+            // sentence before it. Only the curly closers are unambiguous; a spaced straight quote may open.
+            if next_is_space
+                && k + 1 < chars.len()
+                && matches!(chars[k].1, '\u{201D}' | '\u{2019}' | '\u{00BB}')
+                && chars[k + 1].1.is_whitespace()
+            {
+                j = k + 1;
+                k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+            }
             let next_starts = k < chars.len() && starts_sentence(chars[k].1);
             if next_is_space && next_starts && !(c == '.' && is_abbreviation(&line[..pos])) {
                 let cut = if j < chars.len() { chars[j].0 } else { line.len() };
@@ -79,7 +92,8 @@ fn is_abbreviation(before: &str) -> bool {
     if bare.chars().count() == 1 && bare.chars().all(char::is_alphabetic) {
         return true;
     }
-    if bare.contains('.') && bare.split('.').all(|p| p.chars().count() <= 2) {
+    // Dotted initials are letters: "5.4." ends a sentence after a decimal number.
+    if bare.contains('.') && bare.split('.').all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic)) {
         return true;
     }
     ABBREVIATIONS.contains(&bare.to_lowercase().as_str())
@@ -542,6 +556,16 @@ mod tests {
             ["Mr. Smith went to the U.S. capital.", "He said \"no.\"", "Then 3.5 left!", "New para"]
         );
         assert_eq!(split("\"Why?\" she asked. J. Doe agreed."), ["\"Why?\" she asked.", "J. Doe agreed."]);
+        // A decimal number before the full stop is not an initial.
+        assert_eq!(
+            split("The survey put it at magnitude-5.4. Monday's quake was the second."),
+            ["The survey put it at magnitude-5.4.", "Monday's quake was the second."]
+        );
+        // A curly closing quote set off by spaces closes the sentence before it.
+        assert_eq!(
+            split("He said: \u{201C} We will stay. \u{201D} Arraigned on Monday, he left."),
+            ["He said: \u{201C} We will stay. \u{201D}", "Arraigned on Monday, he left."]
+        );
         assert!(split("   \n\n ").is_empty());
     }
 
