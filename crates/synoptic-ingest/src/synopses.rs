@@ -72,11 +72,14 @@ pub fn mark_pending<'a>(
     db: &Db,
     events: impl IntoIterator<Item = (&'a String, &'a (String, String, String))>,
 ) -> Result<(), StoreError> {
-    for (event_id, (story_id, title, version)) in events {
-        let title = title.replace('\n', " ");
-        db.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}\n{version}").as_bytes())?;
-    }
-    Ok(())
+    let entries: Vec<(String, Vec<u8>)> = events
+        .into_iter()
+        .map(|(event_id, (story_id, title, version))| {
+            let title = title.replace('\n', " ");
+            (format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}\n{version}").into_bytes())
+        })
+        .collect();
+    db.put_states(&entries)
 }
 
 /// A claimed event: its id, story id, story title, stored members, and its marker as claimed.
@@ -150,9 +153,7 @@ pub fn refresh_claimed(
         }
         store.transaction(|tx| {
             tx.serialize_claims()?;
-            for event in &events {
-                tx.put_event(event)?;
-            }
+            tx.put_events(&events)?;
             for (story_id, (title, new_events)) in &stories {
                 refresh_story(tx, story_id, title, new_events)?;
             }
