@@ -43,7 +43,8 @@ impl Conn {
         let members: Vec<String> = kept.iter().flat_map(|e| e.articles.iter().cloned()).collect();
         let members = self.outlets_and_times(&members)?;
         let n = kept.len();
-        let (mut id, mut story, mut title, mut first_seen, mut first_seen_ts) = (cols(n), cols(n), cols(n), cols(n), cols(n));
+        let (mut id, mut story, mut title, mut first_seen, mut first_seen_ts) =
+            (cols(n), cols(n), cols(n), cols(n), cols(n));
         let (mut articles, mut origins, mut bodies, mut last_seen, mut last_seen_ts, mut outlets) =
             (cols(n), cols(n), cols(n), cols(n), cols(n), cols(n));
         for e in &kept {

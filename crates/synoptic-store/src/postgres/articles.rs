@@ -114,8 +114,7 @@ impl Conn {
                 &explain,
             ],
         )?;
-        let mut inserted: HashSet<String> =
-            rows.iter().map(|r| r.try_get::<_, String>(0)).collect::<Result<_, _>>()?;
+        let mut inserted: HashSet<String> = rows.iter().map(|r| r.try_get::<_, String>(0)).collect::<Result<_, _>>()?;
         // The first of several rows with one id is the one written.
         Ok(batch.iter().map(|new| inserted.remove(&new.article.id)).collect())
     }
