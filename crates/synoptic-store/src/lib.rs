@@ -437,6 +437,16 @@ impl Db {
         on!(self, c => c.put_event(e))
     }
 
+    /// The events stored under `ids`, in that order (`None` for an unknown id; one query on PostgreSQL).
+    pub fn events_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Event>>, StoreError> {
+        on!(self, c => c.events_by_ids(ids))
+    }
+
+    /// [`Db::event_members`] of each of `events`, in that order (one query on PostgreSQL).
+    pub fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        on!(self, c => c.members_of(events))
+    }
+
     /// [`Db::put_event`] for each of `events`, in order (one statement on PostgreSQL; for an id given twice
     /// the last one stays).
     pub fn put_events(&self, events: &[Event]) -> Result<(), StoreError> {
@@ -485,6 +495,11 @@ impl Db {
     /// Store a story whole (inserted, or replacing the story with the same id).
     pub fn put_story(&self, s: &Story) -> Result<(), StoreError> {
         on!(self, c => c.put_story(s))
+    }
+
+    /// The stories stored under `ids`, in that order (`None` for an unknown id; one query on PostgreSQL).
+    pub fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        on!(self, c => c.stories_by_ids(ids))
     }
 
     /// [`Db::put_story`] for each of `stories`, in order (three statements on PostgreSQL, however many
@@ -537,6 +552,12 @@ impl Db {
     /// that are not explanations; for a key given twice the last value stays).
     pub fn put_states(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
         on!(self, c => c.put_states(entries))
+    }
+
+    /// [`Db::delete_state`] for each of `keys` (one statement on PostgreSQL for the keys that are not
+    /// explanations).
+    pub fn delete_states(&self, keys: &[String]) -> Result<(), StoreError> {
+        on!(self, c => c.delete_states(keys))
     }
 
     pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

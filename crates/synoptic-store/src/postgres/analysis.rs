@@ -103,6 +103,20 @@ impl Conn {
         row.map(|r| decode_body("event", id, &body(r.try_get(0)?))).transpose()
     }
 
+    pub(crate) fn events_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Event>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query("SELECT id, body FROM events WHERE id = ANY($1)", &[&ids])?;
+        let mut found: HashMap<String, Event> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let id: String = r.try_get(0)?;
+            let e = decode_body("event", &id, &body(r.try_get(1)?))?;
+            found.insert(id, e);
+        }
+        Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
+    }
+
     pub(crate) fn event_ids(&self) -> Result<Vec<String>, StoreError> {
         let rows = self.query("SELECT id FROM events ORDER BY seq", &[])?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
@@ -209,6 +223,20 @@ impl Conn {
         row.map(|r| decode_body("story", id, &body(r.try_get(0)?))).transpose()
     }
 
+    pub(crate) fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query("SELECT id, body FROM stories WHERE id = ANY($1)", &[&ids])?;
+        let mut found: HashMap<String, Story> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let id: String = r.try_get(0)?;
+            let s = decode_body("story", &id, &body(r.try_get(1)?))?;
+            found.insert(id, s);
+        }
+        Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
+    }
+
     pub(crate) fn all_stories(&self) -> Result<Vec<Story>, StoreError> {
         let rows = self.query("SELECT id, body FROM stories ORDER BY seq", &[])?;
         rows.iter()
@@ -293,6 +321,22 @@ impl Conn {
     pub(crate) fn state_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
         let rows = self.query("SELECT key FROM state WHERE starts_with(key, $1) ORDER BY key", &[&prefix])?;
         Ok(rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?)
+    }
+
+    /// Explanations one by one (they live in their article's row); the other keys in one statement.
+    pub(crate) fn delete_states(&self, keys: &[String]) -> Result<(), StoreError> {
+        let mut plain: Vec<&str> = Vec::with_capacity(keys.len());
+        for key in keys {
+            if explained(key).is_some() {
+                self.delete_state(key)?;
+            } else {
+                plain.push(key);
+            }
+        }
+        if !plain.is_empty() {
+            self.execute("DELETE FROM state WHERE key = ANY($1::text[])", &[&plain])?;
+        }
+        Ok(())
     }
 
     pub(crate) fn delete_state(&self, key: &str) -> Result<bool, StoreError> {

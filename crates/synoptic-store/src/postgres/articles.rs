@@ -202,6 +202,22 @@ impl Conn {
         stored(&rows)
     }
 
+    pub(crate) fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query(
+            &format!("SELECT {ARTICLE_COLUMNS_ANN} FROM articles WHERE event = ANY($1) ORDER BY seq"),
+            &[&events],
+        )?;
+        let mut by_event: HashMap<String, Vec<StoredArticle>> = HashMap::new();
+        for a in stored(&rows)? {
+            by_event.entry(a.article.event.clone().unwrap_or_default()).or_default().push(a);
+        }
+        // An event named twice gets its members twice.
+        Ok(events.iter().map(|e| by_event.get(e).cloned().unwrap_or_default()).collect())
+    }
+
     /// Outlet and publication time of the stored articles among `ids`, by id.
     pub(crate) fn outlets_and_times(&self, ids: &[String]) -> Result<HashMap<String, OutletAndTime>, StoreError> {
         if ids.is_empty() {

@@ -269,6 +269,14 @@ impl Conn {
         self.write_touching(|c| analysis::put_event(c, e))
     }
 
+    pub(crate) fn events_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Event>>, StoreError> {
+        self.run(|c| ids.iter().map(|id| analysis::event(c, id)).collect())
+    }
+
+    pub(crate) fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        self.run(|c| events.iter().map(|id| articles::members(c, id)).collect())
+    }
+
     pub(crate) fn put_events(&self, events: &[Event]) -> Result<(), StoreError> {
         self.write_touching(|c| {
             let mut touched = Vec::new();
@@ -311,6 +319,10 @@ impl Conn {
 
     pub(crate) fn put_story(&self, s: &Story) -> Result<(), StoreError> {
         self.write_touching(|c| analysis::put_story(c, s).map(|()| vec![s.id.clone()]))
+    }
+
+    pub(crate) fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        self.run(|c| ids.iter().map(|id| analysis::story(c, id)).collect())
     }
 
     pub(crate) fn put_stories(&self, stories: &[Story]) -> Result<(), StoreError> {
@@ -364,6 +376,10 @@ impl Conn {
 
     pub(crate) fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         self.run(|c| analysis::put_state(c, key, bytes))
+    }
+
+    pub(crate) fn delete_states(&self, keys: &[String]) -> Result<(), StoreError> {
+        keys.iter().try_for_each(|k| self.delete_state(k).map(drop))
     }
 
     pub(crate) fn put_states(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
