@@ -67,6 +67,24 @@ enum Op {
     PutStories {
         stories: Vec<Story>,
     },
+    /// `Db::members_of`: the members of each event, in the order asked.
+    MembersOf {
+        events: Vec<String>,
+    },
+    /// `Db::events_by_ids` and `Db::stories_by_ids`: (id, title) of each found, null for unknown ids.
+    EventsByIds {
+        ids: Vec<String>,
+    },
+    StoriesByIds {
+        ids: Vec<String>,
+    },
+    DeleteStates {
+        keys: Vec<String>,
+    },
+    /// `Db::delete_states_if`: (key, expected value) pairs.
+    DeleteStatesIf {
+        entries: Vec<(String, String)>,
+    },
     /// `Db::put_states`: (key, value) pairs; `explain/SOURCE` names an article's explanation.
     PutStates {
         entries: Vec<(String, String)>,
@@ -321,6 +339,41 @@ fn run(name: &str, location: &Path, postgres: bool, mut copy_to: Option<&Path>) 
             }
             Op::PutStories { stories } => {
                 store.put_stories(&stories).unwrap();
+                Value::Null
+            }
+            Op::MembersOf { events } => json!(
+                store
+                    .members_of(&events)
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.iter().map(|a| a.article.id.clone()).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            ),
+            Op::EventsByIds { ids } => json!(
+                store.events_by_ids(&ids).unwrap().into_iter().map(|e| e.map(|e| (e.id, e.title))).collect::<Vec<_>>()
+            ),
+            Op::StoriesByIds { ids } => json!(
+                store
+                    .stories_by_ids(&ids)
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.map(|s| (s.id, s.events)))
+                    .collect::<Vec<_>>()
+            ),
+            Op::DeleteStates { keys } => {
+                let keys: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| match k.strip_prefix("explain/") {
+                        Some(source) => format!("explain/{}", id(&ids, source)),
+                        None => k,
+                    })
+                    .collect();
+                store.transaction(|tx| tx.delete_states(&keys)).unwrap();
+                Value::Null
+            }
+            Op::DeleteStatesIf { entries } => {
+                let entries: Vec<(String, Vec<u8>)> = entries.into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+                store.transaction(|tx| tx.delete_states_if(&entries)).unwrap();
                 Value::Null
             }
             Op::PutStates { entries } => {
