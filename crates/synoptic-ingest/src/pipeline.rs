@@ -39,6 +39,9 @@ pub const ENGINE_SEQ: &str = "engine.seq";
 /// Key prefix of an article's placement explanation in the store (`explain/<article id>`).
 pub const EXPLAIN_PREFIX: &str = "explain/";
 
+/// Input ids checked against the store per query.
+const CONTAINS_CHUNK: usize = 5_000;
+
 /// How articles are ingested.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -288,8 +291,14 @@ impl Ingester {
         let started = Instant::now();
         let mut seen = HashSet::new();
         let mut fresh = Vec::with_capacity(articles.len());
-        for mut a in articles {
-            if !seen.insert(a.id.clone()) || store.contains_article(&a.id)? {
+        // Asked of the store in chunks (one query each on PostgreSQL).
+        let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+        let mut stored = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CONTAINS_CHUNK) {
+            stored.extend(store.contains_articles(chunk)?);
+        }
+        for (mut a, stored) in articles.into_iter().zip(stored) {
+            if !seen.insert(a.id.clone()) || stored {
                 report.duplicates += 1;
                 continue;
             }
@@ -506,10 +515,7 @@ fn commit(store: &mut Store, placed: Placed, fenced: bool) -> Result<Committed, 
 
 /// Write extra state entries (inside the caller's transaction).
 fn put_states(tx: &Db, state: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
-    for (key, bytes) in state {
-        tx.put_state(key, bytes)?;
-    }
-    Ok(())
+    tx.put_states(state)
 }
 
 /// Store one batch of placed articles and their placements, and mark the events it touched pending (with

@@ -26,6 +26,9 @@ pub const GROUP_EVENTS: usize = 256;
 /// ... or fewer when their members add up to this many articles.
 const GROUP_ARTICLES: usize = 20_000;
 
+/// Events whose members are read in one query while a group is filled.
+const MEMBERS_CHUNK: usize = 32;
+
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct RefreshReport {
@@ -72,11 +75,14 @@ pub fn mark_pending<'a>(
     db: &Db,
     events: impl IntoIterator<Item = (&'a String, &'a (String, String, String))>,
 ) -> Result<(), StoreError> {
-    for (event_id, (story_id, title, version)) in events {
-        let title = title.replace('\n', " ");
-        db.put_state(&format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}\n{version}").as_bytes())?;
-    }
-    Ok(())
+    let entries: Vec<(String, Vec<u8>)> = events
+        .into_iter()
+        .map(|(event_id, (story_id, title, version))| {
+            let title = title.replace('\n', " ");
+            (format!("{PENDING_PREFIX}{event_id}"), format!("{story_id}\n{title}\n{version}").into_bytes())
+        })
+        .collect();
+    db.put_states(&entries)
 }
 
 /// A claimed event: its id, story id, story title, stored members, and its marker as claimed.
@@ -123,16 +129,26 @@ pub fn refresh_claimed(
         let mut group: Vec<Claimed> = Vec::new();
         let mut articles = 0usize;
         let mut unread = Vec::new();
-        for (key, marker) in claimed {
-            let Some(event_id) = key.strip_prefix(PENDING_PREFIX) else { continue };
+        let claimed: Vec<(String, Vec<u8>)> = claimed
+            .into_iter()
+            .filter_map(|(key, marker)| Some((key.strip_prefix(PENDING_PREFIX)?.to_string(), marker)))
+            .collect();
+        // Members are read a few events at a time (one query each on PostgreSQL), until the group is full.
+        for chunk in claimed.chunks(MEMBERS_CHUNK) {
             if articles >= GROUP_ARTICLES {
-                unread.push(event_id.to_string());
+                unread.extend(chunk.iter().map(|(id, _)| id.clone()));
                 continue;
             }
-            let members = store.event_members(event_id)?;
-            articles += members.len();
-            let (story_id, title) = parse_marker(&marker);
-            group.push((event_id.to_string(), story_id, title, members, marker));
+            let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+            for ((event_id, marker), members) in chunk.iter().zip(store.members_of(&ids)?) {
+                if articles >= GROUP_ARTICLES {
+                    unread.push(event_id.clone());
+                    continue;
+                }
+                articles += members.len();
+                let (story_id, title) = parse_marker(marker);
+                group.push((event_id.clone(), story_id, title, members, marker.clone()));
+            }
         }
         report.store += t.elapsed();
 
@@ -150,20 +166,20 @@ pub fn refresh_claimed(
         }
         store.transaction(|tx| {
             tx.serialize_claims()?;
-            for event in &events {
-                tx.put_event(event)?;
-            }
-            for (story_id, (title, new_events)) in &stories {
-                refresh_story(tx, story_id, title, new_events)?;
-            }
-            for (event_id, _, _, _, marker) in &group {
-                tx.delete_state_if(&format!("{PENDING_PREFIX}{event_id}"), marker)?;
-                tx.delete_state(&format!("{CLAIM_PREFIX}{event_id}"))?;
-            }
-            // Claimed but left for the next round (the group was full): free for any worker.
-            for event_id in &unread {
-                tx.delete_state(&format!("{CLAIM_PREFIX}{event_id}"))?;
-            }
+            tx.put_events(&events)?;
+            let stories: Vec<(&str, &str, &[&String])> =
+                stories.iter().map(|(id, (title, new_events))| (*id, *title, new_events.as_slice())).collect();
+            refresh_stories(tx, &stories)?;
+            let done: Vec<(String, Vec<u8>)> = group
+                .iter()
+                .map(|(event_id, _, _, _, marker)| (format!("{PENDING_PREFIX}{event_id}"), marker.clone()))
+                .collect();
+            tx.delete_states_if(&done)?;
+            // The group's claims, and those claimed but left for the next round (the group was full): free
+            // for any worker.
+            let claims: Vec<String> =
+                group.iter().map(|g| &g.0).chain(&unread).map(|event_id| format!("{CLAIM_PREFIX}{event_id}")).collect();
+            tx.delete_states(&claims)?;
             Ok(())
         })?;
         report.store += t.elapsed();
@@ -225,31 +241,57 @@ pub fn refresh_event(db: &Db, event_id: &str, story_id: &str, opts: &SynopsisOpt
 
 /// Add events to a story (created when new), keep its events in time order, and set its title.
 pub fn refresh_story(db: &Db, story_id: &str, title: &str, new_events: &[&String]) -> Result<Story, StoreError> {
-    let mut story =
-        db.story(story_id)?.unwrap_or_else(|| Story { id: story_id.to_string(), title: String::new(), events: vec![] });
-    let mut ids: BTreeSet<String> = story.events.iter().cloned().collect();
-    ids.extend(new_events.iter().map(|s| s.to_string()));
-    let mut dated: Vec<(Option<synoptic_model::Timestamp>, usize, String)> = Vec::new();
-    for id in ids {
-        let Some(event) = db.event(&id)? else { continue };
-        // Events that moved to another story leave this one.
-        if event.story != story_id {
-            continue;
+    let done = refresh_stories(db, &[(story_id, title, new_events)])?;
+    // One story in, one out.
+    Ok(done.into_iter().next().unwrap_or_else(|| Story {
+        id: story_id.to_string(),
+        title: title.to_string(),
+        events: vec![],
+    }))
+}
+
+/// [`refresh_story`] for several distinct stories (story id, title, new events): their stories and events
+/// read in one query each, and written in one batch.
+pub fn refresh_stories(db: &Db, stories: &[(&str, &str, &[&String])]) -> Result<Vec<Story>, StoreError> {
+    let ids: Vec<String> = stories.iter().map(|(id, _, _)| id.to_string()).collect();
+    let stored = db.stories_by_ids(&ids)?;
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    let mut out: Vec<(Story, BTreeSet<String>)> = Vec::with_capacity(stories.len());
+    for ((story_id, _, new_events), story) in stories.iter().zip(stored) {
+        let story = story.unwrap_or_else(|| Story { id: story_id.to_string(), title: String::new(), events: vec![] });
+        let mut ids: BTreeSet<String> = story.events.iter().cloned().collect();
+        ids.extend(new_events.iter().map(|s| s.to_string()));
+        wanted.extend(ids.iter().cloned());
+        out.push((story, ids));
+    }
+    let wanted: Vec<String> = wanted.into_iter().collect();
+    let events: BTreeMap<&str, Event> =
+        wanted.iter().zip(db.events_by_ids(&wanted)?).filter_map(|(id, e)| Some((id.as_str(), e?))).collect();
+    let mut done = Vec::with_capacity(out.len());
+    for ((story_id, title, _), (mut story, ids)) in stories.iter().zip(out) {
+        let mut dated: Vec<(Option<synoptic_model::Timestamp>, usize, String)> = Vec::new();
+        for id in ids {
+            let Some(event) = events.get(id.as_str()) else { continue };
+            // Events that moved to another story leave this one.
+            if event.story != *story_id {
+                continue;
+            }
+            let first = story.events.iter().position(|e| *e == id).unwrap_or(usize::MAX);
+            dated.push((event.first_seen, first, id));
         }
-        let first = story.events.iter().position(|e| *e == id).unwrap_or(usize::MAX);
-        dated.push((event.first_seen, first, id));
+        // Dated events in time order, undated after, each keeping their earlier place.
+        dated.sort_by(|a, b| match (a.0, b.0) {
+            (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.1.cmp(&b.1),
+        });
+        story.events = dated.into_iter().map(|d| d.2).collect();
+        if !title.is_empty() {
+            story.title = title.to_string();
+        }
+        done.push(story);
     }
-    // Dated events in time order, undated after, each keeping their earlier place.
-    dated.sort_by(|a, b| match (a.0, b.0) {
-        (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
-    });
-    story.events = dated.into_iter().map(|d| d.2).collect();
-    if !title.is_empty() {
-        story.title = title.to_string();
-    }
-    db.put_story(&story)?;
-    Ok(story)
+    db.put_stories(&done)?;
+    Ok(done)
 }

@@ -149,7 +149,7 @@ impl Store {
                 let events = chunk.iter().filter_map(|id| src.event(id).transpose()).collect::<Result<Vec<_>, _>>()?;
                 to.transaction(|tx| {
                     tx.check_writer()?;
-                    events.iter().try_for_each(|e| tx.put_event(e))
+                    tx.put_events(&events)
                 })?;
                 report.events += events.len();
                 progress(CopyProgress { stage: "events", done: report.events, total: ids.len() });
@@ -165,7 +165,7 @@ impl Store {
             for chunk in stories.chunks(batch) {
                 to.transaction(|tx| {
                     tx.check_writer()?;
-                    chunk.iter().try_for_each(|s| tx.put_story(s))
+                    tx.put_stories(chunk)
                 })?;
                 report.stories += chunk.len();
                 progress(CopyProgress { stage: "stories", done: report.stories, total: stories.len() });

@@ -158,6 +158,14 @@ impl Db {
         }
     }
 
+    /// [`Db::delete_state_if`] for each (key, expected value) pair (one statement on PostgreSQL).
+    pub fn delete_states_if(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(c) => entries.iter().try_for_each(|(k, v)| c.delete_state_if(k, v).map(drop)),
+            Backend::Postgres(c) => c.delete_states_if(entries),
+        }
+    }
+
     /// Inside a write transaction: wait until no other claim or synopsis transaction runs (released when
     /// this one ends). SQLite serialises write transactions already; on PostgreSQL this keeps two workers'
     /// read-modify-writes of one story from losing each other's events.
@@ -246,6 +254,20 @@ impl postgres::Conn {
 
     fn delete_state_if(&self, key: &str, expected: &[u8]) -> Result<bool, StoreError> {
         Ok(self.execute("DELETE FROM state WHERE key = $1 AND value = $2", &[&key, &expected])? > 0)
+    }
+
+    fn delete_states_if(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        let values: Vec<&[u8]> = entries.iter().map(|(_, v)| v.as_slice()).collect();
+        self.execute(
+            "DELETE FROM state s USING unnest($1::text[], $2::bytea[]) AS t(key, value) \
+             WHERE s.key = t.key AND s.value = t.value",
+            &[&keys, &values],
+        )?;
+        Ok(())
     }
 }
 

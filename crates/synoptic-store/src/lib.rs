@@ -391,6 +391,11 @@ impl Db {
     }
 
     /// One article with its annotations, placement and ingest order.
+    /// For each of `ids`, whether an article with that id is stored (one query on PostgreSQL).
+    pub fn contains_articles(&self, ids: &[String]) -> Result<Vec<bool>, StoreError> {
+        on!(self, c => c.contains_articles(ids))
+    }
+
     pub fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         on!(self, c => c.article(id))
     }
@@ -430,6 +435,22 @@ impl Db {
     /// Store a computed event whole (inserted, or replacing the event with the same id).
     pub fn put_event(&self, e: &Event) -> Result<(), StoreError> {
         on!(self, c => c.put_event(e))
+    }
+
+    /// The events stored under `ids`, in that order (`None` for an unknown id; one query on PostgreSQL).
+    pub fn events_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Event>>, StoreError> {
+        on!(self, c => c.events_by_ids(ids))
+    }
+
+    /// [`Db::event_members`] of each of `events`, in that order (one query on PostgreSQL).
+    pub fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        on!(self, c => c.members_of(events))
+    }
+
+    /// [`Db::put_event`] for each of `events`, in order (one statement on PostgreSQL; for an id given twice
+    /// the last one stays).
+    pub fn put_events(&self, events: &[Event]) -> Result<(), StoreError> {
+        on!(self, c => c.put_events(events))
     }
 
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -476,6 +497,17 @@ impl Db {
         on!(self, c => c.put_story(s))
     }
 
+    /// The stories stored under `ids`, in that order (`None` for an unknown id; one query on PostgreSQL).
+    pub fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        on!(self, c => c.stories_by_ids(ids))
+    }
+
+    /// [`Db::put_story`] for each of `stories`, in order (three statements on PostgreSQL, however many
+    /// stories; for an id given twice the last one stays).
+    pub fn put_stories(&self, stories: &[Story]) -> Result<(), StoreError> {
+        on!(self, c => c.put_stories(stories))
+    }
+
     pub fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
         on!(self, c => c.story(id))
     }
@@ -514,6 +546,18 @@ impl Db {
     /// Keep an opaque blob under `key` (the engine's index of copies and events).
     pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         on!(self, c => c.put_state(key, bytes))
+    }
+
+    /// [`Db::put_state`] for each entry, in order, as one unit (one statement on PostgreSQL for the entries
+    /// that are not explanations; for a key given twice the last value stays).
+    pub fn put_states(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        on!(self, c => c.put_states(entries))
+    }
+
+    /// [`Db::delete_state`] for each of `keys` (one statement on PostgreSQL for the keys that are not
+    /// explanations).
+    pub fn delete_states(&self, keys: &[String]) -> Result<(), StoreError> {
+        on!(self, c => c.delete_states(keys))
     }
 
     pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

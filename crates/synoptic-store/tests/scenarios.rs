@@ -16,12 +16,79 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use synoptic_model::{Annotations, Article, Event, Story};
-use synoptic_store::{CopyOptions, FeedState, Store};
+use synoptic_store::{CopyOptions, FeedState, NewArticle, Store};
 use synoptic_testkit::PgDb;
+
+/// An article of an `insert_many` batch, with where it belongs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchArticle {
+    source: String,
+    title: Option<String>,
+    text: String,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    copy_of: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    explanation: Option<String>,
+}
+
+/// An event of a `put_events` batch.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchEvent {
+    id: String,
+    story: String,
+    title: String,
+    articles: Vec<String>,
+    origins: usize,
+    first_seen: Option<String>,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 enum Op {
+    /// `Db::insert_articles` in one transaction: the added flags.
+    InsertMany {
+        articles: Vec<BatchArticle>,
+    },
+    ContainsArticles {
+        articles: Vec<String>,
+    },
+    Explanation {
+        article: String,
+    },
+    PutEvents {
+        events: Vec<BatchEvent>,
+    },
+    PutStories {
+        stories: Vec<Story>,
+    },
+    /// `Db::members_of`: the members of each event, in the order asked.
+    MembersOf {
+        events: Vec<String>,
+    },
+    /// `Db::events_by_ids` and `Db::stories_by_ids`: (id, title) of each found, null for unknown ids.
+    EventsByIds {
+        ids: Vec<String>,
+    },
+    StoriesByIds {
+        ids: Vec<String>,
+    },
+    DeleteStates {
+        keys: Vec<String>,
+    },
+    /// `Db::delete_states_if`: (key, expected value) pairs.
+    DeleteStatesIf {
+        entries: Vec<(String, String)>,
+    },
+    /// `Db::put_states`: (key, value) pairs; `explain/SOURCE` names an article's explanation.
+    PutStates {
+        entries: Vec<(String, String)>,
+    },
     Insert {
         source: String,
         title: Option<String>,
@@ -223,6 +290,106 @@ fn run(name: &str, location: &Path, postgres: bool, mut copy_to: Option<&Path>) 
                 ids.entry(source).or_insert(a.id.clone());
                 json!(store.insert_article(&a, &Annotations::default()).unwrap())
             }
+            Op::InsertMany { articles } => {
+                let mut built = Vec::new();
+                for b in &articles {
+                    let mut a = Article::new(b.source.clone(), b.title.clone(), b.text.clone());
+                    a.published = b.published.as_ref().map(|p| chrono::DateTime::parse_from_rfc3339(p).unwrap());
+                    ids.entry(b.source.clone()).or_insert(a.id.clone());
+                    built.push(a);
+                }
+                let copies: Vec<Option<String>> =
+                    articles.iter().map(|b| b.copy_of.as_ref().map(|c| id(&ids, c))).collect();
+                let none = Annotations::default();
+                let rows: Vec<NewArticle<'_>> = built
+                    .iter()
+                    .zip(&articles)
+                    .zip(&copies)
+                    .map(|((a, b), copy_of)| NewArticle {
+                        copy_of: copy_of.as_deref(),
+                        event: b.event.as_deref(),
+                        explanation: b.explanation.as_deref().map(str::as_bytes),
+                        ..NewArticle::new(a, &none)
+                    })
+                    .collect();
+                json!(store.transaction(|tx| tx.insert_articles(&rows)).unwrap())
+            }
+            Op::ContainsArticles { articles } => {
+                let asked: Vec<String> = articles.iter().map(|a| id(&ids, a)).collect();
+                json!(store.contains_articles(&asked).unwrap())
+            }
+            Op::Explanation { article } => {
+                json!(store.explanation(&id(&ids, &article)).unwrap().map(|b| String::from_utf8_lossy(&b).into_owned()))
+            }
+            Op::PutEvents { events } => {
+                let events: Vec<Event> = events
+                    .into_iter()
+                    .map(|e| Event {
+                        id: e.id,
+                        story: e.story,
+                        title: e.title,
+                        articles: e.articles.iter().map(|a| id(&ids, a)).collect(),
+                        origins: e.origins,
+                        first_seen: e.first_seen.map(|p| chrono::DateTime::parse_from_rfc3339(&p).unwrap()),
+                        ..Event::default()
+                    })
+                    .collect();
+                store.transaction(|tx| tx.put_events(&events)).unwrap();
+                Value::Null
+            }
+            Op::PutStories { stories } => {
+                store.put_stories(&stories).unwrap();
+                Value::Null
+            }
+            Op::MembersOf { events } => json!(
+                store
+                    .members_of(&events)
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.iter().map(|a| a.article.id.clone()).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            ),
+            Op::EventsByIds { ids } => json!(
+                store.events_by_ids(&ids).unwrap().into_iter().map(|e| e.map(|e| (e.id, e.title))).collect::<Vec<_>>()
+            ),
+            Op::StoriesByIds { ids } => json!(
+                store
+                    .stories_by_ids(&ids)
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.map(|s| (s.id, s.events)))
+                    .collect::<Vec<_>>()
+            ),
+            Op::DeleteStates { keys } => {
+                let keys: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| match k.strip_prefix("explain/") {
+                        Some(source) => format!("explain/{}", id(&ids, source)),
+                        None => k,
+                    })
+                    .collect();
+                store.transaction(|tx| tx.delete_states(&keys)).unwrap();
+                Value::Null
+            }
+            Op::DeleteStatesIf { entries } => {
+                let entries: Vec<(String, Vec<u8>)> = entries.into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+                store.transaction(|tx| tx.delete_states_if(&entries)).unwrap();
+                Value::Null
+            }
+            Op::PutStates { entries } => {
+                let entries: Vec<(String, Vec<u8>)> = entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let k = match k.strip_prefix("explain/") {
+                            Some(source) => format!("explain/{}", id(&ids, source)),
+                            None => k,
+                        };
+                        (k, v.into_bytes())
+                    })
+                    .collect();
+                store.transaction(|tx| tx.put_states(&entries)).unwrap();
+                Value::Null
+            }
             Op::Count => json!(store.article_count().unwrap()),
             Op::Get { article } => json!(store.article(&id(&ids, &article)).unwrap()),
             Op::Articles => json!(store.articles().unwrap()),
@@ -368,6 +535,16 @@ fn search() {
 #[test]
 fn state_and_feeds() {
     check("state");
+}
+
+#[test]
+fn batches() {
+    check("batches");
+}
+
+#[test]
+fn batches_postgres() {
+    check_postgres("batches");
 }
 
 #[test]

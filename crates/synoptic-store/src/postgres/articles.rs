@@ -1,7 +1,7 @@
 //! PostgreSQL articles: insert by content id, look up, page through in ingest order, placement and annotations.
 
 use ::postgres::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use synoptic_model::{Annotations, Article};
 
 use super::Conn;
@@ -36,53 +36,87 @@ fn stored(rows: &[Row]) -> Result<Vec<StoredArticle>, StoreError> {
     rows.iter().map(|r| read_row(r, true)?.stored()).collect()
 }
 
+/// An empty column of `n` values for a multi-row statement.
+pub(super) fn cols<T>(n: usize) -> Vec<T> {
+    Vec::with_capacity(n)
+}
+
 fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl Conn {
-    /// Insert articles (each with its placement and explanation, in one row write); for each, whether it
-    /// was added. The search column is computed by the database as the row is written.
+    /// Insert articles (each with its placement and explanation, in one row write) in one statement; for
+    /// each, whether it was added. The search column is computed by the database as the row is written.
     pub(crate) fn insert_articles(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
-        if batch.len() > 1 && !self.in_tx.get() {
-            return self.atomically(|| self.insert_rows(batch));
-        }
+        // One statement: atomic inside a transaction or outside one.
         self.insert_rows(batch)
     }
 
+    /// One statement for the whole batch: the rows travel as one array per column (`unnest`), so a batch
+    /// costs one round trip however many articles it holds. Rows are inserted in batch order (so `seq`
+    /// follows it); an id already stored, or given earlier in the batch, adds nothing.
     fn insert_rows(&self, batch: &[NewArticle<'_>]) -> Result<Vec<bool>, StoreError> {
         // A duplicate draws a number from the sequence, as it does in SQLite: `seq` may have gaps.
         const SQL: &str = "INSERT INTO articles (id, source, title, text, url, outlet, author, published, \
             published_ts, language, credits, extra, annotations, copy_of, event, explain) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING RETURNING seq";
-        let mut added = Vec::with_capacity(batch.len());
+            SELECT id, source, title, text, url, outlet, author, published, published_ts, language, credits, \
+            extra, annotations, copy_of, event, explain FROM unnest($1::text[], $2::text[], $3::text[], \
+            $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], \
+            $12::text[], $13::bytea[], $14::text[], $15::text[], $16::bytea[]) WITH ORDINALITY AS t(id, source, \
+            title, text, url, outlet, author, published, published_ts, language, credits, extra, annotations, \
+            copy_of, event, explain, pos) ORDER BY pos ON CONFLICT (id) DO NOTHING RETURNING id";
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = batch.len();
+        let (mut id, mut source, mut title, mut text) = (cols(n), cols(n), cols(n), cols(n));
+        let (mut url, mut outlet, mut author, mut published) = (cols(n), cols(n), cols(n), cols(n));
+        let (mut published_ts, mut language, mut credits, mut extra) = (cols(n), cols(n), cols(n), cols(n));
+        let (mut annotations, mut copy_of, mut event, mut explain) = (cols(n), cols(n), cols(n), cols(n));
         for new in batch {
             let a = new.article;
-            let annotations = codec::encode_annotations(new.annotations, Some(&a.text));
-            let row = self.query_opt(
-                SQL,
-                &[
-                    &a.id,
-                    &a.source,
-                    &a.title,
-                    &a.text,
-                    &a.url,
-                    &a.outlet,
-                    &a.author,
-                    &ts_text(a.published.as_ref()),
-                    &ts_secs(a.published.as_ref()),
-                    &a.language,
-                    &to_json("credits", &a.credits)?,
-                    &to_json("extra fields", &a.extra)?,
-                    &annotations,
-                    &new.copy_of,
-                    &new.event,
-                    &new.explanation,
-                ],
-            )?;
-            added.push(row.is_some());
+            id.push(a.id.as_str());
+            source.push(a.source.as_str());
+            title.push(a.title.as_deref());
+            text.push(a.text.as_str());
+            url.push(a.url.as_deref());
+            outlet.push(a.outlet.as_deref());
+            author.push(a.author.as_deref());
+            published.push(ts_text(a.published.as_ref()));
+            published_ts.push(ts_secs(a.published.as_ref()));
+            language.push(a.language.as_deref());
+            credits.push(to_json("credits", &a.credits)?);
+            extra.push(to_json("extra fields", &a.extra)?);
+            annotations.push(codec::encode_annotations(new.annotations, Some(&a.text)));
+            copy_of.push(new.copy_of);
+            event.push(new.event);
+            explain.push(new.explanation);
         }
-        Ok(added)
+        let rows = self.query(
+            SQL,
+            &[
+                &id,
+                &source,
+                &title,
+                &text,
+                &url,
+                &outlet,
+                &author,
+                &published,
+                &published_ts,
+                &language,
+                &credits,
+                &extra,
+                &annotations,
+                &copy_of,
+                &event,
+                &explain,
+            ],
+        )?;
+        let mut inserted: HashSet<String> = rows.iter().map(|r| r.try_get::<_, String>(0)).collect::<Result<_, _>>()?;
+        // The first of several rows with one id is the one written.
+        Ok(batch.iter().map(|new| inserted.remove(&new.article.id)).collect())
     }
 
     pub(crate) fn set_explanation(&self, article: &str, bytes: &[u8]) -> Result<bool, StoreError> {
@@ -101,6 +135,15 @@ impl Conn {
 
     pub(crate) fn contains_article(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self.query_opt("SELECT 1 FROM articles WHERE id = $1", &[&id])?.is_some())
+    }
+
+    pub(crate) fn contains_articles(&self, ids: &[String]) -> Result<Vec<bool>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query("SELECT id FROM articles WHERE id = ANY($1)", &[&ids])?;
+        let found: HashSet<String> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        Ok(ids.iter().map(|id| found.contains(id)).collect())
     }
 
     pub(crate) fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
@@ -157,6 +200,22 @@ impl Conn {
         let rows = self
             .query(&format!("SELECT {ARTICLE_COLUMNS_ANN} FROM articles WHERE event = $1 ORDER BY seq"), &[&event])?;
         stored(&rows)
+    }
+
+    pub(crate) fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query(
+            &format!("SELECT {ARTICLE_COLUMNS_ANN} FROM articles WHERE event = ANY($1) ORDER BY seq"),
+            &[&events],
+        )?;
+        let mut by_event: HashMap<String, Vec<StoredArticle>> = HashMap::new();
+        for a in stored(&rows)? {
+            by_event.entry(a.article.event.clone().unwrap_or_default()).or_default().push(a);
+        }
+        // An event named twice gets its members twice.
+        Ok(events.iter().map(|e| by_event.get(e).cloned().unwrap_or_default()).collect())
     }
 
     /// Outlet and publication time of the stored articles among `ids`, by id.

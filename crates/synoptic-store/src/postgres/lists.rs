@@ -1,9 +1,11 @@
 //! PostgreSQL: the stored list lines of stories, pages of the story list, the newest events (see
 //! `crate::lists`), and the data version servers watch.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use super::Conn;
+use super::articles::cols;
 use crate::lists::{self, EventLine, PageRow, StoredLine, StoryCursor, StoryPage};
 use crate::{EventSummary, StoreError, rows};
 
@@ -26,30 +28,45 @@ impl Conn {
         self.batch(V2)?;
         let ids: Vec<String> =
             self.query("SELECT id FROM stories", &[])?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
-        for id in ids {
-            self.summarize_story(&id)?;
-        }
-        Ok(())
+        self.summarize_stories(&ids)
     }
 
-    /// Recompute the list line of story `id` from the stored events it links that still belong to it.
-    pub(crate) fn summarize_story(&self, id: &str) -> Result<(), StoreError> {
+    /// Recompute the list lines of stories `ids` from the stored events each links that still belong to it:
+    /// one read and one write for all of them.
+    pub(crate) fn summarize_stories(&self, ids: &[String]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let rows = self.query(
-            "SELECT e.articles, e.origins, e.first_seen, e.last_seen, e.outlets FROM story_events l \
-             JOIN events e ON e.id = l.event AND e.story = l.story WHERE l.story = $1 ORDER BY l.pos",
-            &[&id],
+            "SELECT l.story, e.articles, e.origins, e.first_seen, e.last_seen, e.outlets FROM story_events l \
+             JOIN events e ON e.id = l.event AND e.story = l.story WHERE l.story = ANY($1) ORDER BY l.story, l.pos",
+            &[&ids],
         )?;
-        let events = rows
-            .iter()
-            .map(|r| -> Result<EventLine, StoreError> {
-                Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let l = lists::story_line(id, events)?;
+        let mut events: HashMap<String, Vec<EventLine>> = HashMap::new();
+        for r in &rows {
+            let line = (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
+            events.entry(r.try_get(0)?).or_default().push(line);
+        }
+        let n = ids.len();
+        let (mut counts, mut articles, mut origins, mut outlets) = (cols(n), cols(n), cols(n), cols(n));
+        let (mut first_seen, mut last_seen, mut recent) = (cols(n), cols(n), cols(n));
+        for id in ids {
+            let l = lists::story_line(id, events.remove(id).unwrap_or_default())?;
+            counts.push(l.events);
+            articles.push(l.articles);
+            origins.push(l.origins);
+            outlets.push(l.outlets);
+            first_seen.push(l.first_seen);
+            last_seen.push(l.last_seen);
+            recent.push(l.recent);
+        }
         self.execute(
-            "UPDATE stories SET events = $2, articles = $3, origins = $4, outlets = $5, first_seen = $6, \
-             last_seen = $7, recent = $8 WHERE id = $1",
-            &[&id, &l.events, &l.articles, &l.origins, &l.outlets, &l.first_seen, &l.last_seen, &l.recent],
+            "UPDATE stories s SET events = t.events, articles = t.articles, origins = t.origins, \
+             outlets = t.outlets, first_seen = t.first_seen, last_seen = t.last_seen, recent = t.recent \
+             FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], \
+             $7::text[], $8::bigint[]) AS t(id, events, articles, origins, outlets, first_seen, last_seen, \
+             recent) WHERE s.id = t.id",
+            &[&ids, &counts, &articles, &origins, &outlets, &first_seen, &last_seen, &recent],
         )?;
         Ok(())
     }
@@ -58,12 +75,7 @@ impl Conn {
     /// and the new lines commit together; inside one, the lines are recomputed before it commits.
     pub(crate) fn write_touching(&self, f: impl FnOnce() -> Result<Vec<String>, StoreError>) -> Result<(), StoreError> {
         if !self.in_tx.get() {
-            return self.atomically(|| {
-                for id in f()? {
-                    self.summarize_story(&id)?;
-                }
-                Ok(())
-            });
+            return self.atomically(|| self.summarize_stories(&f()?));
         }
         let touched = f()?;
         self.stale_stories.borrow_mut().extend(touched);
@@ -72,11 +84,8 @@ impl Conn {
 
     /// Recompute the list lines of the stories written in the open transaction.
     pub(crate) fn summarize_pending(&self) -> Result<(), StoreError> {
-        let stale = std::mem::take(&mut *self.stale_stories.borrow_mut());
-        for id in stale {
-            self.summarize_story(&id)?;
-        }
-        Ok(())
+        let stale: Vec<String> = std::mem::take(&mut *self.stale_stories.borrow_mut()).into_iter().collect();
+        self.summarize_stories(&stale)
     }
 
     pub(crate) fn stories_page(&self, after: Option<StoryCursor>, limit: usize) -> Result<StoryPage, StoreError> {

@@ -233,6 +233,10 @@ impl Conn {
         self.run(|c| articles::contains(c, id))
     }
 
+    pub(crate) fn contains_articles(&self, ids: &[String]) -> Result<Vec<bool>, StoreError> {
+        self.run(|c| ids.iter().map(|id| articles::contains(c, id)).collect())
+    }
+
     pub(crate) fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         self.run(|c| articles::get(c, id))
     }
@@ -263,6 +267,24 @@ impl Conn {
 
     pub(crate) fn put_event(&self, e: &Event) -> Result<(), StoreError> {
         self.write_touching(|c| analysis::put_event(c, e))
+    }
+
+    pub(crate) fn events_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Event>>, StoreError> {
+        self.run(|c| ids.iter().map(|id| analysis::event(c, id)).collect())
+    }
+
+    pub(crate) fn members_of(&self, events: &[String]) -> Result<Vec<Vec<StoredArticle>>, StoreError> {
+        self.run(|c| events.iter().map(|id| articles::members(c, id)).collect())
+    }
+
+    pub(crate) fn put_events(&self, events: &[Event]) -> Result<(), StoreError> {
+        self.write_touching(|c| {
+            let mut touched = Vec::new();
+            for e in events {
+                touched.extend(analysis::put_event(c, e)?);
+            }
+            Ok(touched)
+        })
     }
 
     pub(crate) fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -297,6 +319,17 @@ impl Conn {
 
     pub(crate) fn put_story(&self, s: &Story) -> Result<(), StoreError> {
         self.write_touching(|c| analysis::put_story(c, s).map(|()| vec![s.id.clone()]))
+    }
+
+    pub(crate) fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        self.run(|c| ids.iter().map(|id| analysis::story(c, id)).collect())
+    }
+
+    pub(crate) fn put_stories(&self, stories: &[Story]) -> Result<(), StoreError> {
+        self.write_touching(|c| {
+            stories.iter().try_for_each(|s| analysis::put_story(c, s))?;
+            Ok(stories.iter().map(|s| s.id.clone()).collect())
+        })
     }
 
     pub(crate) fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
@@ -343,6 +376,14 @@ impl Conn {
 
     pub(crate) fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         self.run(|c| analysis::put_state(c, key, bytes))
+    }
+
+    pub(crate) fn delete_states(&self, keys: &[String]) -> Result<(), StoreError> {
+        keys.iter().try_for_each(|k| self.delete_state(k).map(drop))
+    }
+
+    pub(crate) fn put_states(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        self.run(|c| atomically(c, |c| entries.iter().try_for_each(|(k, v)| analysis::put_state(c, k, v))))
     }
 
     pub(crate) fn state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
