@@ -67,6 +67,11 @@ pub struct JoinModel {
     /// rarity mass raised to this power (0: absolute mass; 1: the share of its own; chosen by the fit).
     #[serde(default)]
     pub story_norm: f64,
+    /// Two open events merge when the model's probability between them (each event's centroid, named
+    /// things, figures and days taken as one article against the other event, the lower of the two ways)
+    /// reaches this; 0 disables merging (chosen by the fit).
+    #[serde(default)]
+    pub merge_threshold: f64,
 }
 
 /// The shipped weights file (as `cargo xtask fit` writes it).
@@ -82,6 +87,8 @@ pub struct ModelFile {
     pub story_threshold: f64,
     #[serde(default)]
     pub story_norm: f64,
+    #[serde(default)]
+    pub merge_threshold: f64,
     /// Training pairs and how many were positive.
     pub samples: usize,
     pub positives: usize,
@@ -111,6 +118,7 @@ impl JoinModel {
                 event_threshold: 0.5,
                 story_threshold: 1.0,
                 story_norm: 0.0,
+                merge_threshold: 0.0,
             },
         })
         .clone()
@@ -139,6 +147,7 @@ pub fn parse(json: &str) -> Option<JoinModel> {
         event_threshold: f.event_threshold,
         story_threshold: f.story_threshold,
         story_norm: f.story_norm,
+        merge_threshold: f.merge_threshold,
     })
 }
 
@@ -253,7 +262,14 @@ mod tests {
         let (b, w) = fit_logistic(&samples, 0.1);
         assert!(w[0] > 5.0, "{w:?}");
         assert!(w[1].abs() < 1.0, "{w:?}");
-        let m = JoinModel { bias: b, weights: w.clone(), event_threshold: 0.5, story_threshold: 1.0, story_norm: 0.0 };
+        let m = JoinModel {
+            bias: b,
+            weights: w.clone(),
+            event_threshold: 0.5,
+            story_threshold: 1.0,
+            story_norm: 0.0,
+            merge_threshold: 0.0,
+        };
         let mut lo = [0.0; NF];
         lo[0] = 0.2;
         let mut hi = [0.0; NF];
