@@ -27,7 +27,7 @@ use synoptic_analyze::synth::{SynthConfig, stream};
 use synoptic_model::{Annotations, Article};
 
 /// Merge thresholds tried by the fit (on the join model's probability between two events).
-const MERGE_GRID: [f64; 7] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+const MERGE_GRID: [f64; 9] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
 
 /// L2 penalty of the logistic fit (weights only; features are in [0, 1] or a log size).
 const L2: f64 = 1.0;
@@ -168,6 +168,30 @@ fn pairs(items: &[Item], cfg: &EngineConfig) -> Vec<JoinSample> {
     out
 }
 
+/// Labelled event pairs of one set as the merge check meets them (merging off): same when the two events'
+/// majority gold events (over their articles so far) agree.
+fn merge_pairs(items: &[Item], cfg: &EngineConfig) -> Vec<JoinSample> {
+    let arts: Vec<Article> = items.iter().map(|i| i.article.clone()).collect();
+    let mut engine = Engine::new(cfg.clone());
+    engine.collect_merge_pairs();
+    let mut counts: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    let majority = |c: Option<&HashMap<&str, usize>>| {
+        c.and_then(|c| c.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(g, _)| g.to_string()))
+    };
+    let mut out = Vec::new();
+    for i in processing_order(&arts) {
+        let p = engine.add(&items[i].article, &items[i].ann);
+        *counts.entry(p.event).or_default().entry(items[i].event.as_str()).or_default() += 1;
+        for pair in engine.take_merge_pairs() {
+            let (a, b) = (majority(counts.get(&pair.events[0])), majority(counts.get(&pair.events[1])));
+            if let (Some(a), Some(b)) = (a, b) {
+                out.push(JoinSample { x: pair.x, same: a == b });
+            }
+        }
+    }
+    out
+}
+
 /// Predicted (event, story) of each item, in item order, by the online engine.
 pub fn run(items: &[Item], cfg: &EngineConfig) -> Vec<(String, String)> {
     let arts: Vec<Article> = items.iter().map(|i| i.article.clone()).collect();
@@ -238,6 +262,16 @@ pub fn fit(sets: &[&[Item]]) -> (JoinModel, usize, usize) {
     }
     model.event_threshold = round(best.1);
     model.merge_threshold = 0.0;
+    // The merge weights: event pairs the merge check meets (merging off), labelled by whether the two
+    // events' majority gold events agree.
+    let merge_samples: Vec<JoinSample> = sets.iter().flat_map(|s| merge_pairs(s, &with_model(&model))).collect();
+    let merge_positives = merge_samples.iter().filter(|s| s.same).count();
+    eprintln!("merge pairs: {} ({merge_positives} same happening)", merge_samples.len());
+    if merge_positives > 0 && merge_positives < merge_samples.len() {
+        let (mb, mw) = fit_logistic(&merge_samples, L2);
+        model.merge_bias = round(mb);
+        model.merge_weights = mw.into_iter().map(round).collect();
+    }
     // Merging: the event threshold may rise with it (joins stricter, splits mended by merges). Every set
     // must stay at or above its events F1 without merging; among those choices, the worst set's F1 (then
     // the mean) is maximised. Merging off is always allowed.
@@ -326,6 +360,8 @@ pub fn command(opts: &Options) -> Result<()> {
         story_threshold: model.story_threshold,
         story_norm: model.story_norm,
         merge_threshold: model.merge_threshold,
+        merge_bias: model.merge_bias,
+        merge_weights: model.merge_weights.clone(),
         samples,
         positives,
     };
@@ -341,9 +377,12 @@ pub fn command(opts: &Options) -> Result<()> {
         let (e, s) = scores(set, &run(set, &cfg));
         println!("{}\n{}", line(&format!("{name} events"), &e), line(&format!("{name} stories"), &s));
     }
-    for (n, w) in FEATURES.iter().zip(&model.weights) {
-        println!("  {n:<18} {w:>9.3}");
+    println!("  {:<18} {:>9} {:>9}", "feature", "join", "merge");
+    for (i, (n, w)) in FEATURES.iter().zip(&model.weights).enumerate() {
+        let m = model.merge_weights.get(i).map(|m| format!("{m:>9.3}")).unwrap_or_default();
+        println!("  {n:<18} {w:>9.3} {m}");
     }
+    println!("  merge bias {:.3}", model.merge_bias);
     println!(
         "  bias {:.3}, event threshold {:.2}, merge threshold {:.2}, story threshold {:.2} (normalisation {:.1})",
         model.bias, model.event_threshold, model.merge_threshold, model.story_threshold, model.story_norm
@@ -367,7 +406,10 @@ fn sweep(sets: &[(&str, &[Item])]) -> Result<()> {
     let shipped = JoinModel::shipped();
     println!("shipped event threshold {:.2}, merge threshold {:.2}", shipped.event_threshold, shipped.merge_threshold);
     let events = (1..20).map(|k| (f64::from(k) * 0.05, 0.0));
-    let merges = MERGE_GRID.iter().map(|m| (shipped.event_threshold, *m));
+    let merges = [0.0, 0.05, 0.1].into_iter().flat_map(|d: f64| {
+        let t = ((shipped.event_threshold + d) * 1e6).round() / 1e6;
+        MERGE_GRID.iter().map(move |m| (t, *m))
+    });
     for (t, mt) in events.chain(merges) {
         let cfg = with_model(&JoinModel {
             event_threshold: t,

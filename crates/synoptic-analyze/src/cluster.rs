@@ -661,6 +661,16 @@ pub struct Engine {
     state: State,
     /// Gold event label → event slot, only for [`Engine::add_supervised`].
     gold_slots: HashMap<String, u64>,
+    /// Event pairs met by the merge check, kept only while fitting ([`Engine::collect_merge_pairs`]).
+    merge_pairs: Option<Vec<MergePair>>,
+}
+
+/// Two events the merge check compared (after a join: the grown event and a rival the article also
+/// reached), with the features between them (the lower-scoring way), for fitting the merge weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergePair {
+    pub events: [String; 2],
+    pub x: [f64; NF],
 }
 
 /// A number rounded to 3 decimals (explanations are stored; shorter JSON).
@@ -694,13 +704,18 @@ const MERGE_RIVALS: usize = 3;
 
 impl Engine {
     pub fn new(cfg: EngineConfig) -> Engine {
-        Engine { cfg, state: State { version: SNAPSHOT_VERSION, ..State::default() }, gold_slots: HashMap::new() }
+        Engine {
+            cfg,
+            state: State { version: SNAPSHOT_VERSION, ..State::default() },
+            gold_slots: HashMap::new(),
+            merge_pairs: None,
+        }
     }
 
     /// Restore an engine from [`Engine::snapshot`] bytes.
     pub fn from_snapshot(bytes: &[u8], cfg: EngineConfig) -> Result<Engine, SnapshotError> {
         let state = snapshot::decode(bytes)?;
-        Ok(Engine { cfg, state, gold_slots: HashMap::new() })
+        Ok(Engine { cfg, state, gold_slots: HashMap::new(), merge_pairs: None })
     }
 
     /// The engine's state as bytes (a versioned little-endian binary encoding), bounded by the active window.
@@ -723,6 +738,16 @@ impl Engine {
             postings: s.event_postings.values().map(Vec::len).sum::<usize>()
                 + s.story_postings.values().map(Vec::len).sum::<usize>(),
         }
+    }
+
+    /// Keep the event pairs the merge check compares from now on (whether or not they merge), for fitting.
+    pub fn collect_merge_pairs(&mut self) {
+        self.merge_pairs.get_or_insert_with(Vec::new);
+    }
+
+    /// The event pairs compared since the last call (see [`Engine::collect_merge_pairs`]).
+    pub fn take_merge_pairs(&mut self) -> Vec<MergePair> {
+        self.merge_pairs.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The event and story an article in the active window belongs to now (after any merges).
@@ -953,14 +978,26 @@ impl Engine {
         // The grown event against its nearest rivals: merge when the model says one happening.
         let mut merges = Vec::new();
         let mut eslot = eslot;
-        if !new_event && !is_copy && supervised.is_none() && cfg.model.merge_threshold > 0.0 {
-            let rivals: Vec<u64> = scored.iter().map(|(e, _)| *e).filter(|e| *e != eslot).take(MERGE_RIVALS).collect();
+        let merging = cfg.model.merge_threshold > 0.0 || self.merge_pairs.is_some();
+        if !new_event && !is_copy && supervised.is_none() && merging {
+            // Rivals: other events this article would have joined too (a bridge between two events is
+            // the evidence they may be one; the event-level score then decides).
+            let rivals: Vec<u64> = scored
+                .iter()
+                .filter(|(e, s)| *e != eslot && s.score >= cfg.event_threshold)
+                .map(|(e, _)| *e)
+                .take(MERGE_RIVALS)
+                .collect();
             for r in rivals {
                 if !self.state.events.contains_key(&r) || r == eslot {
                     continue;
                 }
-                let score = self.merge_score(eslot, r);
-                if score < cfg.model.merge_threshold {
+                let (score, x) = self.merge_score(eslot, r);
+                if let Some(pairs) = self.merge_pairs.as_mut() {
+                    let id = |e: u64| self.state.events.get(&e).map(|v| v.id.clone()).unwrap_or_default();
+                    pairs.push(MergePair { events: [id(eslot), id(r)], x });
+                }
+                if cfg.model.merge_threshold <= 0.0 || score < cfg.model.merge_threshold {
                     continue;
                 }
                 // The older event (lower slot) keeps its id and story.
@@ -988,10 +1025,12 @@ impl Engine {
     /// kind, figures and days) is scored as one article against the other event by the join model, and the
     /// lower of the two is taken. The size feature is left at a single article's (it describes an article
     /// meeting an event, not two events meeting).
-    fn merge_score(&mut self, a: u64, b: u64) -> f64 {
+    fn merge_score(&mut self, a: u64, b: u64) -> (f64, [f64; NF]) {
         self.refresh_norms(a);
         self.refresh_norms(b);
-        let (Some(ea), Some(eb)) = (self.state.events.get(&a), self.state.events.get(&b)) else { return 0.0 };
+        let (Some(ea), Some(eb)) = (self.state.events.get(&a), self.state.events.get(&b)) else {
+            return (0.0, [0.0; NF]);
+        };
         let one_way = |from: &EventRec, to: &EventRec| {
             let f = Features {
                 terms: from.terms.w.iter().map(|&(h, x)| (h, f64::from(x))).collect(),
@@ -1018,9 +1057,10 @@ impl Engine {
                 }
                 _ => 1.0,
             };
-            self.cfg.model.prob(&x) * decay
+            (self.cfg.model.merge_prob(&x) * decay, x)
         };
-        one_way(ea, eb).min(one_way(eb, ea))
+        let (ab, ba) = (one_way(ea, eb), one_way(eb, ea));
+        if ab.0 <= ba.0 { ab } else { ba }
     }
 
     /// Fold event `gone` into event `keep`: centroids, recent members, named things, figures, days and

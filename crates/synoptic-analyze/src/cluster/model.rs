@@ -72,6 +72,12 @@ pub struct JoinModel {
     /// reaches this; 0 disables merging (chosen by the fit).
     #[serde(default)]
     pub merge_threshold: f64,
+    /// The merge decision's own logistic weights over the same features (measured between two events),
+    /// fitted on event pairs labelled by the gold; empty: the join weights serve.
+    #[serde(default)]
+    pub merge_bias: f64,
+    #[serde(default)]
+    pub merge_weights: Vec<f64>,
 }
 
 /// The shipped weights file (as `cargo xtask fit` writes it).
@@ -89,6 +95,10 @@ pub struct ModelFile {
     pub story_norm: f64,
     #[serde(default)]
     pub merge_threshold: f64,
+    #[serde(default)]
+    pub merge_bias: f64,
+    #[serde(default)]
+    pub merge_weights: Vec<f64>,
     /// Training pairs and how many were positive.
     pub samples: usize,
     pub positives: usize,
@@ -119,6 +129,8 @@ impl JoinModel {
                 story_threshold: 1.0,
                 story_norm: 0.0,
                 merge_threshold: 0.0,
+                merge_bias: 0.0,
+                merge_weights: Vec::new(),
             },
         })
         .clone()
@@ -132,6 +144,16 @@ impl JoinModel {
     /// Probability of "same event".
     pub fn prob(&self, x: &[f64; NF]) -> f64 {
         sigmoid(self.logit(x))
+    }
+
+    /// Probability that two events are one happening (features measured between the events): the merge
+    /// weights when fitted, else the join weights.
+    pub fn merge_prob(&self, x: &[f64; NF]) -> f64 {
+        if self.merge_weights.len() == NF {
+            sigmoid(self.merge_bias + x.iter().zip(&self.merge_weights).map(|(a, w)| a * w).sum::<f64>())
+        } else {
+            self.prob(x)
+        }
     }
 }
 
@@ -148,6 +170,8 @@ pub fn parse(json: &str) -> Option<JoinModel> {
         story_threshold: f.story_threshold,
         story_norm: f.story_norm,
         merge_threshold: f.merge_threshold,
+        merge_bias: f.merge_bias,
+        merge_weights: if f.merge_weights.len() == NF { f.merge_weights } else { Vec::new() },
     })
 }
 
@@ -269,6 +293,8 @@ mod tests {
             story_threshold: 1.0,
             story_norm: 0.0,
             merge_threshold: 0.0,
+            merge_bias: 0.0,
+            merge_weights: Vec::new(),
         };
         let mut lo = [0.0; NF];
         lo[0] = 0.2;
