@@ -9,7 +9,9 @@
 //! (`Engine::add_supervised`). Logistic regression (Newton, L2) gives the weights; the event threshold and
 //! the story threshold (with the story score's normalisation) are then chosen on the same training data by
 //! running the real online engine: the worst set's B-cubed F1 is maximised (ties by the mean), so real news
-//! is not traded for the synthetic stream or the reverse. `--cv K` repeats the whole fit K times, each
+//! is not traded for the synthetic stream or the reverse. The merge threshold (two open events found to be
+//! one happening merge) is chosen with the event threshold, and only where no set falls below its events
+//! F1 without merging. `--cv K` repeats the whole fit K times, each
 //! without a fold of ECB+ topics, and scores the held-out topics (per fold and pooled): the figures that
 //! predict unseen news.
 //! Deterministic: same data, same file, byte for byte.
@@ -19,10 +21,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use synoptic_analyze::cluster::model::{DataUsed, FEATURES, JoinModel, ModelFile, fit_logistic};
-use synoptic_analyze::cluster::{Engine, EngineConfig, JoinSample, processing_order};
+use synoptic_analyze::cluster::{Engine, EngineConfig, JoinSample, Relabel, processing_order};
 use synoptic_analyze::eval::{ClusterScores, score};
 use synoptic_analyze::synth::{SynthConfig, stream};
 use synoptic_model::{Annotations, Article};
+
+/// Merge thresholds tried by the fit (on the join model's probability between two events).
+const MERGE_GRID: [f64; 9] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
 
 /// L2 penalty of the logistic fit (weights only; features are in [0, 1] or a log size).
 const L2: f64 = 1.0;
@@ -163,16 +168,43 @@ fn pairs(items: &[Item], cfg: &EngineConfig) -> Vec<JoinSample> {
     out
 }
 
+/// Labelled event pairs of one set as the merge check meets them (merging off): same when the two events'
+/// majority gold events (over their articles so far) agree.
+fn merge_pairs(items: &[Item], cfg: &EngineConfig) -> Vec<JoinSample> {
+    let arts: Vec<Article> = items.iter().map(|i| i.article.clone()).collect();
+    let mut engine = Engine::new(cfg.clone());
+    engine.collect_merge_pairs();
+    let mut counts: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    let majority = |c: Option<&HashMap<&str, usize>>| {
+        c.and_then(|c| c.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(g, _)| g.to_string()))
+    };
+    let mut out = Vec::new();
+    for i in processing_order(&arts) {
+        let p = engine.add(&items[i].article, &items[i].ann);
+        *counts.entry(p.event).or_default().entry(items[i].event.as_str()).or_default() += 1;
+        for pair in engine.take_merge_pairs() {
+            let (a, b) = (majority(counts.get(&pair.events[0])), majority(counts.get(&pair.events[1])));
+            if let (Some(a), Some(b)) = (a, b) {
+                out.push(JoinSample { x: pair.x, same: a == b });
+            }
+        }
+    }
+    out
+}
+
 /// Predicted (event, story) of each item, in item order, by the online engine.
 pub fn run(items: &[Item], cfg: &EngineConfig) -> Vec<(String, String)> {
     let arts: Vec<Article> = items.iter().map(|i| i.article.clone()).collect();
     let mut engine = Engine::new(cfg.clone());
     let mut out = vec![(String::new(), String::new()); items.len()];
+    let mut relabel = Relabel::default();
     for i in processing_order(&arts) {
         let p = engine.add(&items[i].article, &items[i].ann);
+        relabel.note(&p);
         out[i] = (p.event, p.story);
     }
-    out
+    // Where each article ended after later merges of events.
+    out.into_iter().map(|(e, s)| relabel.resolve(&e, &s)).collect()
 }
 
 /// Events and stories B-cubed of predictions against the items' gold.
@@ -217,17 +249,61 @@ pub fn fit(sets: &[&[Item]]) -> (JoinModel, usize, usize) {
         let worst = f1.iter().copied().fold(f64::INFINITY, f64::min);
         worst + 1e-3 * f1.iter().sum::<f64>() / f1.len().max(1) as f64
     };
-    // Event threshold first (stories never joined while choosing it), then the story threshold.
+    // Event threshold first (stories never joined and events never merged while choosing it), then the
+    // merge threshold with it, then the story threshold.
     let mut best = (f64::MIN, 0.5);
     for k in 1..20 {
         let t = f64::from(k) * 0.05;
-        let m = JoinModel { event_threshold: t, story_threshold: f64::INFINITY, ..model.clone() };
+        let m = JoinModel { event_threshold: t, story_threshold: f64::INFINITY, merge_threshold: 0.0, ..model.clone() };
         let f = mean(&m, false);
         if f > best.0 + 1e-9 {
             best = (f, t);
         }
     }
     model.event_threshold = round(best.1);
+    model.merge_threshold = 0.0;
+    // The merge weights: event pairs the merge check meets (merging off), labelled by whether the two
+    // events' majority gold events agree.
+    let merge_samples: Vec<JoinSample> = sets.iter().flat_map(|s| merge_pairs(s, &with_model(&model))).collect();
+    let merge_positives = merge_samples.iter().filter(|s| s.same).count();
+    eprintln!("merge pairs: {} ({merge_positives} same happening)", merge_samples.len());
+    if merge_positives > 0 && merge_positives < merge_samples.len() {
+        let (mb, mw) = fit_logistic(&merge_samples, L2);
+        model.merge_bias = round(mb);
+        model.merge_weights = mw.into_iter().map(round).collect();
+    }
+    // Merging: the event threshold may rise with it (joins stricter, splits mended by merges). Every set
+    // must stay at or above its events F1 without merging; among those choices, the worst set's F1 (then
+    // the mean) is maximised. Merging off is always allowed.
+    let per_set = |m: &JoinModel| -> Vec<f64> {
+        let cfg = with_model(m);
+        sets.iter().map(|s| scores(s, &run(s, &cfg)).0.bcubed_f1).collect()
+    };
+    let unmerged = per_set(&JoinModel { story_threshold: f64::INFINITY, ..model.clone() });
+    let goal = |f1: &[f64]| {
+        f1.iter().copied().fold(f64::INFINITY, f64::min) + 1e-3 * f1.iter().sum::<f64>() / f1.len().max(1) as f64
+    };
+    let mut best = (goal(&unmerged), model.event_threshold, 0.0);
+    for step in 0..4 {
+        let t = round(model.event_threshold + f64::from(step) * 0.05);
+        if t >= 1.0 {
+            break;
+        }
+        for mt in MERGE_GRID {
+            let m =
+                JoinModel { event_threshold: t, story_threshold: f64::INFINITY, merge_threshold: mt, ..model.clone() };
+            let f1 = per_set(&m);
+            if f1.iter().zip(&unmerged).any(|(a, b)| *a < *b) {
+                continue;
+            }
+            let g = goal(&f1);
+            if g > best.0 + 1e-9 {
+                best = (g, t, mt);
+            }
+        }
+    }
+    model.event_threshold = best.1;
+    model.merge_threshold = best.2;
     // The story score's normalisation and threshold together.
     let mut best = (f64::MIN, f64::INFINITY, 0.0);
     for norm in [0.0, 0.5, 1.0] {
@@ -273,7 +349,8 @@ pub fn command(opts: &Options) -> Result<()> {
     let (model, samples, positives) = fit(&[&ecb, &corpus, &synth]);
     let file = ModelFile {
         about: "Join model of the online engine: logistic weights over FEATURES, event threshold on its \
-                probability, story threshold on the rare-things score. Written by `cargo xtask fit`; do not edit."
+                probability, merge threshold on the probability between two events, story threshold on the \
+                rare-things score. Written by `cargo xtask fit`; do not edit."
             .into(),
         data: vec![ecb_used, corpus_used, synth_used],
         features: FEATURES.iter().map(|s| s.to_string()).collect(),
@@ -282,6 +359,9 @@ pub fn command(opts: &Options) -> Result<()> {
         event_threshold: model.event_threshold,
         story_threshold: model.story_threshold,
         story_norm: model.story_norm,
+        merge_threshold: model.merge_threshold,
+        merge_bias: model.merge_bias,
+        merge_weights: model.merge_weights.clone(),
         samples,
         positives,
     };
@@ -297,12 +377,15 @@ pub fn command(opts: &Options) -> Result<()> {
         let (e, s) = scores(set, &run(set, &cfg));
         println!("{}\n{}", line(&format!("{name} events"), &e), line(&format!("{name} stories"), &s));
     }
-    for (n, w) in FEATURES.iter().zip(&model.weights) {
-        println!("  {n:<18} {w:>9.3}");
+    println!("  {:<18} {:>9} {:>9}", "feature", "join", "merge");
+    for (i, (n, w)) in FEATURES.iter().zip(&model.weights).enumerate() {
+        let m = model.merge_weights.get(i).map(|m| format!("{m:>9.3}")).unwrap_or_default();
+        println!("  {n:<18} {w:>9.3} {m}");
     }
+    println!("  merge bias {:.3}", model.merge_bias);
     println!(
-        "  bias {:.3}, event threshold {:.2}, story threshold {:.2} (normalisation {:.1})",
-        model.bias, model.event_threshold, model.story_threshold, model.story_norm
+        "  bias {:.3}, event threshold {:.2}, merge threshold {:.2}, story threshold {:.2} (normalisation {:.1})",
+        model.bias, model.event_threshold, model.merge_threshold, model.story_threshold, model.story_norm
     );
     if opts.check {
         let old = std::fs::read_to_string(&opts.out).unwrap_or_default();
@@ -317,13 +400,23 @@ pub fn command(opts: &Options) -> Result<()> {
     Ok(())
 }
 
-/// Each set's events B-cubed P/R/F1 at every event threshold of the fit's grid, with the shipped weights.
+/// Each set's events B-cubed P/R/F1 at every event threshold of the fit's grid (merging off), then at
+/// every merge threshold of the fit's grid (at the shipped event threshold), with the shipped weights.
 fn sweep(sets: &[(&str, &[Item])]) -> Result<()> {
     let shipped = JoinModel::shipped();
-    println!("shipped event threshold {:.2}", shipped.event_threshold);
-    for k in 1..20 {
-        let t = f64::from(k) * 0.05;
-        let cfg = with_model(&JoinModel { event_threshold: t, story_threshold: f64::INFINITY, ..shipped.clone() });
+    println!("shipped event threshold {:.2}, merge threshold {:.2}", shipped.event_threshold, shipped.merge_threshold);
+    let events = (1..20).map(|k| (f64::from(k) * 0.05, 0.0));
+    let merges = [0.0, 0.05, 0.1].into_iter().flat_map(|d: f64| {
+        let t = ((shipped.event_threshold + d) * 1e6).round() / 1e6;
+        MERGE_GRID.iter().map(move |m| (t, *m))
+    });
+    for (t, mt) in events.chain(merges) {
+        let cfg = with_model(&JoinModel {
+            event_threshold: t,
+            story_threshold: f64::INFINITY,
+            merge_threshold: mt,
+            ..shipped.clone()
+        });
         let cells: Vec<String> = sets
             .iter()
             .map(|(name, set)| {
@@ -331,7 +424,7 @@ fn sweep(sets: &[(&str, &[Item])]) -> Result<()> {
                 format!("{name} {:.3}/{:.3}/{:.3}", e.bcubed_p, e.bcubed_r, e.bcubed_f1)
             })
             .collect();
-        println!("{t:.2}  {}", cells.join("  "));
+        println!("event {t:.2} merge {mt:.2}  {}", cells.join("  "));
     }
     Ok(())
 }
@@ -374,10 +467,11 @@ fn cross_validate(ecb: &[Item], others: &[&[Item]], k: usize) -> Result<()> {
             topics.iter().filter(|(_, t)| fold_of.get(t) == Some(&f)).map(|(_, t)| t.as_str()).collect();
         let (e, s) = scores(&test, &pred);
         println!(
-            "fold {f} (topics {}; {} articles; event threshold {:.2}, story {:.2}, normalisation {:.1})\n  {}\n  {}",
+            "fold {f} (topics {}; {} articles; event threshold {:.2}, merge {:.2}, story {:.2}, normalisation {:.1})\n  {}\n  {}",
             held.join(","),
             test.len(),
             model.event_threshold,
+            model.merge_threshold,
             model.story_threshold,
             model.story_norm,
             line("events", &e),

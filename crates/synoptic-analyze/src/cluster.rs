@@ -150,8 +150,52 @@ pub struct Explanation {
     pub story_threshold: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub story_shared: Vec<String>,
+    /// Events merged after this article's placement (by it, or later: the store appends the merges that
+    /// relabel the article).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<Merge>,
     /// One line in words.
     pub reason: String,
+}
+
+/// Two open events found to be one happening: `absorbed` (the younger) joined `into` (the older, whose id
+/// stays), and its articles now belong to `into` and its story `story`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Merge {
+    pub absorbed: String,
+    pub into: String,
+    pub story: String,
+    /// The model's probability between the two events (the lower of the two ways) and the merge threshold.
+    pub score: f64,
+    pub threshold: f64,
+}
+
+/// Event and story names after later merges: [`Relabel::note`] every placement in processing order, then
+/// [`Relabel::resolve`] any earlier placement's names to where its article is now.
+#[derive(Debug, Clone, Default)]
+pub struct Relabel {
+    into: HashMap<String, (String, String)>,
+}
+
+impl Relabel {
+    pub fn note(&mut self, p: &Placement) {
+        for m in &p.merges {
+            self.into.insert(m.absorbed.clone(), (m.into.clone(), m.story.clone()));
+        }
+    }
+
+    /// The current (event, story) of an article placed in `event` / `story`.
+    pub fn resolve(&self, event: &str, story: &str) -> (String, String) {
+        let (mut e, mut s) = (event.to_string(), story.to_string());
+        // Merges always go to an older event, so the chain ends; the bound only guards bad input.
+        for _ in 0..self.into.len() {
+            match self.into.get(&e) {
+                Some((to, st)) => (e, s) = (to.clone(), st.clone()),
+                None => break,
+            }
+        }
+        (e, s)
+    }
 }
 
 /// Where one article was placed.
@@ -166,6 +210,10 @@ pub struct Placement {
     pub new_story: bool,
     pub story_title: String,
     pub explanation: Explanation,
+    /// Events merged just after this placement (in order): the store relabels the absorbed events'
+    /// articles. `event` and `story` above already name the survivor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<Merge>,
 }
 
 /// A snapshot could not be read.
@@ -217,11 +265,19 @@ pub fn recluster(items: &[(Article, Annotations)], cfg: &EngineConfig) -> Vec<Pl
     }
     engine.state.frozen_df = true;
     let mut out: Vec<Option<Placement>> = vec![None; items.len()];
+    let mut relabel = Relabel::default();
     for &i in &order {
         let (a, ann) = &items[i];
-        out[i] = Some(engine.add(a, ann));
+        let p = engine.add(a, ann);
+        relabel.note(&p);
+        out[i] = Some(p);
     }
-    out.into_iter().flatten().collect()
+    // Events merged later: every article names where it ended.
+    let mut out: Vec<Placement> = out.into_iter().flatten().collect();
+    for p in &mut out {
+        (p.event, p.story) = relabel.resolve(&p.event, &p.story);
+    }
+    out
 }
 
 /// What the engine extracts from one article: hashed terms with their weight before IDF (1 + ln tf).
@@ -605,6 +661,16 @@ pub struct Engine {
     state: State,
     /// Gold event label → event slot, only for [`Engine::add_supervised`].
     gold_slots: HashMap<String, u64>,
+    /// Event pairs met by the merge check, kept only while fitting ([`Engine::collect_merge_pairs`]).
+    merge_pairs: Option<Vec<MergePair>>,
+}
+
+/// Two events the merge check compared (after a join: the grown event and a rival the article also
+/// reached), with the features between them (the lower-scoring way), for fitting the merge weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergePair {
+    pub events: [String; 2],
+    pub x: [f64; NF],
 }
 
 /// A number rounded to 3 decimals (explanations are stored; shorter JSON).
@@ -633,15 +699,23 @@ struct Scored {
 
 const SWEEP_EVERY: u64 = 512;
 
+/// Rival events (the article's next-best candidates) checked for a merge after each join.
+const MERGE_RIVALS: usize = 3;
+
 impl Engine {
     pub fn new(cfg: EngineConfig) -> Engine {
-        Engine { cfg, state: State { version: SNAPSHOT_VERSION, ..State::default() }, gold_slots: HashMap::new() }
+        Engine {
+            cfg,
+            state: State { version: SNAPSHOT_VERSION, ..State::default() },
+            gold_slots: HashMap::new(),
+            merge_pairs: None,
+        }
     }
 
     /// Restore an engine from [`Engine::snapshot`] bytes.
     pub fn from_snapshot(bytes: &[u8], cfg: EngineConfig) -> Result<Engine, SnapshotError> {
         let state = snapshot::decode(bytes)?;
-        Ok(Engine { cfg, state, gold_slots: HashMap::new() })
+        Ok(Engine { cfg, state, gold_slots: HashMap::new(), merge_pairs: None })
     }
 
     /// The engine's state as bytes (a versioned little-endian binary encoding), bounded by the active window.
@@ -664,6 +738,26 @@ impl Engine {
             postings: s.event_postings.values().map(Vec::len).sum::<usize>()
                 + s.story_postings.values().map(Vec::len).sum::<usize>(),
         }
+    }
+
+    /// Keep the event pairs the merge check compares from now on (whether or not they merge), for fitting.
+    pub fn collect_merge_pairs(&mut self) {
+        self.merge_pairs.get_or_insert_with(Vec::new);
+    }
+
+    /// The event pairs compared since the last call (see [`Engine::collect_merge_pairs`]).
+    pub fn take_merge_pairs(&mut self) -> Vec<MergePair> {
+        self.merge_pairs.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The event and story an article in the active window belongs to now (after any merges).
+    pub fn event_of(&self, article_id: &str) -> Option<(String, String)> {
+        let slot = self.state.by_id.get(article_id)?;
+        let rec = self.state.articles.get(slot)?;
+        self.state.events.contains_key(&rec.event).then(|| {
+            let (e, s, _) = self.names_of(rec.event);
+            (e, s)
+        })
     }
 
     /// Place one article (online): find its copies, join the best open event or start one.
@@ -881,8 +975,158 @@ impl Engine {
         self.state.article_order.push_back(slot);
         self.state.by_id.insert(article.id.clone(), slot);
 
+        // The grown event against its nearest rivals: merge when the model says one happening.
+        let mut merges = Vec::new();
+        let mut eslot = eslot;
+        let merging = cfg.model.merge_threshold > 0.0 || self.merge_pairs.is_some();
+        if !new_event && !is_copy && supervised.is_none() && merging {
+            // Rivals: other events this article would have joined too (a bridge between two events is
+            // the evidence they may be one; the event-level score then decides).
+            let rivals: Vec<u64> = scored
+                .iter()
+                .filter(|(e, s)| *e != eslot && s.score >= cfg.event_threshold)
+                .map(|(e, _)| *e)
+                .take(MERGE_RIVALS)
+                .collect();
+            for r in rivals {
+                if !self.state.events.contains_key(&r) || r == eslot {
+                    continue;
+                }
+                let (score, x) = self.merge_score(eslot, r);
+                if let Some(pairs) = self.merge_pairs.as_mut() {
+                    let id = |e: u64| self.state.events.get(&e).map(|v| v.id.clone()).unwrap_or_default();
+                    pairs.push(MergePair { events: [id(eslot), id(r)], x });
+                }
+                if cfg.model.merge_threshold <= 0.0 || score < cfg.model.merge_threshold {
+                    continue;
+                }
+                // The older event (lower slot) keeps its id and story.
+                let (keep, gone) = if r < eslot { (r, eslot) } else { (eslot, r) };
+                let absorbed = self.state.events.get(&gone).map(|e| e.id.clone()).unwrap_or_default();
+                self.merge_events(keep, gone, gone == eslot);
+                eslot = keep;
+                let (into, story, _) = self.names_of(keep);
+                merges.push(Merge {
+                    absorbed,
+                    into,
+                    story,
+                    score: round3(score),
+                    threshold: cfg.model.merge_threshold,
+                });
+            }
+        }
+        expl.merged.clone_from(&merges);
+
         let (event, story, story_title) = self.names_of(eslot);
-        Placement { copy_of, tier, event, story, new_event, new_story, story_title, explanation: expl }
+        Placement { copy_of, tier, event, story, new_event, new_story, story_title, explanation: expl, merges }
+    }
+
+    /// Probability that two open events are one happening: each event's centroid (with its named things by
+    /// kind, figures and days) is scored as one article against the other event by the join model, and the
+    /// lower of the two is taken. The size feature is left at a single article's (it describes an article
+    /// meeting an event, not two events meeting).
+    fn merge_score(&mut self, a: u64, b: u64) -> (f64, [f64; NF]) {
+        self.refresh_norms(a);
+        self.refresh_norms(b);
+        let (Some(ea), Some(eb)) = (self.state.events.get(&a), self.state.events.get(&b)) else {
+            return (0.0, [0.0; NF]);
+        };
+        let one_way = |from: &EventRec, to: &EventRec| {
+            let f = Features {
+                terms: from.terms.w.iter().map(|&(h, x)| (h, f64::from(x))).collect(),
+                ents: from.ents.w.iter().map(|&(h, x)| (h, f64::from(x))).collect(),
+                title: from.title.w.iter().map(|&(h, x)| (h, f64::from(x))).collect(),
+                facts: from.facts.clone(),
+                kinds: from.kinds.clone(),
+                figs: from.figs.clone(),
+                dates: from.dates.clone(),
+                time: None,
+            };
+            let keep = self.cfg.article_terms;
+            let (q, e, t) = (
+                self.state.weighted(&f.terms, keep),
+                self.state.weighted(&f.ents, keep),
+                self.state.weighted(&f.title, keep),
+            );
+            let mut x = event_features(to, &q, &e, &t, &f);
+            x[fi::SIZE] = 0.0;
+            let decay = match (from.first_time, from.last_time, to.first_time, to.last_time) {
+                (Some(a0), Some(a1), Some(b0), Some(b1)) => {
+                    let gap = (a0.max(b0) - a1.min(b1)).max(0) as f64 / 86_400.0;
+                    (-(gap - self.cfg.event_grace_days).max(0.0) / self.cfg.event_decay_days.max(1e-6)).exp()
+                }
+                _ => 1.0,
+            };
+            (self.cfg.model.merge_prob(&x) * decay, x)
+        };
+        let (ab, ba) = (one_way(ea, eb), one_way(eb, ea));
+        if ab.0 <= ba.0 { ab } else { ba }
+    }
+
+    /// Fold event `gone` into event `keep`: centroids, recent members, named things, figures, days and
+    /// postings; its open articles now point at `keep`. `gone_is_recent`: `gone` holds the latest article
+    /// (its recent members stay the most recent).
+    fn merge_events(&mut self, keep: u64, gone: u64, gone_is_recent: bool) {
+        let cap = self.cfg.centroid_terms;
+        let members = self.cfg.member_vectors;
+        let Some(g) = self.state.events.remove(&gone) else { return };
+        let Some(k) = self.state.events.get_mut(&keep) else {
+            self.state.events.insert(gone, g);
+            return;
+        };
+        let as_vec = |b: &Bag| b.w.iter().map(|&(h, x)| (h, f64::from(x))).collect::<Vec<_>>();
+        k.terms.add(&as_vec(&g.terms), cap);
+        k.ents.add(&as_vec(&g.ents), cap);
+        k.title.add(&as_vec(&g.title), cap / 4);
+        k.articles += g.articles;
+        k.last_seq = k.last_seq.max(g.last_seq);
+        k.first_time = match (k.first_time, g.first_time) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        k.last_time = k.last_time.max(g.last_time);
+        let union = |a: &mut Vec<u64>, b: &[u64], cap: usize| {
+            a.extend_from_slice(b);
+            a.sort_unstable();
+            a.dedup();
+            a.truncate(cap);
+        };
+        union(&mut k.facts, &g.facts, cap);
+        union(&mut k.figs, &g.figs, cap);
+        k.kinds.extend_from_slice(&g.kinds);
+        k.kinds.sort_unstable_by_key(|x| (x & !3, x & 3));
+        k.kinds.dedup_by_key(|x| *x & !3);
+        k.kinds.truncate(cap);
+        k.dates.extend_from_slice(&g.dates);
+        k.dates.sort_unstable();
+        k.dates.dedup();
+        k.dates.truncate(64);
+        let mut m: VecDeque<Member> = if gone_is_recent {
+            k.members.drain(..).chain(g.members).collect()
+        } else {
+            g.members.into_iter().chain(k.members.drain(..)).collect()
+        };
+        while m.len() > members {
+            m.pop_front();
+        }
+        k.members = m;
+        k.norm_seq = 0;
+        let mut posted: Vec<u64> = g.posted.into_iter().collect();
+        posted.sort_unstable();
+        let mut newly = Vec::new();
+        for h in posted {
+            if k.posted.len() < cap && k.posted.insert(h) {
+                newly.push(h);
+            }
+        }
+        for h in newly {
+            self.state.event_postings.entry(h).or_default().push(keep);
+        }
+        for rec in self.state.articles.values_mut() {
+            if rec.event == gone {
+                rec.event = keep;
+            }
+        }
     }
 
     fn placement_of_known(&self, id: &str) -> Option<Placement> {
@@ -906,6 +1150,7 @@ impl Engine {
                 reason: "already placed (same content id)".to_string(),
                 ..Explanation::default()
             },
+            merges: Vec::new(),
         })
     }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, processing_order, recluster};
+use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, Relabel, processing_order, recluster};
 use synoptic_analyze::eval::{ClusterScores, score};
 use synoptic_model::{Annotations, Article};
 
@@ -51,10 +51,18 @@ fn place(articles: &[Article], cfg: &EngineConfig) -> Vec<Placement> {
     let anns: Vec<Annotations> = articles.iter().map(synoptic_analyze::annotate::annotate).collect();
     let mut engine = Engine::new(cfg.clone());
     let mut out: Vec<Option<Placement>> = vec![None; articles.len()];
+    let mut relabel = Relabel::default();
     for i in processing_order(articles) {
-        out[i] = Some(engine.add(&articles[i], &anns[i]));
+        let p = engine.add(&articles[i], &anns[i]);
+        relabel.note(&p);
+        out[i] = Some(p);
     }
-    out.into_iter().flatten().collect()
+    // Where each article is after later merges of events (as the store relabels them).
+    let mut out: Vec<Placement> = out.into_iter().flatten().collect();
+    for p in &mut out {
+        (p.event, p.story) = relabel.resolve(&p.event, &p.story);
+    }
+    out
 }
 
 struct Report {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use synoptic_analyze::cluster::{CopyTier, Engine, EngineConfig, processing_order, recluster};
+use synoptic_analyze::cluster::{CopyTier, Engine, EngineConfig, Relabel, processing_order, recluster};
 use synoptic_model::{Annotations, Article};
 
 fn seeds_dir() -> PathBuf {
@@ -39,14 +39,17 @@ fn seeds() -> Option<Vec<Article>> {
 fn online(articles: &[Article]) -> Vec<String> {
     let mut engine = Engine::new(EngineConfig::default());
     let mut events = vec![String::new(); articles.len()];
+    let mut relabel = Relabel::default();
     for i in processing_order(articles) {
         let p = engine.add(&articles[i], &Annotations::default());
         println!("online {i}: {} score {:.3} ({})", p.event, p.explanation.score, p.explanation.reason);
         assert!(p.copy_of.is_none(), "seed {i} is not a copy");
         assert!(p.tier >= CopyTier::Rewrite);
+        relabel.note(&p);
         events[i] = p.event;
     }
-    events
+    // Where each seed is after later merges of events (as the store relabels them).
+    events.iter().map(|e| relabel.resolve(e, "").0).collect()
 }
 
 /// What holds with the fitted defaults: no copies, the first two April reports together, the September

@@ -22,7 +22,7 @@ use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use synoptic_analyze::cluster::{Engine, EngineConfig, Placement, processing_order};
+use synoptic_analyze::cluster::{Engine, EngineConfig, Explanation, Merge, Placement, processing_order};
 use synoptic_analyze::compare::SynopsisOptions;
 use synoptic_model::{Annotations, Article};
 use synoptic_store::{Db, NewArticle, Store, StoreError};
@@ -537,6 +537,11 @@ fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<
         .collect();
     let added = tx.insert_articles(&rows)?;
     for ((article, _, placement), added) in placed.iter().zip(added) {
+        // Merges change stored articles whether or not this one was new (all rows are inserted above, so
+        // the absorbed event's members from this batch are found too).
+        for m in &placement.merges {
+            merge_stored(tx, m, &placement.story_title, &article.id, &mut touched)?;
+        }
         if !added {
             batch.duplicates += 1;
             continue;
@@ -553,4 +558,41 @@ fn store_batch(tx: &Db, placed: &[(Article, Annotations, Placement)]) -> Result<
     }
     crate::synopses::mark_pending(tx, &touched)?;
     Ok(batch)
+}
+
+/// Apply one merge of events to the store: the absorbed event's articles move to the survivor (their
+/// explanations gain the merge, so `show` says "merged from event X"), the absorbed event leaves the events
+/// table, its pending marker and its former story (deleted when left empty), and the survivor is marked
+/// pending.
+fn merge_stored(
+    tx: &Db,
+    m: &Merge,
+    story_title: &str,
+    version: &str,
+    touched: &mut BTreeMap<String, (String, String, String)>,
+) -> Result<(), StoreError> {
+    for s in tx.event_members(&m.absorbed)? {
+        let a = &s.article;
+        tx.set_placement(&a.id, a.copy_of.as_deref(), &m.into)?;
+        if let Some(bytes) = tx.explanation(&a.id)?
+            && let Ok(mut why) = serde_json::from_slice::<Explanation>(&bytes)
+        {
+            why.merged.push(m.clone());
+            if let Ok(bytes) = serde_json::to_vec(&why) {
+                tx.set_explanation(&a.id, &bytes)?;
+            }
+        }
+    }
+    let old_story = tx.event(&m.absorbed)?.map(|e| e.story);
+    tx.delete_event(&m.absorbed)?;
+    tx.delete_state(&format!("{PENDING_PREFIX}{}", m.absorbed))?;
+    touched.remove(&m.absorbed);
+    touched.insert(m.into.clone(), (m.story.clone(), story_title.to_string(), version.to_string()));
+    if let Some(story) = old_story.filter(|s| *s != m.story) {
+        let left = refresh_story(tx, &story, "", &[])?;
+        if left.events.is_empty() {
+            tx.delete_story(&story)?;
+        }
+    }
+    Ok(())
 }

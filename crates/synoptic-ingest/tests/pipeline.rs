@@ -146,3 +146,42 @@ fn a_kept_engine_knows_when_another_writer_added_articles() {
     drop((mine, other));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Events merged by the engine are merged in the store: every stored article's event exists and lists
+/// it, no absorbed event is left behind (as an event or in a story), and the moved articles' explanations
+/// say which event was merged into which.
+#[test]
+fn merged_events_are_relabelled_in_the_store() {
+    use synoptic_analyze::cluster::{EngineConfig, Explanation};
+    use synoptic_analyze::synth::{SynthConfig, stream};
+    let articles: Vec<Article> =
+        stream(&SynthConfig { seed: 3, articles: 300, words: 150, articles_per_day: 100.0, ..SynthConfig::default() })
+            .map(|x| x.article)
+            .collect();
+    // Strict joins (happenings split) and merging on.
+    let mut engine = EngineConfig { event_threshold: 0.6, ..EngineConfig::default() };
+    engine.model.merge_threshold = 0.3;
+    let opts = IngestOptions { batch_size: 40, engine, ..IngestOptions::default() };
+    let mut store = Store::open_in_memory().unwrap();
+    let report = ingest_articles(&mut store, articles, &opts).unwrap();
+    assert!(report.ingested > 250);
+    let mut merged = Vec::new();
+    for id in &report.ingested_ids {
+        let stored = store.article(id).unwrap().unwrap();
+        let event_id = stored.article.event.clone().expect("placed");
+        let event = store.event(&event_id).unwrap().unwrap_or_else(|| panic!("{id}: event {event_id} stored"));
+        assert!(event.articles.contains(id), "{event_id} lists {id}");
+        let why: Explanation = serde_json::from_slice(&store.explanation(id).unwrap().expect("explained")).unwrap();
+        merged.extend(why.merged);
+    }
+    assert!(!merged.is_empty(), "strict joins split happenings; some events merge");
+    for m in &merged {
+        assert!(store.event(&m.absorbed).unwrap().is_none(), "absorbed {} is gone", m.absorbed);
+        assert!(store.event_members(&m.absorbed).unwrap().is_empty());
+    }
+    for s in store.stories().unwrap() {
+        for e in store.story(&s.id).unwrap().unwrap().events {
+            assert!(store.event(&e).unwrap().is_some(), "story {} lists a live event, not {e}", s.id);
+        }
+    }
+}

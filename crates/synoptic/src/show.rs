@@ -171,6 +171,13 @@ fn write_article(
             if let (Some(r), Some(s)) = (&why.runner_up, why.runner_up_score) {
                 writeln!(out, "runner-up: event {r} at {s:.3}")?;
             }
+            for m in &why.merged {
+                writeln!(
+                    out,
+                    "merged from event {} into event {} (events alike at {:.3}, merge threshold {:.3})",
+                    m.absorbed, m.into, m.score, m.threshold
+                )?;
+            }
             if let Some(s) = why.story_score {
                 let t = why.story_threshold.map(|t| format!(" against threshold {t:.2}")).unwrap_or_default();
                 writeln!(out, "story: rare named things shared, score {s:.3}{t}")?;

@@ -67,6 +67,17 @@ pub struct JoinModel {
     /// rarity mass raised to this power (0: absolute mass; 1: the share of its own; chosen by the fit).
     #[serde(default)]
     pub story_norm: f64,
+    /// Two open events merge when the model's probability between them (each event's centroid, named
+    /// things, figures and days taken as one article against the other event, the lower of the two ways)
+    /// reaches this; 0 disables merging (chosen by the fit).
+    #[serde(default)]
+    pub merge_threshold: f64,
+    /// The merge decision's own logistic weights over the same features (measured between two events),
+    /// fitted on event pairs labelled by the gold; empty: the join weights serve.
+    #[serde(default)]
+    pub merge_bias: f64,
+    #[serde(default)]
+    pub merge_weights: Vec<f64>,
 }
 
 /// The shipped weights file (as `cargo xtask fit` writes it).
@@ -82,6 +93,12 @@ pub struct ModelFile {
     pub story_threshold: f64,
     #[serde(default)]
     pub story_norm: f64,
+    #[serde(default)]
+    pub merge_threshold: f64,
+    #[serde(default)]
+    pub merge_bias: f64,
+    #[serde(default)]
+    pub merge_weights: Vec<f64>,
     /// Training pairs and how many were positive.
     pub samples: usize,
     pub positives: usize,
@@ -111,6 +128,9 @@ impl JoinModel {
                 event_threshold: 0.5,
                 story_threshold: 1.0,
                 story_norm: 0.0,
+                merge_threshold: 0.0,
+                merge_bias: 0.0,
+                merge_weights: Vec::new(),
             },
         })
         .clone()
@@ -124,6 +144,16 @@ impl JoinModel {
     /// Probability of "same event".
     pub fn prob(&self, x: &[f64; NF]) -> f64 {
         sigmoid(self.logit(x))
+    }
+
+    /// Probability that two events are one happening (features measured between the events): the merge
+    /// weights when fitted, else the join weights.
+    pub fn merge_prob(&self, x: &[f64; NF]) -> f64 {
+        if self.merge_weights.len() == NF {
+            sigmoid(self.merge_bias + x.iter().zip(&self.merge_weights).map(|(a, w)| a * w).sum::<f64>())
+        } else {
+            self.prob(x)
+        }
     }
 }
 
@@ -139,6 +169,9 @@ pub fn parse(json: &str) -> Option<JoinModel> {
         event_threshold: f.event_threshold,
         story_threshold: f.story_threshold,
         story_norm: f.story_norm,
+        merge_threshold: f.merge_threshold,
+        merge_bias: f.merge_bias,
+        merge_weights: if f.merge_weights.len() == NF { f.merge_weights } else { Vec::new() },
     })
 }
 
@@ -253,7 +286,16 @@ mod tests {
         let (b, w) = fit_logistic(&samples, 0.1);
         assert!(w[0] > 5.0, "{w:?}");
         assert!(w[1].abs() < 1.0, "{w:?}");
-        let m = JoinModel { bias: b, weights: w.clone(), event_threshold: 0.5, story_threshold: 1.0, story_norm: 0.0 };
+        let m = JoinModel {
+            bias: b,
+            weights: w.clone(),
+            event_threshold: 0.5,
+            story_threshold: 1.0,
+            story_norm: 0.0,
+            merge_threshold: 0.0,
+            merge_bias: 0.0,
+            merge_weights: Vec::new(),
+        };
         let mut lo = [0.0; NF];
         lo[0] = 0.2;
         let mut hi = [0.0; NF];
