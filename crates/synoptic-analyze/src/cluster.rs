@@ -1022,8 +1022,8 @@ impl Engine {
     }
 
     /// Probability that two open events are one happening: each event's centroid (with its named things by
-    /// kind, figures and days) is scored as one article against the other event by the join model, and the
-    /// lower of the two is taken. The size feature is left at a single article's (it describes an article
+    /// kind, figures and days) is scored as one article against the other event, the way the join model finds
+    /// weaker is taken, and the merge model scores it. The size feature is left at a single article's (it describes an article
     /// meeting an event, not two events meeting).
     fn merge_score(&mut self, a: u64, b: u64) -> (f64, [f64; NF]) {
         self.refresh_norms(a);
@@ -1057,10 +1057,13 @@ impl Engine {
                 }
                 _ => 1.0,
             };
-            (self.cfg.model.merge_prob(&x) * decay, x)
+            (x, decay)
         };
+        // The weaker way is chosen by the join model, which the fit does not change, so the pairs the merge
+        // fit collects do not depend on the merge weights shipped before it (the fit is a fixed point).
         let (ab, ba) = (one_way(ea, eb), one_way(eb, ea));
-        if ab.0 <= ba.0 { ab } else { ba }
+        let (x, decay) = if self.cfg.model.prob(&ab.0) * ab.1 <= self.cfg.model.prob(&ba.0) * ba.1 { ab } else { ba };
+        (self.cfg.model.merge_prob(&x) * decay, x)
     }
 
     /// Fold event `gone` into event `keep`: centroids, recent members, named things, figures, days and
