@@ -11,7 +11,8 @@
 # common word, after one warm-up request each. Writes wrk's output, the load average before and after each
 # URL and the articles the ingest committed meanwhile to OUT (default serve-measure.out), then a summary:
 # requests/s summed over the servers, p50 averaged, p99 the worst of them. The writes' seed is WRITE_SEED
-# (default: the time, so a rerun on the same store still writes new articles); WRITE=0 measures without it.
+# (default: the time, so a rerun on the same store still writes new articles), its size WRITE_ARTICLES
+# (default 30000: raise it when the ingest finishes before the last URL); WRITE=0 measures without it.
 set -u
 BIN=$1; STORE=$2; SERVERS=$3; SECS=${4:-10}; OUT=${5:-serve-measure.out}
 WRITE=${WRITE:-1}
@@ -42,7 +43,7 @@ echo "story=$story event=$event article=$article" >> "$OUT"
 committed() { grep -o 'ingested [0-9]*' "$OUT.ingest.err" 2>/dev/null | tail -1 | cut -d' ' -f2; }
 if [ "$WRITE" = 1 ]; then
   seed=${WRITE_SEED:-$(date +%s)}
-  "$BIN" synth --articles 30000 --seed "$seed" > "$OUT.writes.jsonl"
+  "$BIN" synth --articles "${WRITE_ARTICLES:-30000}" --seed "$seed" > "$OUT.writes.jsonl"
   "$BIN" --quiet --store "$STORE" ingest --no-synopses --progress-lines --batch-size 500 \
     --max-bytes 2000000000 "$OUT.writes.jsonl" >/dev/null 2>"$OUT.ingest.err" &
   wpid=$!
