@@ -293,7 +293,7 @@ pub fn fit(sets: &[&[Item]]) -> (JoinModel, usize, usize) {
             let m =
                 JoinModel { event_threshold: t, story_threshold: f64::INFINITY, merge_threshold: mt, ..model.clone() };
             let f1 = per_set(&m);
-            if f1.iter().zip(&unmerged).any(|(a, b)| *a < *b) {
+            if f1.iter().zip(&unmerged).any(|(a, b)| *a < *b - 1e-9) {
                 continue;
             }
             let g = goal(&f1);

@@ -64,18 +64,21 @@ pub fn score_rows<P: Hash + Eq, G: Hash + Eq + Clone>(rows: impl IntoIterator<It
         *pred_size.entry(p).or_insert(0) += c;
         *gold_size.entry(g).or_insert(0) += c;
     }
-    let (mut bp, mut br) = (0.0, 0.0);
+    // The maps iterate in a per-process random order and floating-point addition is not associative, so
+    // the terms are summed in sorted order (and the pair counts in integers): the same labels give the same
+    // bits on every run and every machine (`cargo xtask fit --check` compares scores).
+    let (mut bp, mut br) = (Vec::with_capacity(cell.len()), Vec::with_capacity(cell.len()));
     for ((p, g), &c) in &cell {
         let c = c as f64;
-        bp += c * c / pred_size[p] as f64;
-        br += c * c / gold_size[g] as f64;
+        bp.push(c * c / pred_size[p] as f64);
+        br.push(c * c / gold_size[g] as f64);
     }
-    let bcubed_p = bp / n as f64;
-    let bcubed_r = br / n as f64;
-    let pairs = |k: u64| (k * k.saturating_sub(1) / 2) as f64;
-    let tp: f64 = cell.values().map(|&c| pairs(c)).sum();
-    let pred_pairs: f64 = pred_size.values().map(|&c| pairs(c)).sum();
-    let gold_pairs: f64 = gold_size.values().map(|&c| pairs(c)).sum();
+    let bcubed_p = ordered_sum(bp) / n as f64;
+    let bcubed_r = ordered_sum(br) / n as f64;
+    let pairs = |k: u64| k * k.saturating_sub(1) / 2;
+    let tp = cell.values().map(|&c| pairs(c)).sum::<u64>() as f64;
+    let pred_pairs = pred_size.values().map(|&c| pairs(c)).sum::<u64>() as f64;
+    let gold_pairs = gold_size.values().map(|&c| pairs(c)).sum::<u64>() as f64;
     // With no pairs on a side, that side made no mistakes of its kind: precision/recall are 1.
     let pair_p = if pred_pairs > 0.0 { tp / pred_pairs } else { 1.0 };
     let pair_r = if gold_pairs > 0.0 { tp / gold_pairs } else { 1.0 };
@@ -88,6 +91,12 @@ pub fn score_rows<P: Hash + Eq, G: Hash + Eq + Clone>(rows: impl IntoIterator<It
         pair_f1: f1(pair_p, pair_r),
         items: n,
     }
+}
+
+/// Sum in ascending order: independent of the order the terms came in.
+fn ordered_sum(mut terms: Vec<f64>) -> f64 {
+    terms.sort_by(f64::total_cmp);
+    terms.into_iter().sum()
 }
 
 fn f1(p: f64, r: f64) -> f64 {
