@@ -6,11 +6,13 @@
 //!    that a class name cannot remove an element holding most of the page's `<p>` text, nor a tag, role or
 //!    visibility rule one holding three quarters of it. The relaxed second pass ([`Options`]) keeps only
 //!    the names of reader comments. Comment threads are recognised by structure
-//!    (three or more same-tag items each with a dated line, or entries under a heading each closed by a
-//!    short dated line) and forms with a text area are removed.
+//!    (three or more same-tag items each with a dated line — the items alone when they follow one another
+//!    inside the article's own container — or entries under a heading each closed by a short dated line)
+//!    and forms with a text area are removed.
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
 //!    its ancestors (five levels; from the third on, a wrapper whose only element child is the previous
-//!    ancestor shares its level); containers are weighted by tag, class names and semantic hints (`<article>`,
+//!    ancestor shares its level); a line of inline content standing in a container (`<br>`-separated, its
+//!    words split by links) is one such block; containers are weighted by tag, class names and semantic hints (`<article>`,
 //!    `itemprop=articleBody`) and discounted by link density.
 //! 3. When the page carries a JSON-LD `articleBody`, it locates the main node: among the best candidates and
 //!    their ancestors, the one whose words agree best with it wins.
@@ -103,6 +105,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     let mut dated = vec![0u16; n];
     let mut dated_leaf = vec![false; n];
     let mut flags = vec![0u8; n];
+    // Containers whose same-tag children are dated items, and that tag (see [`dated_items`]).
+    let mut item_groups: Vec<(u32, Tag)> = Vec::new();
     const BLOCK_BELOW: u8 = 1;
     const TIME_BELOW: u8 = 2;
     const TEXTAREA_BELOW: u8 = 4;
@@ -134,11 +138,14 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
                     dated[id] = 1;
                     dated_leaf[id] = true;
                 }
-                if dated[id] >= 3
-                    && total[id] <= u32::from(dated[id]) * 1500
-                    && dated_items(dom, &dated, &flags, id as u32)
-                {
-                    soft[id] = soft[id].max(3);
+                if dated[id] >= 3 {
+                    let items = dated_items(dom, &dated, &flags, id as u32);
+                    if items != Items::None && total[id] <= u32::from(dated[id]) * 1500 {
+                        soft[id] = soft[id].max(3);
+                    }
+                    if let Items::Same(tag) = items {
+                        item_groups.push((id as u32, tag));
+                    }
                 }
                 if tag == Tag::Form && flags[id] & TEXTAREA_BELOW != 0 {
                     soft[id] = soft[id].max(1);
@@ -161,6 +168,34 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         dated[p] = dated[p].saturating_add(dated[id]);
     }
     let page_p = in_p[0];
+    // A thread of dated items that shares its container with the article (comments as siblings of the
+    // article's paragraphs, each a wrapper holding text and a `Posted by ... at date` line) cannot be
+    // removed with its container: the items themselves are.
+    for &(container, tag) in &item_groups {
+        if soft[container as usize] >= 3 && !thread_vetoed(page_p, in_p[container as usize]) {
+            continue;
+        }
+        let items: Vec<u32> =
+            dom.children(container).filter(|&c| dom.tag(c) == Some(tag) && is_dated_item(&dated, &flags, c)).collect();
+        // Comments follow one another; dated boxes between the article's paragraphs (a quotation with who
+        // said it and when) are part of it.
+        let (Some(&first), Some(&last)) = (items.first(), items.last()) else { continue };
+        let interleaved = dom
+            .children(container)
+            .skip_while(|&c| c != first)
+            .take_while(|&c| c != last)
+            .any(|c| !items.contains(&c) && total[c as usize] >= 80);
+        if interleaved {
+            continue;
+        }
+        let items_p: u32 = items.iter().map(|&c| in_p[c as usize]).sum();
+        let items_total: u32 = items.iter().map(|&c| total[c as usize]).sum();
+        if items.len() >= 3 && items_total <= items.len() as u32 * 1500 && !thread_vetoed(page_p, items_p) {
+            for c in items {
+                soft[c as usize] = soft[c as usize].max(3);
+            }
+        }
+    }
     // Signed threads: under a heading, three or more entries each closed by a short dated line ("text,
     // then who and when": `Posted by: name at date`) are a comment thread, though no element holds it.
     if page_p > 200 {
@@ -176,7 +211,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             // Furniture by tag or visibility must hold three quarters of the text to stay: a hidden or
             // aside feed can outweigh a short article. A comment thread recognised by its structure can
             // hold most of the page (fifty comments under a short post); it stays only when the page
-            // would keep less than a tenth of its text (or 300 bytes) without it.
+            // would keep less than a twentieth of its text (or 300 bytes) without it.
             let vetoed = page_p > 200
                 && match soft[id] {
                     2 => in_p[id] * 2 > page_p,
@@ -230,58 +265,77 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             element_children[p] = element_children[p].saturating_add(1);
         }
     }
+    // Paragraph units: (the element their score starts at, text bytes, link bytes, commas).
+    let mut units: Vec<(u32, u32, u32, u32)> = Vec::new();
     for id in 1..n {
         let i = info[id];
         if i.junk || i.text < 25 {
             continue;
         }
-        let start = match dom.nodes[id].kind {
-            Kind::Element(tag) => {
-                let paragraph = match tag {
-                    Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote => true,
-                    Tag::Div
-                    | Tag::Section
-                    | Tag::Article
-                    | Tag::Main
-                    | Tag::Li
-                    | Tag::Dd
-                    | Tag::Span
-                    | Tag::Font
-                    | Tag::Center
-                    | Tag::Other => !i.has_block,
-                    _ => false,
-                };
-                if !paragraph {
-                    continue;
-                }
-                if dom.attr_raw(id as u32, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("articlebody")) {
-                    add_candidate(dom, &mut info, &mut candidates, id as u32, opts);
-                }
-                dom.nodes[id].parent
-            }
-            Kind::Text(_) => {
-                let parent = dom.nodes[id].parent;
-                let container = match dom.tag(parent) {
-                    Some(Tag::Other) => true,
-                    Some(t) => {
-                        t.is_block()
-                            && !t.is_heading()
-                            && !matches!(t, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li)
-                    }
-                    None => parent == 0,
-                };
-                if !container || !info[parent as usize].has_block {
-                    continue;
-                }
-                parent
-            }
-            Kind::Root => continue,
-        };
-        if i.link * 2 < i.text {
-            // Summed up the tree after this loop.
-            info[start as usize].ptext += i.text;
+        let Kind::Element(tag) = dom.nodes[id].kind else { continue };
+        if !scores_as_paragraph(tag, i.has_block) {
+            continue;
         }
-        let content = 1.0 + i.commas as f32 + (i.text as f32 / 100.0).min(3.0);
+        if dom.attr_raw(id as u32, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("articlebody")) {
+            add_candidate(dom, &mut info, &mut candidates, id as u32, opts);
+        }
+        units.push((dom.nodes[id].parent, i.text, i.link, i.commas));
+    }
+    // Lines of inline content standing directly in a container: text separated by `<br>` or blocks rather
+    // than wrapped in `<p>`, its words split by links and emphasis into many short text nodes. A line is
+    // one unit of the container, however many nodes it spans.
+    for id in 0..n {
+        if info[id].junk || !info[id].has_block {
+            continue;
+        }
+        let container = match dom.nodes[id].kind {
+            Kind::Root => true,
+            Kind::Element(Tag::Other) => true,
+            Kind::Element(t) => {
+                t.is_block() && !t.is_heading() && !matches!(t, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li)
+            }
+            Kind::Text(_) => false,
+        };
+        if !container {
+            continue;
+        }
+        let mut line = (0u32, 0u32, 0u32);
+        let mut flush = |line: &mut (u32, u32, u32)| {
+            if line.0 >= 25 {
+                units.push((id as u32, line.0, line.1, line.2));
+            }
+            *line = (0, 0, 0);
+        };
+        for c in dom.children(id as u32) {
+            let ci = info[c as usize];
+            if ci.junk {
+                continue;
+            }
+            match dom.nodes[c as usize].kind {
+                Kind::Text(_) => {}
+                Kind::Element(t) => {
+                    // A block or a line break ends the line; an inline element that scores as a paragraph of
+                    // its own (a long `<span>`) is not added twice.
+                    if t == Tag::Br || t.is_block() || ci.has_block || (ci.text >= 25 && scores_as_paragraph(t, false))
+                    {
+                        flush(&mut line);
+                        continue;
+                    }
+                }
+                Kind::Root => continue,
+            }
+            line.0 += ci.text;
+            line.1 += ci.link;
+            line.2 += ci.commas;
+        }
+        flush(&mut line);
+    }
+    for (start, text, link, commas) in units {
+        if link * 2 < text {
+            // Summed up the tree after this loop.
+            info[start as usize].ptext += text;
+        }
+        let content = 1.0 + commas as f32 + (text as f32 / 100.0).min(3.0);
         let mut anc = start;
         let mut level = 0;
         // The root (the document itself) only counts for text standing directly in it: fragments and
@@ -331,6 +385,25 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         flatten(dom, &info, r, &mut blocks);
     }
     Found { paragraphs: filter_blocks(blocks, titles), class_rules_applied: by_name, name_share }
+}
+
+/// Whether an element with `tag` is a paragraph of the text for scoring: a `<p>`, preformatted text, a cell
+/// or a quotation, or a container or inline element with no block below it.
+fn scores_as_paragraph(tag: Tag, has_block: bool) -> bool {
+    match tag {
+        Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote => true,
+        Tag::Div
+        | Tag::Section
+        | Tag::Article
+        | Tag::Main
+        | Tag::Li
+        | Tag::Dd
+        | Tag::Span
+        | Tag::Font
+        | Tag::Center
+        | Tag::Other => !has_block,
+        _ => false,
+    }
 }
 
 /// Whether the short block `id` reads like a date or time: a month name or a numeric date next to a number,
@@ -411,19 +484,18 @@ fn dated_text(dom: &Dom<'_>, id: u32) -> bool {
     false
 }
 
-/// Whether three or more children of `id` with the same tag and no headings each hold one to three dated lines, and such
-/// children hold most of its dated lines: a comment thread or a list of posts (one date per item), not an
-/// article that contains one such list somewhere.
-fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
+/// Whether `id` holds a comment thread or a list of posts: three or more children with the same tag and no
+/// headings that each hold one to three dated lines (one date per item), and such children hold most of its
+/// dated lines (not an article that contains one such list somewhere); or flat pairs of a dated line and a
+/// text block.
+fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> Items {
     let mut counts: Vec<(Tag, u32, u32)> = Vec::new();
     for c in dom.children(id) {
         let Some(tag) = dom.tag(c) else { continue };
-        let d = u32::from(dated[c as usize]);
-        // Items with headings of their own are sections or entries of a list the article is made of.
-        // A comment is a container (who and when, then what); a dated paragraph is just text.
-        if !(1..=3).contains(&d) || flags[c as usize] & 8 != 0 || flags[c as usize] & 1 == 0 || tag.is_heading() {
+        if tag.is_heading() || !is_dated_item(dated, flags, c) {
             continue;
         }
+        let d = u32::from(dated[c as usize]);
         match counts.iter_mut().find(|(t, _, _)| *t == tag) {
             Some((_, k, sum)) => {
                 *k += 1;
@@ -450,7 +522,30 @@ fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
         }
     }
     let all = u32::from(dated[id as usize]);
-    (pairs >= 3 && pairs * 2 >= all) || counts.iter().any(|&(_, k, sum)| k >= 3 && sum * 2 >= all)
+    if let Some(&(tag, _, _)) = counts.iter().find(|&&(_, k, sum)| k >= 3 && sum * 2 >= all) {
+        Items::Same(tag)
+    } else if pairs >= 3 && pairs * 2 >= all {
+        Items::Pairs
+    } else {
+        Items::None
+    }
+}
+
+/// What [`dated_items`] found in a container.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Items {
+    None,
+    /// Flat pairs of a dated line and a block of text.
+    Pairs,
+    /// Three or more children with this tag, each a container holding one to three dated lines.
+    Same(Tag),
+}
+
+/// Whether child `c` can be a dated item (a comment: who and when, then what): a container with one to three
+/// dated lines and no heading of its own (items with headings are sections or entries of a list the article
+/// is made of; a dated paragraph is just text).
+fn is_dated_item(dated: &[u16], flags: &[u8], c: u32) -> bool {
+    (1..=3).contains(&dated[c as usize]) && flags[c as usize] & 8 == 0 && flags[c as usize] & 1 != 0
 }
 
 /// Marks (as a comment thread, `soft` 3) the children of `id` that form a signed thread: a run of
@@ -458,7 +553,7 @@ fn dated_items(dom: &Dom<'_>, dated: &[u16], flags: &[u8], id: u32) -> bool {
 /// and holds three or more entries, each a text block without a date followed by a short dated line
 /// (`Posted by: name at date`), those lines being most of the run's dates. The article's own closing
 /// line (`Posted by the author at date`) is one entry, and a heading ("Comments") separates it from the
-/// thread. Nothing is marked when the page would keep less than a tenth of its `<p>` text (or 300
+/// thread. Nothing is marked when the page would keep less than a twentieth of its `<p>` text (or 300
 /// bytes) without the run, like the other thread rules (see [`thread_vetoed`]).
 #[allow(clippy::too_many_arguments)]
 fn signed_thread(
@@ -501,10 +596,10 @@ fn signed_thread(
             let mut last_signature = 0;
             let mut run_dated = 0u32;
             for (k, &c) in run.iter().enumerate() {
-                run_dated += u32::from(dated[c as usize]);
+                run_dated += u32::from(dated_leaf[c as usize]);
                 let signature = dated_leaf[c as usize] && dated[c as usize] == 1 && k > 0 && {
                     let prev = run[k - 1] as usize;
-                    dated[prev] == 0
+                    !dated_leaf[prev]
                         && dom.tag(run[k - 1]).is_some_and(|t| t.is_block() && t != Tag::Br)
                         && (flags[prev] & BLOCK_BELOW != 0 || in_p[prev] > 0 || dom.tag(run[k - 1]) == Some(Tag::P))
                 };
@@ -516,7 +611,7 @@ fn signed_thread(
             // Entries open with their text and the run closes with a signature (or short status lines
             // such as "comments are closed"): a list of dated items (an event list: date line, then
             // description) opens with a date and ends with text.
-            let opens_with_text = dated[run[0] as usize] == 0;
+            let opens_with_text = !dated_leaf[run[0] as usize];
             let closes_signed = run[last_signature + 1..].iter().all(|&c| in_p[c as usize] < 80);
             if signatures >= 3 && signatures * 4 >= run_dated * 3 && opens_with_text && closes_signed {
                 let marked = &run[..=last_signature];
@@ -537,11 +632,11 @@ fn signed_thread(
 }
 
 /// Whether a comment thread holding `thread_p` of the page's `page_p` bytes of `<p>` text stays: when the
-/// page would keep less than a tenth of its text or 300 bytes without it (a misread article, or a post
+/// page would keep less than a twentieth of its text or 300 bytes without it (a misread article, or a post
 /// too short to outscore the page's other blocks once its thread is gone).
 fn thread_vetoed(page_p: u32, thread_p: u32) -> bool {
     let kept = page_p.saturating_sub(thread_p);
-    kept * 10 < page_p || kept < 300
+    kept * 20 < page_p || kept < 300
 }
 
 fn add_candidate(dom: &Dom<'_>, info: &mut [Info], candidates: &mut Vec<u32>, id: u32, opts: Options) {
