@@ -102,6 +102,8 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
     // is a comment or contact form.
     let mut total = vec![0u32; n];
     let mut in_p = vec![0u32; n];
+    // `<p>` text inside list items.
+    let mut in_li = vec![0u32; n];
     let mut dated = vec![0u16; n];
     let mut dated_leaf = vec![false; n];
     let mut flags = vec![0u8; n];
@@ -129,6 +131,9 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             Kind::Element(tag) => {
                 if tag == Tag::P {
                     in_p[id] = total[id];
+                }
+                if tag == Tag::Li {
+                    in_li[id] = in_p[id];
                 }
                 let leaf_block = tag.is_block() && flags[id] & BLOCK_BELOW == 0;
                 if leaf_block
@@ -165,6 +170,7 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
         }
         total[p] += total[id];
         in_p[p] += in_p[id];
+        in_li[p] += in_li[id];
         dated[p] = dated[p].saturating_add(dated[id]);
     }
     let page_p = in_p[0];
@@ -214,14 +220,15 @@ pub(crate) fn main_text(dom: &Dom<'_>, hint: Option<&str>, titles: &[&str], opts
             // would keep less than a twentieth of its text (or 300 bytes) without it.
             let vetoed = page_p > 200
                 && match soft[id] {
-                    2 => in_p[id] * 2 > page_p,
+                    2 => in_p[id] * 2 > page_p && in_li[id] * 4 < in_p[id] * 3,
                     3 => thread_vetoed(page_p, in_p[id]),
                     _ => in_p[id] * 4 > page_p * 3,
                 };
             let removed = soft[id] > 0 && !vetoed && !parent_junk;
             if removed && soft[id] == 2 {
                 by_name = true;
-                name_removed += in_p[id];
+                // Removed list items (captions of a gallery, a list of links) are not a misread article.
+                name_removed += in_p[id] - in_li[id].min(in_p[id]);
             }
             info[id].junk |= parent_junk || removed;
         }
