@@ -1433,6 +1433,13 @@ const NEGATIVE: &[&str] = &[
 const POSITIVE: &[&str] =
     &["body", "content", "text", "entry", "prose", "article", "story", "main", "articlebody", "storybody", "tweet"];
 
+/// Whether a name's first or last word is a compound that opens with a long boilerplate word (`relatedposts`,
+/// `socialicons`, `sidebarwidget`): short words are left alone (`adapt`, `navy`, `tagline`), and so is a
+/// word that only continues a boilerplate word into another one (`commentary`).
+fn compound_negative(word: &str) -> bool {
+    NEGATIVE.iter().any(|n| n.len() >= 6 && word.len() >= n.len() + 4 && word.starts_with(n))
+}
+
 /// Whether a class or id value names reader comments (`comments`, `comment-list`, `disqus_thread`).
 fn comment_name(value: &str) -> bool {
     value.split_ascii_whitespace().any(|name| {
@@ -1468,6 +1475,8 @@ fn name_flags(value: &str) -> (bool, bool) {
         let joined: String = toks.concat();
         if NEGATIVE.contains(&first.as_str()) && !(more_tail && toks.len() == 1)
             || NEGATIVE.contains(&last.as_str()) && !more_tail
+            || compound_negative(first)
+            || compound_negative(last)
             || matches!(joined.as_str(), "mostread" | "readmore" | "moreon" | "youmayalsolike" | "alsolike")
         {
             neg = true;
@@ -1495,6 +1504,11 @@ mod tests {
             ("grid col-8", (false, false)),
             ("c-ad-slot", (true, false)),
             ("story", (false, true)),
+            ("jp-relatedposts", (true, false)),
+            ("socialicons-bar", (true, false)),
+            ("commentary", (false, false)),
+            ("tagline", (false, false)),
+            ("entry-content", (false, true)),
         ];
         for (value, want) in cases {
             assert_eq!(name_flags(value), want, "class {value:?}");
