@@ -346,7 +346,7 @@ impl Units {
     }
 
     /// For each term, the other terms of its name family ([`name_families`]), ascending: one name written
-    /// in two forms ("Somali" / "Somalian", "Khaledi" / "Khaledin", "Oscar" / "Oscars").
+    /// in two forms ("Somali" / "Somalian", "Khaledi" / "Khaledin").
     pub(crate) fn families(&self) -> Vec<Vec<u32>> {
         let names: Vec<(&str, u32)> =
             self.vocab.iter().filter(|(_, v)| self.named[**v as usize]).map(|(k, &v)| (k.as_str(), v)).collect();
