@@ -131,6 +131,7 @@ fn seeds_synopsis() {
     assert!(!april.agreements.iter().any(|a| a.text.contains("Bucha")), "Bucha is not an agreement");
     let rank = april.single_source.iter().position(|s| s.text.contains("Bucha"));
     assert!(rank.is_some_and(|r| r < 10), "April: Bucha within the first ten single-source details: {rank:?}");
+    println!("April: Bucha single-source detail {} of {}", rank.map_or(0, |r| r + 1), april.single_source.len());
     assert!(
         april.single_source.windows(2).all(|w| w[0].score >= w[1].score),
         "single-source details are ranked by score"

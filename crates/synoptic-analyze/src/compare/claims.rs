@@ -17,6 +17,10 @@ use crate::EventMember;
 pub(crate) const SAME: f64 = 0.42;
 /// Sentences of one article taken into comparison (news puts what matters first; this bounds the work).
 const MAX_SENTENCES: usize = 80;
+/// Fewest letters of the shorter name of a name family ([`name_families`]).
+const FAMILY_MIN: usize = 5;
+/// Most letters the longer name of a name family adds to the shorter.
+const FAMILY_EXTRA: usize = 3;
 /// Weight factor of name terms: names anchor a statement but two statements naming the same people need
 /// more than the names in common to say the same thing.
 const NAME_FACTOR: f64 = 0.6;
@@ -48,6 +52,10 @@ pub(crate) struct Units {
     figure: Vec<bool>,
     /// Whether a term id is an anchor (entity or figure).
     anchor: Vec<bool>,
+    /// Whether a term id is only ever a name's initials, derived from words the statement also has.
+    derived: Vec<bool>,
+    /// Whether a term id is a number written with a decimal point ("5.6", "3.25").
+    decimal: Vec<bool>,
     vocab: FxHashMap<String, u32>,
     /// Statements each term id occurs in.
     df: Vec<u32>,
@@ -138,6 +146,8 @@ struct Vocab {
     lower_seen: Vec<bool>,
     anchor: Vec<bool>,
     figure: Vec<bool>,
+    /// Whether the term was ever written as a word (not only derived as a name's initials).
+    written: Vec<bool>,
 }
 
 impl Vocab {
@@ -151,6 +161,7 @@ impl Vocab {
         self.lower_seen.push(false);
         self.anchor.push(t.starts_with('#'));
         self.figure.push(t.starts_with("#n"));
+        self.written.push(t.starts_with('#'));
         id
     }
 }
@@ -237,6 +248,7 @@ impl Units {
                 text::each_term(&shown, |t, capital| {
                     let id = vocab.id(t);
                     vocab.lower_seen[id as usize] |= !capital;
+                    vocab.written[id as usize] = true;
                     ids.push(id);
                     plain.push(id);
                 });
@@ -269,7 +281,12 @@ impl Units {
             }
             by_member.push(begin..units.len());
         }
-        let Vocab { ids: vocab, df, lower_seen, anchor, figure } = vocab;
+        let Vocab { ids: vocab, df, lower_seen, anchor, figure, written } = vocab;
+        let derived: Vec<bool> = written.iter().map(|w| !w).collect();
+        let mut decimal = vec![false; df.len()];
+        for (k, &v) in &vocab {
+            decimal[v as usize] = is_decimal(k);
+        }
         let anchor_flags = anchor.clone();
         let named: Vec<bool> = (0..df.len()).map(|i| anchor[i] || !lower_seen[i]).collect();
         let n = units.len().max(1) as f64;
@@ -291,6 +308,8 @@ impl Units {
             named,
             figure,
             anchor: anchor_flags,
+            derived,
+            decimal,
             vocab,
             df,
             by_member,
@@ -326,6 +345,22 @@ impl Units {
         shared.score(ua, ub)
     }
 
+    /// For each term, the other terms of its name family ([`name_families`]), ascending: one name written
+    /// in two forms ("Somali" / "Somalian", "Khaledi" / "Khaledin").
+    pub(crate) fn families(&self) -> Vec<Vec<u32>> {
+        let names: Vec<(&str, u32)> =
+            self.vocab.iter().filter(|(_, v)| self.named[**v as usize]).map(|(k, &v)| (k.as_str(), v)).collect();
+        let mut out: Vec<Vec<u32>> = vec![Vec::new(); self.df.len()];
+        for (a, b) in name_families(names) {
+            out[a as usize].push(b);
+            out[b as usize].push(a);
+        }
+        for f in &mut out {
+            f.sort_unstable();
+        }
+        out
+    }
+
     /// Number of distinct terms.
     pub(crate) fn term_count(&self) -> usize {
         self.df.len()
@@ -344,6 +379,18 @@ impl Units {
     /// Whether term `t` is an entity or figure anchor.
     pub(crate) fn is_anchor(&self, t: u32) -> bool {
         self.anchor.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is only ever derived (a name's initials, never written): it repeats words of its
+    /// statement and matters only where another statement shares it (the same name written as initials).
+    pub(crate) fn is_derived(&self, t: u32) -> bool {
+        self.derived.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether term `t` is a number written with a decimal point: a measured value ("a 5.6 quake"), specific
+    /// enough that two statements writing it with the same words report one measurement.
+    pub(crate) fn is_decimal(&self, t: u32) -> bool {
+        self.decimal.get(t as usize).copied().unwrap_or(false)
     }
 
     /// Whether term `t` is a figure anchor.
@@ -501,6 +548,40 @@ impl Units {
     pub(crate) fn support(&self, u: usize) -> Vec<usize> {
         self.best_per_member(u).iter().enumerate().filter(|(_, s)| **s >= SAME).map(|(m, _)| m).collect()
     }
+}
+
+/// Pairs of name terms (words only ever written as names, or entity anchors) of one family: one is the
+/// other plus at most [`FAMILY_EXTRA`] letters, the shorter of [`FAMILY_MIN`] letters or more. Names vary
+/// in derived and transliterated forms; common words are left out (a suffix changes their meaning: "work" /
+/// "worker"), and so are figures and numbers.
+fn name_families(mut names: Vec<(&str, u32)>) -> Vec<(u32, u32)> {
+    names.retain(|(k, _)| {
+        let name = k.strip_prefix("#e").unwrap_or(k);
+        !k.starts_with("#n")
+            && name.chars().count() >= FAMILY_MIN
+            && name.chars().all(|c| c.is_alphabetic() || c == ' ')
+    });
+    names.sort_unstable();
+    let mut out = Vec::new();
+    for (i, &(a, ia)) in names.iter().enumerate() {
+        let la = a.chars().count();
+        for &(b, ib) in &names[i + 1..] {
+            if !b.starts_with(a) {
+                break;
+            }
+            if b.chars().count() - la <= FAMILY_EXTRA {
+                out.push((ia, ib));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `t` is digits, a decimal point and digits.
+fn is_decimal(t: &str) -> bool {
+    t.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// Lowercase words of four letters or more (letters counted) of a text, in its matching form.
@@ -667,5 +748,36 @@ mod tests {
         );
         let short = "He left, and she stayed.";
         assert_eq!(clauses(short, Span::new(0, short.len())).len(), 1);
+    }
+
+    #[test]
+    fn names_of_one_family_differ_by_a_short_ending() {
+        let names = vec![
+            ("somali", 0),
+            ("somalian", 1),
+            ("khaledi", 2),
+            ("#ekhaledin", 3),
+            ("#ekhaledi", 4),
+            ("khaledin", 5),
+            // Too short to join: "Ivan" / "Ivanov".
+            ("ivan", 6),
+            ("ivanov", 7),
+            // Too much added: "Page" is short, and "Bettie" / "Bettie Page" adds a word.
+            ("#ebettie", 8),
+            ("#ebettie page", 9),
+            ("#n1.00e2", 10),
+            ("#n1.00e20", 11),
+        ];
+        let mut pairs = name_families(names);
+        pairs.sort_unstable();
+        assert_eq!(pairs, [(0, 1), (2, 5), (4, 3)]);
+    }
+
+    #[test]
+    fn a_decimal_is_digits_a_point_and_digits() {
+        for (t, want) in [("5.6", true), ("55.96", true), ("56", false), ("5.", false), (".6", false), ("v5.6", false)]
+        {
+            assert_eq!(is_decimal(t), want, "{t}");
+        }
     }
 }

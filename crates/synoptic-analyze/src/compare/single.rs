@@ -3,7 +3,9 @@
 //! Candidates are the statements (and new clauses of shared statements) that sentence alignment leaves to
 //! one origin. Each is then checked against every sentence of every other origin for a paraphrase: most of
 //! its weighted terms in one sentence, the same specific things (people, places, figures, names) with some
-//! of its words, or nearly all its terms in one article. What survives is scored ([`score`]): specific
+//! of its words, the same measured value (a figure of one unit, or a number written with a decimal point)
+//! with some of its words, or nearly all its terms in one article. Names match in their other forms
+//! ("Somali" / "Somalian"), and a name's initials count only where the other sentence shares them. What survives is scored ([`score`]): specific
 //! people, places, numbers and quotes no other origin gives, consequences, and a place near the top of its
 //! article count for a detail; first-person commentary, questions, background and generic sentences
 //! against. The list stays complete, best first; displays show its head.
@@ -86,6 +88,24 @@ fn same_measure(fa: &Facts, sa: Span, fb: &Facts, sb: Span) -> bool {
         let k = key(f);
         fb.figures.iter().filter(|g| within(g, sb)).any(|g| key(g) == k)
     })
+}
+
+/// What a detail shares with one sentence of another origin.
+#[derive(Debug, Clone, Copy, Default)]
+struct Overlap {
+    touched: bool,
+    /// Weight of the shared terms.
+    weight: f64,
+    /// Shared specific things (entities, figures, names) and plain words.
+    specific: u16,
+    plain: u16,
+    /// Shared figure anchors.
+    figures: u16,
+    /// Weight and number of the shared terms that are only initials ([`Units::is_derived`]).
+    derived_weight: f64,
+    derived: u16,
+    /// Shared numbers written with a decimal point ([`Units::is_decimal`]).
+    decimals: u16,
 }
 
 /// Words of outcome and consequence: a detail that says what followed counts for more.
@@ -220,53 +240,82 @@ pub(crate) fn details(
     }
     let only = term_origins(units, origins);
     let postings = units.postings();
+    let families = units.families();
     let n = units.units.len();
-    // Per other-origin statement: shared weight, specific things, plain words, figures.
-    let mut acc = vec![(0.0f64, 0u16, 0u16, 0u16); n];
+    // Per other-origin statement: what it shares with the detail.
+    let mut acc = vec![Overlap::default(); n];
     let mut touched: Vec<u32> = Vec::new();
+    let mut hits: Vec<u32> = Vec::new();
     let mut in_member = vec![0u16; members.len()];
     let mut last_member = vec![usize::MAX; members.len()];
     let mut scored: Vec<(f64, usize, SingleSource)> = Vec::new();
     for (ci, c) in cands.iter().enumerate() {
         let origin = origins[units.units[c.unit].member];
-        let total: f64 = c.terms.iter().map(|&t| units.idf(t)).sum();
-        if total <= 0.0 {
+        // A name's initials repeat its words: they count towards a detail only where the other sentence
+        // shares them (the name written as initials there), never as a term the other sentence lacks.
+        let own_terms: Vec<u32> = c.terms.iter().copied().filter(|&t| !units.is_derived(t)).collect();
+        let base_total: f64 = own_terms.iter().map(|&t| units.idf(t)).sum();
+        if base_total <= 0.0 {
             continue;
         }
         for (ti, &t) in c.terms.iter().enumerate() {
             let w = units.idf(t);
             let specific = units.is_named(t);
             let figure = units.is_figure(t);
-            for &v in postings.get(t as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            let derived = units.is_derived(t);
+            let decimal = units.is_decimal(t);
+            // The term's statements, and those of the other forms of its name ([`Units::families`]).
+            hits.clear();
+            hits.extend(postings.get(t as usize).map(Vec::as_slice).unwrap_or(&[]));
+            let family = families.get(t as usize).map(Vec::as_slice).unwrap_or(&[]);
+            if !family.is_empty() {
+                for &f in family {
+                    hits.extend(postings.get(f as usize).map(Vec::as_slice).unwrap_or(&[]));
+                }
+                hits.sort_unstable();
+                hits.dedup();
+            }
+            for &v in &hits {
                 let mv = units.units[v as usize].member;
                 if origins[mv] == origin {
                     continue;
                 }
-                if last_member[mv] != ti {
+                if !derived && last_member[mv] != ti {
                     last_member[mv] = ti;
                     in_member[mv] += 1;
                 }
                 let a = &mut acc[v as usize];
-                if a.1 == 0 && a.2 == 0 && a.0 == 0.0 {
+                if !a.touched {
+                    a.touched = true;
                     touched.push(v);
                 }
-                a.0 += w;
+                a.weight += w;
                 if figure {
-                    a.3 += 1;
+                    a.figures += 1;
                 }
                 if specific {
-                    a.1 += 1;
+                    a.specific += 1;
                 } else {
-                    a.2 += 1;
+                    a.plain += 1;
+                }
+                if derived {
+                    a.derived_weight += w;
+                    a.derived += 1;
+                }
+                if decimal {
+                    a.decimals += 1;
                 }
             }
         }
-        let own_specific = c.terms.iter().filter(|&&t| units.is_named(t)).count() as u16;
-        let own_plain = c.terms.len() as u16 - own_specific;
+        let base_specific = own_terms.iter().filter(|&&t| units.is_named(t)).count() as u16;
+        let own_plain = own_terms.len() as u16 - base_specific;
         let mut reported = false;
         let mut closest = 0.0f64;
         for &v in &touched {
-            let (w, spec, plain, figures) = std::mem::take(&mut acc[v as usize]);
+            let Overlap { weight: w, specific: spec, plain, figures, derived_weight, derived, decimals, .. } =
+                std::mem::take(&mut acc[v as usize]);
+            let total = base_total + derived_weight;
+            let own_specific = base_specific + derived;
             let cont = w / total;
             closest = closest.max(cont);
             let unit = &units.units[v as usize];
@@ -277,6 +326,9 @@ pub(crate) fn details(
                     && plain >= 2
                     && cont >= SAME_FIGURE
                     && same_measure(&facts[units.units[c.unit].member], c.span, &facts[unit.member], unit.span))
+                // The same number written with a decimal point ("a 5.6 quake" / "measuring 5.6") and two plain
+                // words besides: one measurement, even where the figure reader gave it no unit to compare.
+                || (decimals >= 1 && plain >= decimals + 2 && cont >= SAME_FIGURE)
             {
                 reported = true;
             }
@@ -287,8 +339,8 @@ pub(crate) fn details(
             c.terms.iter().copied().filter(|&t| units.is_named(t) && only[t as usize] == Some(origin)).collect();
         let novel_anchor = novel.iter().any(|&t| units.is_anchor(t));
         let spread = if novel_anchor { SPREAD_NOVEL } else { SPREAD };
-        if !reported && c.terms.len() >= 4 {
-            let need = (spread * c.terms.len() as f64).ceil() as u16;
+        if !reported && own_terms.len() >= 4 {
+            let need = (spread * own_terms.len() as f64).ceil() as u16;
             reported = in_member.iter().any(|&k| k >= need);
         }
         in_member.iter_mut().for_each(|k| *k = 0);
