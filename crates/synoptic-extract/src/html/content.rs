@@ -3,7 +3,8 @@
 //! 1. Boilerplate marking: elements that are never article text (scripts, navigation, asides, footers,
 //!    figures and captions, forms controls, hidden elements, landmark roles) and elements whose class/id
 //!    names say share/related/comment/newsletter/ad/... are marked junk with their whole subtree — except
-//!    that a class name cannot remove an element holding most of the page's `<p>` text, nor a tag, role or
+//!    that a class name cannot remove an element holding most of the page's `<p>` text (unless three
+//!    quarters of that text sits in list items: a gallery's captions), nor a tag, role or
 //!    visibility rule one holding three quarters of it. The relaxed second pass ([`Options`]) keeps only
 //!    the names of reader comments. Comment threads are recognised by structure
 //!    (three or more same-tag items each with a dated line — the items alone when they follow one another
@@ -12,8 +13,8 @@
 //! 2. Scoring (readability-style): every paragraph-like block adds a score, from its length and commas, to
 //!    its ancestors (five levels; from the third on, a wrapper whose only element child is the previous
 //!    ancestor shares its level); a line of inline content standing in a container (`<br>`-separated, its
-//!    words split by links) is one such block; containers are weighted by tag, class names and semantic hints (`<article>`,
-//!    `itemprop=articleBody`) and discounted by link density.
+//!    words split by links) is one such block; containers are weighted by tag, class names and semantic
+//!    hints (`<article>`, `itemprop=articleBody`) and discounted by link density.
 //! 3. When the page carries a JSON-LD `articleBody`, it locates the main node: among the best candidates and
 //!    their ancestors, the one whose words agree best with it wins.
 //! 4. Siblings of the winner that look like article text are merged, as are same-class sibling chunks of
