@@ -49,6 +49,7 @@ pub struct Options {
     pub cv: Option<usize>,
     pub check: bool,
     pub sweep: bool,
+    pub errors: bool,
 }
 
 fn fnv(bytes: &[u8]) -> String {
@@ -337,6 +338,9 @@ pub fn command(opts: &Options) -> Result<()> {
     if let Some(k) = opts.cv {
         return cross_validate(&ecb, &[&corpus, &synth], k.max(2));
     }
+    if opts.errors {
+        return errors(&ecb);
+    }
     if opts.sweep {
         let (check_synth, _) = synthetic(1, 2000);
         return sweep(&[
@@ -487,5 +491,103 @@ fn cross_validate(ecb: &[Item], others: &[&[Item]], k: usize) -> Result<()> {
         line("events", &e),
         line("stories", &s)
     );
+    Ok(())
+}
+
+/// Where the shipped engine goes wrong on one set: each gold event split over several predicted events
+/// and each predicted event holding several gold events (sizes), then each wrong join (an article joining
+/// an event whose majority gold event so far is another) and each wrong start (an article starting an
+/// event while its gold event was already open) with the features against the event it joined or met.
+pub fn errors(items: &[Item]) -> Result<()> {
+    let model = JoinModel::shipped();
+    let cfg = with_model(&model);
+    let arts: Vec<Article> = items.iter().map(|i| i.article.clone()).collect();
+    let mut engine = Engine::new(cfg.clone());
+    let mut relabel = Relabel::default();
+    let mut seen: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut gold_open: BTreeSet<String> = BTreeSet::new();
+    let mut placed = vec![(String::new(), String::new()); items.len()];
+    let feats = |p: &synoptic_analyze::cluster::Placement| {
+        p.explanation
+            .features
+            .iter()
+            .zip(FEATURES)
+            .filter(|(x, _)| x[0].abs() > 1e-9)
+            .map(|(x, n)| format!("{n}={:.2}({:+.2})", x[0], x[1]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let title = |i: usize| {
+        let t = items[i].article.title.clone().unwrap_or_default();
+        t.chars().take(70).collect::<String>()
+    };
+    for i in processing_order(&arts) {
+        let p = engine.add(&items[i].article, &items[i].ann);
+        relabel.note(&p);
+        let gold = &items[i].event;
+        let (ev, _) = relabel.resolve(&p.event, &p.story);
+        if !p.new_event {
+            let maj = seen
+                .get(&ev)
+                .and_then(|c| c.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|x| x.0.clone()));
+            if maj.as_deref().is_some_and(|m| m != gold) {
+                println!(
+                    "WRONG JOIN {} gold {gold} -> event of {} score {:.3} copy {:?}: {}\n    {}",
+                    i,
+                    maj.unwrap_or_default(),
+                    p.explanation.score,
+                    p.copy_of.is_some(),
+                    title(i),
+                    feats(&p)
+                );
+            }
+        } else if gold_open.contains(gold) {
+            println!(
+                "WRONG START {} gold {gold} best {:.3} runner {:?}: {}\n    {}",
+                i,
+                p.explanation.score,
+                p.explanation.runner_up_score,
+                title(i),
+                feats(&p)
+            );
+        }
+        for m in &p.merges {
+            let (a, b) = (seen.get(&m.absorbed), seen.get(&m.into));
+            println!(
+                "MERGE {} into {} score {:.3}: {a:?} into {b:?} (by {i}, gold {gold})",
+                m.absorbed, m.into, m.score
+            );
+            if let Some(a) = seen.remove(&m.absorbed) {
+                let into = seen.entry(m.into.clone()).or_default();
+                for (g, n) in a {
+                    *into.entry(g).or_default() += n;
+                }
+            }
+        }
+        gold_open.insert(gold.clone());
+        *seen.entry(ev).or_default().entry(gold.clone()).or_default() += 1;
+        placed[i] = (p.event, p.story);
+    }
+    let pred: Vec<(String, String)> = placed.into_iter().map(|(e, s)| relabel.resolve(&e, &s)).collect();
+    let mut by_gold: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, usize>> = Default::default();
+    let mut by_pred: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, usize>> = Default::default();
+    for (it, (e, _)) in items.iter().zip(&pred) {
+        *by_gold.entry(&it.event).or_default().entry(e).or_default() += 1;
+        *by_pred.entry(e).or_default().entry(&it.event).or_default() += 1;
+    }
+    for (g, m) in &by_gold {
+        if m.len() > 1 {
+            let mut v: Vec<usize> = m.values().copied().collect();
+            v.sort_unstable_by(|a, b| b.cmp(a));
+            println!("SPLIT gold {g}: {v:?}");
+        }
+    }
+    for (e, m) in &by_pred {
+        if m.len() > 1 {
+            println!("MIXED pred {e}: {m:?}");
+        }
+    }
+    let (e, s) = scores(items, &pred);
+    println!("{}\n{}", line("events", &e), line("stories", &s));
     Ok(())
 }

@@ -44,6 +44,7 @@ enum Cmd {
     ///   cargo xtask fit --cv 5        # leave-topics-out: 5 folds of ECB+ topics, per fold and pooled
     ///   cargo xtask fit --check       # fail when the shipped file differs from a fresh fit
     ///   cargo xtask fit --sweep       # the shipped weights at every event threshold, each set's F1
+    ///   cargo xtask fit --errors      # where the shipped weights go wrong on ECB+ (split, mixed, wrong joins)
     Fit(FitArgs),
 }
 
@@ -59,6 +60,10 @@ struct FitArgs {
     /// weights (writes nothing): shows what the threshold choice trades between the sets.
     #[arg(long, conflicts_with_all = ["cv", "check"])]
     sweep: bool,
+    /// Where the shipped weights go wrong on ECB+ (writes nothing): split and mixed events, each wrong
+    /// join and wrong start with its features.
+    #[arg(long, conflicts_with_all = ["cv", "check", "sweep"])]
+    errors: bool,
     /// The shared data folder.
     #[arg(long)]
     shared: Option<PathBuf>,
@@ -130,6 +135,7 @@ fn main() -> Result<()> {
                 cv: args.cv,
                 check: args.check,
                 sweep: args.sweep,
+                errors: args.errors,
             };
             fit::command(&opts)
         }

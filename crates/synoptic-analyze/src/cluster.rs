@@ -859,6 +859,7 @@ impl Engine {
         };
         let post: Vec<(u64, f64)> =
             top_terms(&qvec, cfg.query_terms).into_iter().chain(top_terms(&evec, cfg.query_terms)).collect();
+        let rarity = self.state.rarity(&f.facts);
         let mut cands = self.candidates(&post);
         if let Some((_, rec)) = &copy
             && self.state.events.contains_key(&rec.event)
@@ -879,7 +880,7 @@ impl Engine {
         for e in cands {
             self.refresh_norms(e);
             if let Some(ev) = self.state.events.get(&e) {
-                let s = score_event(&cfg, ev, &qvec, &evec, &tvec, &f);
+                let s = score_event(&cfg, ev, &qvec, &evec, &tvec, &f, &rarity);
                 scored.push((e, s));
             }
         }
@@ -1048,7 +1049,8 @@ impl Engine {
                 self.state.weighted(&f.ents, keep),
                 self.state.weighted(&f.title, keep),
             );
-            let mut x = event_features(to, &q, &e, &t, &f);
+            let rarity = self.state.rarity(&f.facts);
+            let mut x = event_features(to, &q, &e, &t, &f, &rarity);
             x[fi::SIZE] = 0.0;
             let decay = match (from.first_time, from.last_time, to.first_time, to.last_time) {
                 (Some(a0), Some(a1), Some(b0), Some(b1)) => {
@@ -1255,6 +1257,9 @@ impl Engine {
     fn update_event(&mut self, e: u64, f: &Features, post: &[(u64, f64)], seq: u64, copy: bool) {
         let cap = self.cfg.centroid_terms;
         let Some(ev) = self.state.events.get_mut(&e) else { return };
+        // Facts new to the event: counted once per event in the document frequencies, so a fact's rarity
+        // says in how many happenings it appears, not how often one happening's coverage repeats it.
+        let mut new_facts = Vec::new();
         ev.articles += 1;
         ev.last_seq = seq;
         if let Some(t) = f.time {
@@ -1280,6 +1285,7 @@ impl Engine {
                     && ev.facts.len() < cap
                 {
                     ev.facts.insert(i, *x);
+                    new_facts.push(*x);
                 }
             }
             for x in &f.kinds {
@@ -1314,6 +1320,11 @@ impl Engine {
         }
         for h in newly {
             self.state.event_postings.entry(h).or_default().push(e);
+        }
+        // (Also when the table is frozen by a batch re-clustering: facts are never counted ahead, the
+        // events they are counted by form only as the articles are placed.)
+        for h in new_facts {
+            *self.state.df.entry(h).or_insert(0) += 1;
         }
         // The story follows its events.
         if let Some(st) = self.state.stories.get_mut(&story) {
@@ -1482,6 +1493,15 @@ impl State {
         Weighted::cut(w, keep)
     }
 
+    /// How rare each of `facts` is in the stream: its IDF (facts are counted once per event that gives
+    /// them) over the table's IDF ceiling: about 1 for a fact of one happening, about 0 for one every
+    /// article gives.
+    fn rarity(&self, facts: &[u64]) -> Vec<f64> {
+        let idf = self.idf_table();
+        let top = (self.df_docs + IDF_PRIOR).ln().max(1e-6);
+        facts.iter().map(|h| (idf.of(*h) / top).min(1.0)).collect()
+    }
+
     /// The IDF of the current table, for many look-ups in a row.
     fn idf_table(&self) -> Idf<'_> {
         Idf { df: &self.df, ln_docs: (self.df_docs + IDF_PRIOR).ln() }
@@ -1603,7 +1623,15 @@ fn cosine(v: &Weighted, bag: &Bag, bag_norm: f64) -> f64 {
 }
 
 /// The model's features of an article against one event (see [`FEATURES`]).
-fn event_features(ev: &EventRec, qvec: &Weighted, evec: &Weighted, tvec: &Weighted, f: &Features) -> [f64; NF] {
+/// `rarity` is parallel to `f.facts` (see [`State::rarity`]).
+fn event_features(
+    ev: &EventRec,
+    qvec: &Weighted,
+    evec: &Weighted,
+    tvec: &Weighted,
+    f: &Features,
+    rarity: &[f64],
+) -> [f64; NF] {
     let mut x = [0.0; NF];
     let text = cosine(qvec, &ev.terms, ev.norms[0]);
     let names = if evec.is_empty() || ev.ents.is_empty() { 0.0 } else { cosine(evec, &ev.ents, ev.norms[1]) };
@@ -1631,9 +1659,12 @@ fn event_features(ev: &EventRec, qvec: &Weighted, evec: &Weighted, tvec: &Weight
     // Both the words and the named things of one member agree (a cross the linear model cannot form).
     x[fi::TEXT_NAMES_MEMBER] = x[fi::TEXT_MEMBER] * x[fi::NAMES_MEMBER];
     x[fi::TITLE] = if tvec.is_empty() || ev.title.is_empty() { 0.0 } else { cosine(tvec, &ev.title, ev.norms[2]) };
+    // Shared facts, each counted by its rarity in the stream: a figure every article of the kind gives
+    // ("two games", "one person") is weak evidence of the same happening, a rare one or a quote strong.
     if !f.facts.is_empty() && !ev.facts.is_empty() {
-        let shared = f.facts.iter().filter(|x| ev.facts.binary_search(x).is_ok()).count();
-        x[fi::FACTS] = (shared as f64 / f.facts.len().min(4) as f64).min(1.0);
+        let shared: f64 =
+            f.facts.iter().zip(rarity).filter(|(x, _)| ev.facts.binary_search(x).is_ok()).map(|(_, r)| *r).sum();
+        x[fi::FACTS] = (shared / f.facts.len().min(4) as f64).min(1.0);
     }
     // Named things by kind: the IDF-weighted share of the article's people (organisations, places) the
     // event also names, and, when both name some, the share it does not (evidence of another happening).
@@ -1704,8 +1735,9 @@ fn score_event(
     evec: &Weighted,
     tvec: &Weighted,
     f: &Features,
+    rarity: &[f64],
 ) -> Scored {
-    let x = event_features(ev, qvec, evec, tvec, f);
+    let x = event_features(ev, qvec, evec, tvec, f, rarity);
     let decay = match (f.time, ev.first_time, ev.last_time) {
         (Some(t), Some(a), Some(b)) => {
             let gap = if t < a { a - t } else { t.saturating_sub(b).max(0) } as f64 / 86_400.0;
