@@ -45,6 +45,7 @@ enum Cmd {
     ///   cargo xtask fit --check       # fail when the shipped file differs from a fresh fit
     ///   cargo xtask fit --sweep       # the shipped weights at every event threshold, each set's F1
     ///   cargo xtask fit --errors      # where the shipped weights go wrong on ECB+ (split, mixed, wrong joins)
+    ///   cargo xtask fit --cv 5 --l2 10  # leave-topics-out with another L2 penalty (how the shipped one was chosen)
     Fit(FitArgs),
 }
 
@@ -64,6 +65,10 @@ struct FitArgs {
     /// join and wrong start with its features.
     #[arg(long, conflicts_with_all = ["cv", "check", "sweep"])]
     errors: bool,
+    /// The L2 penalty of the logistic fits, instead of the shipped one (to compare penalties with
+    /// `--cv`; a fit written with another penalty fails `--check`).
+    #[arg(long)]
+    l2: Option<f64>,
     /// The shared data folder.
     #[arg(long)]
     shared: Option<PathBuf>,
@@ -136,6 +141,7 @@ fn main() -> Result<()> {
                 check: args.check,
                 sweep: args.sweep,
                 errors: args.errors,
+                l2: args.l2,
             };
             fit::command(&opts)
         }
