@@ -109,6 +109,11 @@ fn dates() {
 }
 
 #[test]
+fn measures() {
+    check("measures");
+}
+
+#[test]
 fn summary_length_is_configurable_and_empty_events_are_fine() {
     let fixture: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("figures.json")).unwrap_or_default())

@@ -22,22 +22,22 @@ const SAME_VALUE: f64 = 0.02;
 const ROUNDING: f64 = 0.05;
 
 /// A small union-find over occurrences.
-struct Groups {
+pub(super) struct Groups {
     parent: Vec<usize>,
 }
 
 impl Groups {
-    fn new(n: usize) -> Groups {
+    pub(super) fn new(n: usize) -> Groups {
         Groups { parent: (0..n).collect() }
     }
-    fn find(&mut self, mut x: usize) -> usize {
+    pub(super) fn find(&mut self, mut x: usize) -> usize {
         while self.parent[x] != x {
             self.parent[x] = self.parent[self.parent[x]];
             x = self.parent[x];
         }
         x
     }
-    fn union(&mut self, a: usize, b: usize) {
+    pub(super) fn union(&mut self, a: usize, b: usize) {
         let (a, b) = (self.find(a), self.find(b));
         if a != b {
             self.parent[a.max(b)] = a.min(b);
@@ -46,19 +46,19 @@ impl Groups {
 }
 
 /// The sentence unit of member `m` that contains `span`.
-fn unit_at(units: &Units, m: usize, span: Span) -> Option<usize> {
+pub(super) fn unit_at(units: &Units, m: usize, span: Span) -> Option<usize> {
     units.by_member.get(m)?.clone().find(|&u| {
         let s = units.units[u].span;
         s.start <= span.start && span.start < s.end.max(s.start + 1)
     })
 }
 
-fn same_value(a: f64, b: f64) -> bool {
+pub(super) fn same_value(a: f64, b: f64) -> bool {
     let big = a.abs().max(b.abs());
     big == 0.0 || (a - b).abs() / big <= SAME_VALUE
 }
 
-fn restates(f: &FigureMention, value: f64, unit: &str) -> bool {
+pub(super) fn restates(f: &FigureMention, value: f64, unit: &str) -> bool {
     (f.unit == unit && same_value(f.value, value))
         || f.alternate.as_ref().is_some_and(|a| a.unit == unit && same_value(a.value, value))
 }
@@ -120,7 +120,7 @@ const ROUGH: &[&str] = &[
 ];
 
 /// The qualifier written right before a figure, from the article text (the annotation's when it has one).
-fn qualifier(text_all: &str, f: &FigureMention) -> Option<&'static str> {
+pub(super) fn qualifier(text_all: &str, f: &FigureMention) -> Option<&'static str> {
     let before = text_all.get(f.span.start.saturating_sub(24)..f.span.start).unwrap_or("").to_lowercase();
     let before = before.trim_end();
     LOWER.iter().chain(UPPER).chain(ROUGH).copied().find(|q| {
@@ -144,7 +144,7 @@ fn in_range(text_all: &str, f: &FigureMention) -> bool {
 /// Whether two values of one measured thing are compatible: equal within rounding (one is the other
 /// rounded to the digits it was written with), bounds they both satisfy ("at least 15,000" and "more
 /// than 15,000"), estimates close to each other, or a range.
-fn compatible(ta: &str, fa: &FigureMention, tb: &str, fb: &FigureMention) -> bool {
+pub(super) fn compatible(ta: &str, fa: &FigureMention, tb: &str, fb: &FigureMention) -> bool {
     let (a, b) = (fa.value, fb.value);
     if same_value(a, b) || in_range(ta, fa) || in_range(tb, fb) {
         return true;
@@ -287,7 +287,7 @@ fn same_names(a: &[String], b: &[String], entities: &[Entity]) -> bool {
 /// Whether two figures' sentences can be about one happening: where both name people, organisations or
 /// places of one kind, they name at least one in common (a robbery in one city and another in another
 /// city are two amounts, whatever their values).
-fn shares_parties(
+pub(super) fn shares_parties(
     members: &[EventMember<'_>],
     entities: &[Entity],
     (ma, fa): (usize, &FigureMention),
@@ -473,7 +473,7 @@ fn figure_conflicts(
 }
 
 /// The sentence around a span, as the passage shown for a claim.
-fn passage(text: &str, sentence: Span, span: Span) -> String {
+pub(super) fn passage(text: &str, sentence: Span, span: Span) -> String {
     let s = if sentence.start <= span.start && span.end <= sentence.end { sentence } else { span };
     synoptic_model::text::matching_form(text::strip_dateline(s.slice(text)))
 }
@@ -866,6 +866,7 @@ pub(crate) fn disagreements(
     let mut out = aligned;
     let found = figure_conflicts(sentences, members, origins, facts, entities)
         .into_iter()
+        .chain(super::measure::measure_conflicts(sentences, members, origins, facts, entities))
         .chain(quote_conflicts(members, origins, facts, entities))
         .chain(date_conflicts(sentences, members, origins))
         .chain(place_conflicts(sentences, members, origins, entities));
