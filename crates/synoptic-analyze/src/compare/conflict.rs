@@ -867,6 +867,7 @@ pub(crate) fn disagreements(
     let found = figure_conflicts(sentences, members, origins, facts, entities)
         .into_iter()
         .chain(super::measure::measure_conflicts(sentences, members, origins, facts, entities))
+        .chain(super::measure::age_conflicts(members, origins, entities))
         .chain(quote_conflicts(members, origins, facts, entities))
         .chain(date_conflicts(sentences, members, origins))
         .chain(place_conflicts(sentences, members, origins, entities));

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use synoptic_model::{Claim, Disagreement, Entity, FigureMention};
+use synoptic_model::{Claim, Disagreement, Entity, EntityKind, FigureMention};
 
 use super::claims::{SAME, Units};
-use super::conflict::{Groups, compatible, passage, qualifier, restates, same_value, shares_parties, unit_at};
+use super::conflict::{
+    Groups, compatible, passage, qualifier, restates, same_value, shares_parties, spelling_variants, unit_at,
+};
 use super::facts::Facts;
 use crate::EventMember;
 
@@ -175,16 +177,98 @@ pub(crate) fn measure_of(text: &str, f: &FigureMention) -> Option<String> {
     {
         return None;
     }
+    // "ten dead", "50 hurt": the role is the count's own word, the people it counts unnamed.
+    if let Some(r) = ROLES.iter().find(|(_, forms)| forms.contains(&f.unit.as_str())).map(|(r, _)| *r) {
+        return Some(format!("people {r}"));
+    }
     let role = words_lower(after)
         .into_iter()
         .find(|w| !LINKING.contains(&w.as_str()))
         .and_then(|w| role(&w))
         .or_else(|| before_words.iter().rev().find(|w| !LEADING.contains(&w.as_str())).and_then(|w| role(w)))?;
-    let unit = match f.unit.as_str() {
+    Some(format!("{} {role}", counted(&f.unit)))
+}
+
+/// The counted noun as a measure names it: persons are people.
+fn counted(unit: &str) -> &str {
+    match unit {
         "persons" | "person" => "people",
         u => u,
-    };
-    Some(format!("{unit} {role}"))
+    }
+}
+
+/// Numbers written as words that counts of people use ("killing one", "wounding two").
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+/// A reporting word of [`ROLES`] followed by a number and no counted noun: "killing 10", "killed at
+/// least two.", "injuring 80 and".
+static IMPLICIT: LazyLock<Regex> = LazyLock::new(|| {
+    let forms: Vec<&str> = ROLES.iter().filter(|(r, _)| *r != "fell").flat_map(|(_, f)| f.iter().copied()).collect();
+    Regex::new(&format!(
+        r"(?i)\b(?:{})\s+(?:(?:at least|more than|about|some|nearly|almost|up to|an estimated|as many as)\s+)?(\d{{1,3}}(?:,\d{{3}})*|{})\b",
+        forms.join("|"),
+        NUMBER_WORDS.join("|")
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Counts of people that name no counted noun ("killing 10", "wounded two"), as figures of people, each
+/// with its sentence (the unit of `units` it falls in). A number followed by a word that could be its noun
+/// is left to the counts annotation found.
+fn implicit_counts(units: &Units, m: usize, text: &str) -> Vec<FigureMention> {
+    let mut out = Vec::new();
+    for c in IMPLICIT.captures_iter(text) {
+        let (Some(all), Some(n)) = (c.get(0), c.get(1)) else { continue };
+        let next = text[n.end()..].trim_start();
+        let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+        let ends_clause = next.is_empty() || next.starts_with([',', '.', ';', ':', ')']);
+        if !(ends_clause || matches!(next_word.as_str(), "and" | "people" | "persons" | "others" | "in" | "on" | "at"))
+        {
+            continue;
+        }
+        let written = n.as_str().to_lowercase();
+        let value = match NUMBER_WORDS.iter().position(|w| *w == written) {
+            Some(i) => (i + 1) as f64,
+            None => match written.replace(',', "").parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => continue,
+            },
+        };
+        let span = synoptic_model::Span::new(n.start(), n.end());
+        let Some(u) = unit_at(units, m, span) else { continue };
+        out.push(FigureMention {
+            span,
+            text: n.as_str().to_string(),
+            value,
+            unit: "people".to_string(),
+            about: all.as_str().to_string(),
+            qualifier: None,
+            alternate: None,
+            sentence: units.units[u].span,
+        });
+    }
+    out
 }
 
 /// One article's first statement of a measure: its figure.
@@ -218,11 +302,32 @@ pub(crate) fn measure_conflicts(
     entities: &[Entity],
 ) -> Vec<Disagreement> {
     // Per measure: every article's figures of it, in text order.
+    let implicit: Vec<Vec<FigureMention>> =
+        (0..members.len()).map(|m| implicit_counts(units, m, members[m].article.text.as_str())).collect();
     let mut by_measure: BTreeMap<String, Vec<Vec<&FigureMention>>> = BTreeMap::new();
     for (m, f) in facts.iter().enumerate() {
         let text = members[m].article.text.as_str();
-        for fig in &f.figures {
-            if let Some(key) = measure_of(text, fig) {
+        let mut figs: Vec<&FigureMention> = f.figures.iter().collect();
+        // An implicit count where no figure was read: "killing 10" (annotation found no noun).
+        figs.extend(
+            implicit[m]
+                .iter()
+                .filter(|i| !f.figures.iter().any(|g| g.span.start < i.span.end && i.span.start < g.span.end)),
+        );
+        figs.sort_by_key(|g| g.span.start);
+        for fig in figs {
+            let key = if implicit[m].iter().any(|i| std::ptr::eq(i, fig)) {
+                let role = IMPLICIT.captures(&fig.about).and_then(|c| c.get(0)).map(|x| x.as_str().to_lowercase());
+                role.and_then(|r| {
+                    r.split_whitespace()
+                        .next()
+                        .and_then(|w| ROLES.iter().find(|(_, f)| f.contains(&w)))
+                        .map(|(r, _)| format!("people {r}"))
+                })
+            } else {
+                measure_of(text, fig)
+            };
+            if let Some(key) = key {
                 by_measure.entry(key).or_insert_with(|| vec![Vec::new(); members.len()])[m].push(fig);
             }
         }
@@ -312,6 +417,114 @@ pub(crate) fn measure_conflicts(
                 about: format!("{measure}: different values ({})", values.join(" vs ")),
                 claims,
             });
+        }
+    }
+    out
+}
+
+/// An age written right after a name ("Robert Adler, 32,").
+static AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^,\s*(\d{1,3}),").unwrap_or_else(|_| unreachable!()));
+/// An age written before a name ("the 32-year-old Englishman Robert Adler", "32-year-old Robert Adler").
+static AGE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,3})-year-old(?:\s+[A-Za-z]+){0,2}\s+$").unwrap_or_else(|_| unreachable!()));
+
+/// Each person's first age in an article, by the full name it is written with (a surname alone may be
+/// a relative's): (canonical name, age, sentence span, the age's span).
+fn ages(member: &EventMember<'_>) -> Vec<(String, f64, synoptic_model::Span, synoptic_model::Span)> {
+    let text = member.article.text.as_str();
+    let mut out: Vec<(String, f64, synoptic_model::Span, synoptic_model::Span)> = Vec::new();
+    for e in member.annotations.entities.iter().filter(|e| e.kind == EntityKind::Person) {
+        if e.surface.split_whitespace().count() < 2 || out.iter().any(|(c, ..)| *c == e.canonical) {
+            continue;
+        }
+        let after = text.get(e.span.end..).unwrap_or("");
+        let before = text.get(e.span.start.saturating_sub(48)..e.span.start).unwrap_or("");
+        let found = AGE_AFTER
+            .captures(after)
+            .and_then(|c| c.get(1))
+            .map(|n| (n.as_str(), e.span.end + n.start(), e.span.end + n.end()))
+            .or_else(|| {
+                let c = AGE_BEFORE.captures(before)?;
+                let n = c.get(1)?;
+                let base = e.span.start - before.len();
+                Some((n.as_str(), base + n.start(), base + n.end()))
+            });
+        let Some((n, start, end)) = found else { continue };
+        let Ok(age) = n.parse::<f64>() else { continue };
+        if !(1.0..=120.0).contains(&age) {
+            continue;
+        }
+        let sentence = crate::annotate::sentences(text)
+            .into_iter()
+            .find(|s| s.start <= start && end <= s.end)
+            .unwrap_or(synoptic_model::Span::new(start, end));
+        out.push((e.canonical.clone(), age, sentence, synoptic_model::Span::new(start, end)));
+    }
+    out
+}
+
+/// Ages of one person (one full name, or spellings of it) that articles of different origins give
+/// differently: coverage of one happening gives a person one age.
+pub(crate) fn age_conflicts(members: &[EventMember<'_>], origins: &[usize], entities: &[Entity]) -> Vec<Disagreement> {
+    let per: Vec<_> = members.iter().map(ages).collect();
+    let mut out: Vec<Disagreement> = Vec::new();
+    let mut flagged: Vec<&str> = Vec::new();
+    // One person: spellings of one name, with the same given name (a son shares his father's surname).
+    let same_person = |a: &str, b: &str| {
+        let first = |n: &str| n.split_whitespace().next().unwrap_or("").to_lowercase();
+        let last = |n: &str| n.split_whitespace().next_back().unwrap_or("").to_string();
+        spelling_variants(a, b, entities)
+            && spelling_variants(&last(a), &last(b), entities)
+            && (first(a) == first(b) || a.contains(b) || b.contains(a))
+    };
+    for ma in 0..members.len() {
+        for (name, age, sentence, span) in &per[ma] {
+            if flagged.iter().any(|f| spelling_variants(f, name, entities)) {
+                continue;
+            }
+            let mut claims: Vec<Claim> = Vec::new();
+            let mut values: Vec<String> = vec![format!("{age}")];
+            for mb in 0..members.len() {
+                if origins[mb] == origins[ma] {
+                    continue;
+                }
+                for (other, age_b, sentence_b, span_b) in &per[mb] {
+                    if !same_person(name, other) || same_value(*age, *age_b) {
+                        continue;
+                    }
+                    // Another article of this origin states this age for the person: they agree.
+                    if per.iter().enumerate().any(|(m, l)| {
+                        origins[m] == origins[mb]
+                            && l.iter().any(|(o, a, ..)| same_person(name, o) && same_value(*a, *age))
+                    }) {
+                        continue;
+                    }
+                    if claims.is_empty() {
+                        let text = members[ma].article.text.as_str();
+                        claims.push(Claim {
+                            article: members[ma].article.id.clone(),
+                            text: passage(text, *sentence, *span),
+                        });
+                    }
+                    let text = members[mb].article.text.as_str();
+                    let p = passage(text, *sentence_b, *span_b);
+                    if !claims.iter().any(|c| c.article == members[mb].article.id && c.text == p) {
+                        claims.push(Claim { article: members[mb].article.id.clone(), text: p });
+                    }
+                    let v = format!("{age_b}");
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            if claims.len() >= 2 {
+                flagged.push(name);
+                out.push(Disagreement {
+                    kind: "figure".to_string(),
+                    about: format!("age of {name}: different values ({})", values.join(" vs ")),
+                    claims,
+                });
+            }
         }
     }
     out
