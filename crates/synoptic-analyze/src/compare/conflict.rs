@@ -478,6 +478,11 @@ pub(super) fn passage(text: &str, sentence: Span, span: Span) -> String {
     synoptic_model::text::matching_form(text::strip_dateline(s.slice(text)))
 }
 
+/// Words two quotations must share, in order, to be one utterance whatever their attributions say.
+const LONG_QUOTE: usize = 12;
+/// Share of the shorter quotation those words must be.
+const LONG_SHARE: f64 = 0.8;
+
 /// Quote wording conflicts: one utterance by one speaker — a real quotation in each article (inside its
 /// marks), the same speaker named in both (or named in one, the wordings sharing nearly everything) —
 /// worded differently by different origins. Identical wordings and one cut out of the other agree; two
@@ -504,17 +509,22 @@ fn quote_conflicts(
                 continue;
             }
             let (qa, qb) = (&facts[ma].quotes[ia], &facts[mb].quotes[ib]);
-            let speakers = match (&qa.speaker, &qb.speaker) {
-                (Some(sa), Some(sb)) => spelling_variants(sa, sb, entities),
-                (None, None) => false,
-                _ => true,
-            };
+            // A long run of the same words in the same order is one utterance whoever the attribution names
+            // (attributions are read from the text around a quote, and misread).
+            let (shared, shorter) = wording::shared_words(&qa.text, &qb.text);
+            let one_utterance = shared >= LONG_QUOTE && shared as f64 >= LONG_SHARE * shorter as f64;
+            let speakers = one_utterance
+                || match (&qa.speaker, &qb.speaker) {
+                    (Some(sa), Some(sb)) => spelling_variants(sa, sb, entities),
+                    (None, None) => false,
+                    _ => true,
+                };
             if !speakers {
                 continue;
             }
             let wording::Wording::Changed(c) = wording::compare(&qa.text, &qb.text) else { continue };
             // A speaker named on one side only: the wordings must be nearly the same words.
-            if (qa.speaker.is_none() || qb.speaker.is_none()) && c.len() > 1 {
+            if (qa.speaker.is_none() || qb.speaker.is_none()) && c.len() > 1 && !one_utterance {
                 continue;
             }
             groups.union(a, b);
@@ -534,7 +544,13 @@ fn quote_conflicts(
     let mut out = Vec::new();
     for mut ks in clusters.into_values() {
         ks.sort_unstable();
-        let speaker = ks.iter().find_map(|&k| facts[occ[k].0].quotes[occ[k].1].speaker.clone());
+        // The speaker, when every attribution in the group names one person.
+        let named: Vec<&String> =
+            ks.iter().filter_map(|&k| facts[occ[k].0].quotes[occ[k].1].speaker.as_ref()).collect();
+        let speaker = named
+            .first()
+            .filter(|first| named.iter().all(|s| spelling_variants(first, s, entities)))
+            .map(|s| (*s).clone());
         let mut claims: Vec<Claim> = Vec::new();
         for &k in &ks {
             let (m, i) = occ[k];
