@@ -211,9 +211,6 @@ fn ecbplus_disagreements_are_real() {
     let mut unlabelled: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for name in set.groups.keys() {
-        if std::env::var_os("FIGDBG").is_some() {
-            eprintln!("EVENT\t{name}");
-        }
         let ev = build(&set, name);
         for d in &ev.disagreements {
             let k = key(&set, name, d);
