@@ -109,6 +109,16 @@ fn dates() {
 }
 
 #[test]
+fn happening_day() {
+    check("happening_day");
+}
+
+#[test]
+fn happening_phases() {
+    check("happening_phases");
+}
+
+#[test]
 fn measures() {
     check("measures");
 }

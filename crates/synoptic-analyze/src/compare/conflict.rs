@@ -665,6 +665,19 @@ fn show_day(d: &Day) -> String {
     }
 }
 
+/// Words of a happening that spans days or of one of its phases.
+static PHASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:begins?|began|beginning|starts?|started|starting|opens?|opened|ends?|ended|ending|closes?|closed|conclude[sd]?|resume[sd]?|days|weeks|overnight)\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+/// Sentences from an article's start whose day is the happening's own.
+const DAY_LEAD: usize = 2;
+/// Verbs that date a statement rather than the happening ("officials said Saturday").
+const STATEMENT: &[&str] =
+    &["said", "says", "told", "announced", "reported", "added", "confirmed", "stated", "explained", "wrote"];
+
 /// Date conflicts: two strongly aligned sentences of different origins that each name one day, saying the
 /// same thing about it (the content words just before it), where the days — relative ones resolved against
 /// each article's publication date — differ.
@@ -694,14 +707,37 @@ fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize])
         for &b in &with[i + 1..] {
             let Some((db, lb)) = &dated[b] else { continue };
             let (ma, mb) = (units.units[a].member, units.units[b].member);
-            if origins[ma] == origins[mb] || !differ(da, db) || !la.iter().any(|t| lb.contains(t)) {
+            if origins[ma] == origins[mb] || !differ(da, db) || units.sim(a, b) < SAME {
                 continue;
             }
-            if units.sim(a, b) < SAME {
+            // Neither day that of a statement ("officials said Saturday"); the same thing said of the day (a
+            // shared word just before it), or the day of the happening itself: a weekday in both leads.
+            let ordinal = |u: usize| units.by_member[units.units[u].member].clone().position(|x| x == u);
+            let lead = |u: usize| ordinal(u).is_some_and(|o| o < DAY_LEAD);
+            let stated = |u: usize, d: &Day| {
+                let before = units.units[u].text.get(..d.at).unwrap_or("").to_lowercase();
+                let last =
+                    before.split_whitespace().rev().find(|w| !matches!(*w, "on" | "late" | "early")).unwrap_or("");
+                STATEMENT.contains(&last.trim_matches(|c: char| !c.is_alphabetic()))
+            };
+            // Weekdays only: a full date in a lead is often another moment's ("the March 11 incident").
+            let weekday = |d: &Day| d.month_day.is_none();
+            if stated(a, da) || stated(b, db) {
+                continue;
+            }
+            // A happening of several days, or one of its phases ("two days of talks", "ended"), has more
+            // than one day.
+            let phased = |u: usize| PHASE.is_match(&units.units[u].text);
+            let happening = lead(a) && lead(b) && weekday(da) && weekday(db) && !phased(a) && !phased(b);
+            if !la.iter().any(|t| lb.contains(t)) && !happening {
                 continue;
             }
             let what = la.iter().filter(|t| lb.contains(t)).cloned().collect::<Vec<_>>().join(" ");
-            let about = format!("day of \u{201C}{what}\u{201D} ({} vs {})", show_day(da), show_day(db));
+            let about = if what.is_empty() {
+                format!("day of the happening ({} vs {})", show_day(da), show_day(db))
+            } else {
+                format!("day of \u{201C}{what}\u{201D} ({} vs {})", show_day(da), show_day(db))
+            };
             let claims = [
                 Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
                 Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
