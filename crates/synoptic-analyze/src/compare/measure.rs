@@ -484,6 +484,8 @@ pub(crate) fn age_conflicts(members: &[EventMember<'_>], origins: &[usize], enti
             }
             let mut claims: Vec<Claim> = Vec::new();
             let mut values: Vec<String> = vec![format!("{age}")];
+            // The name as shown: its shortest spelling ("Robert Adler" rather than "Englishman Robert Adler").
+            let mut shown: &str = name;
             for mb in 0..members.len() {
                 if origins[mb] == origins[ma] {
                     continue;
@@ -511,6 +513,9 @@ pub(crate) fn age_conflicts(members: &[EventMember<'_>], origins: &[usize], enti
                     if !claims.iter().any(|c| c.article == members[mb].article.id && c.text == p) {
                         claims.push(Claim { article: members[mb].article.id.clone(), text: p });
                     }
+                    if other.len() < shown.len() {
+                        shown = other;
+                    }
                     let v = format!("{age_b}");
                     if !values.contains(&v) {
                         values.push(v);
@@ -521,7 +526,7 @@ pub(crate) fn age_conflicts(members: &[EventMember<'_>], origins: &[usize], enti
                 flagged.push(name);
                 out.push(Disagreement {
                     kind: "figure".to_string(),
-                    about: format!("age of {name}: different values ({})", values.join(" vs ")),
+                    about: format!("age of {shown}: different values ({})", values.join(" vs ")),
                     claims,
                 });
             }
