@@ -189,10 +189,12 @@ pub(crate) fn measure_of(text: &str, f: &FigureMention) -> Option<String> {
     Some(format!("{} {role}", counted(&f.unit)))
 }
 
-/// The counted noun as a measure names it: persons are people.
+/// The counted noun as a measure names it: persons are people, meters are metres.
 fn counted(unit: &str) -> &str {
     match unit {
         "persons" | "person" => "people",
+        "meters" | "meter" | "metre" => "metres",
+        "kilometers" | "kilometer" | "kilometre" => "kilometres",
         u => u,
     }
 }
@@ -558,6 +560,7 @@ mod tests {
             ("They seized six AK 47 rifles.", &[None]),
             ("Pirates in five boats were intercepted.", &[Some("boats intercept")]),
             ("The man fell about 60 metres down a gully.", &[Some("metres fell")]),
+            ("She fell 700 meters to her death.", &[Some("metres fell")]),
             ("Two other people died later.", &[None]),
             ("A magnitude-5.9 quake struck, killing 10 persons.", &[Some("magnitude"), Some("people killed")]),
         ];
