@@ -109,6 +109,21 @@ fn dates() {
 }
 
 #[test]
+fn happening_day() {
+    check("happening_day");
+}
+
+#[test]
+fn happening_phases() {
+    check("happening_phases");
+}
+
+#[test]
+fn measures() {
+    check("measures");
+}
+
+#[test]
 fn summary_length_is_configurable_and_empty_events_are_fine() {
     let fixture: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("figures.json")).unwrap_or_default())

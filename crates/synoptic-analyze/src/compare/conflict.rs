@@ -22,22 +22,22 @@ const SAME_VALUE: f64 = 0.02;
 const ROUNDING: f64 = 0.05;
 
 /// A small union-find over occurrences.
-struct Groups {
+pub(super) struct Groups {
     parent: Vec<usize>,
 }
 
 impl Groups {
-    fn new(n: usize) -> Groups {
+    pub(super) fn new(n: usize) -> Groups {
         Groups { parent: (0..n).collect() }
     }
-    fn find(&mut self, mut x: usize) -> usize {
+    pub(super) fn find(&mut self, mut x: usize) -> usize {
         while self.parent[x] != x {
             self.parent[x] = self.parent[self.parent[x]];
             x = self.parent[x];
         }
         x
     }
-    fn union(&mut self, a: usize, b: usize) {
+    pub(super) fn union(&mut self, a: usize, b: usize) {
         let (a, b) = (self.find(a), self.find(b));
         if a != b {
             self.parent[a.max(b)] = a.min(b);
@@ -46,19 +46,19 @@ impl Groups {
 }
 
 /// The sentence unit of member `m` that contains `span`.
-fn unit_at(units: &Units, m: usize, span: Span) -> Option<usize> {
+pub(super) fn unit_at(units: &Units, m: usize, span: Span) -> Option<usize> {
     units.by_member.get(m)?.clone().find(|&u| {
         let s = units.units[u].span;
         s.start <= span.start && span.start < s.end.max(s.start + 1)
     })
 }
 
-fn same_value(a: f64, b: f64) -> bool {
+pub(super) fn same_value(a: f64, b: f64) -> bool {
     let big = a.abs().max(b.abs());
     big == 0.0 || (a - b).abs() / big <= SAME_VALUE
 }
 
-fn restates(f: &FigureMention, value: f64, unit: &str) -> bool {
+pub(super) fn restates(f: &FigureMention, value: f64, unit: &str) -> bool {
     (f.unit == unit && same_value(f.value, value))
         || f.alternate.as_ref().is_some_and(|a| a.unit == unit && same_value(a.value, value))
 }
@@ -120,7 +120,7 @@ const ROUGH: &[&str] = &[
 ];
 
 /// The qualifier written right before a figure, from the article text (the annotation's when it has one).
-fn qualifier(text_all: &str, f: &FigureMention) -> Option<&'static str> {
+pub(super) fn qualifier(text_all: &str, f: &FigureMention) -> Option<&'static str> {
     let before = text_all.get(f.span.start.saturating_sub(24)..f.span.start).unwrap_or("").to_lowercase();
     let before = before.trim_end();
     LOWER.iter().chain(UPPER).chain(ROUGH).copied().find(|q| {
@@ -144,7 +144,7 @@ fn in_range(text_all: &str, f: &FigureMention) -> bool {
 /// Whether two values of one measured thing are compatible: equal within rounding (one is the other
 /// rounded to the digits it was written with), bounds they both satisfy ("at least 15,000" and "more
 /// than 15,000"), estimates close to each other, or a range.
-fn compatible(ta: &str, fa: &FigureMention, tb: &str, fb: &FigureMention) -> bool {
+pub(super) fn compatible(ta: &str, fa: &FigureMention, tb: &str, fb: &FigureMention) -> bool {
     let (a, b) = (fa.value, fb.value);
     if same_value(a, b) || in_range(ta, fa) || in_range(tb, fb) {
         return true;
@@ -287,7 +287,7 @@ fn same_names(a: &[String], b: &[String], entities: &[Entity]) -> bool {
 /// Whether two figures' sentences can be about one happening: where both name people, organisations or
 /// places of one kind, they name at least one in common (a robbery in one city and another in another
 /// city are two amounts, whatever their values).
-fn shares_parties(
+pub(super) fn shares_parties(
     members: &[EventMember<'_>],
     entities: &[Entity],
     (ma, fa): (usize, &FigureMention),
@@ -473,10 +473,15 @@ fn figure_conflicts(
 }
 
 /// The sentence around a span, as the passage shown for a claim.
-fn passage(text: &str, sentence: Span, span: Span) -> String {
+pub(super) fn passage(text: &str, sentence: Span, span: Span) -> String {
     let s = if sentence.start <= span.start && span.end <= sentence.end { sentence } else { span };
     synoptic_model::text::matching_form(text::strip_dateline(s.slice(text)))
 }
+
+/// Words two quotations must share, in order, to be one utterance whatever their attributions say.
+const LONG_QUOTE: usize = 12;
+/// Share of the shorter quotation those words must be.
+const LONG_SHARE: f64 = 0.8;
 
 /// Quote wording conflicts: one utterance by one speaker — a real quotation in each article (inside its
 /// marks), the same speaker named in both (or named in one, the wordings sharing nearly everything) —
@@ -504,17 +509,22 @@ fn quote_conflicts(
                 continue;
             }
             let (qa, qb) = (&facts[ma].quotes[ia], &facts[mb].quotes[ib]);
-            let speakers = match (&qa.speaker, &qb.speaker) {
-                (Some(sa), Some(sb)) => spelling_variants(sa, sb, entities),
-                (None, None) => false,
-                _ => true,
-            };
+            // A long run of the same words in the same order is one utterance whoever the attribution names
+            // (attributions are read from the text around a quote, and misread).
+            let (shared, shorter) = wording::shared_words(&qa.text, &qb.text);
+            let one_utterance = shared >= LONG_QUOTE && shared as f64 >= LONG_SHARE * shorter as f64;
+            let speakers = one_utterance
+                || match (&qa.speaker, &qb.speaker) {
+                    (Some(sa), Some(sb)) => spelling_variants(sa, sb, entities),
+                    (None, None) => false,
+                    _ => true,
+                };
             if !speakers {
                 continue;
             }
             let wording::Wording::Changed(c) = wording::compare(&qa.text, &qb.text) else { continue };
             // A speaker named on one side only: the wordings must be nearly the same words.
-            if (qa.speaker.is_none() || qb.speaker.is_none()) && c.len() > 1 {
+            if (qa.speaker.is_none() || qb.speaker.is_none()) && c.len() > 1 && !one_utterance {
                 continue;
             }
             groups.union(a, b);
@@ -534,7 +544,13 @@ fn quote_conflicts(
     let mut out = Vec::new();
     for mut ks in clusters.into_values() {
         ks.sort_unstable();
-        let speaker = ks.iter().find_map(|&k| facts[occ[k].0].quotes[occ[k].1].speaker.clone());
+        // The speaker, when every attribution in the group names one person.
+        let named: Vec<&String> =
+            ks.iter().filter_map(|&k| facts[occ[k].0].quotes[occ[k].1].speaker.as_ref()).collect();
+        let speaker = named
+            .first()
+            .filter(|first| named.iter().all(|s| spelling_variants(first, s, entities)))
+            .map(|s| (*s).clone());
         let mut claims: Vec<Claim> = Vec::new();
         for &k in &ks {
             let (m, i) = occ[k];
@@ -649,6 +665,19 @@ fn show_day(d: &Day) -> String {
     }
 }
 
+/// Words of a happening that spans days or of one of its phases.
+static PHASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:begins?|began|beginning|starts?|started|starting|opens?|opened|ends?|ended|ending|closes?|closed|conclude[sd]?|resume[sd]?|days|weeks|overnight)\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+/// Sentences from an article's start whose day is the happening's own.
+const DAY_LEAD: usize = 2;
+/// Verbs that date a statement rather than the happening ("officials said Saturday").
+const STATEMENT: &[&str] =
+    &["said", "says", "told", "announced", "reported", "added", "confirmed", "stated", "explained", "wrote"];
+
 /// Date conflicts: two strongly aligned sentences of different origins that each name one day, saying the
 /// same thing about it (the content words just before it), where the days — relative ones resolved against
 /// each article's publication date — differ.
@@ -678,14 +707,37 @@ fn date_conflicts(units: &Units, members: &[EventMember<'_>], origins: &[usize])
         for &b in &with[i + 1..] {
             let Some((db, lb)) = &dated[b] else { continue };
             let (ma, mb) = (units.units[a].member, units.units[b].member);
-            if origins[ma] == origins[mb] || !differ(da, db) || !la.iter().any(|t| lb.contains(t)) {
+            if origins[ma] == origins[mb] || !differ(da, db) || units.sim(a, b) < SAME {
                 continue;
             }
-            if units.sim(a, b) < SAME {
+            // Neither day that of a statement ("officials said Saturday"); the same thing said of the day (a
+            // shared word just before it), or the day of the happening itself: a weekday in both leads.
+            let ordinal = |u: usize| units.by_member[units.units[u].member].clone().position(|x| x == u);
+            let lead = |u: usize| ordinal(u).is_some_and(|o| o < DAY_LEAD);
+            let stated = |u: usize, d: &Day| {
+                let before = units.units[u].text.get(..d.at).unwrap_or("").to_lowercase();
+                let last =
+                    before.split_whitespace().rev().find(|w| !matches!(*w, "on" | "late" | "early")).unwrap_or("");
+                STATEMENT.contains(&last.trim_matches(|c: char| !c.is_alphabetic()))
+            };
+            // Weekdays only: a full date in a lead is often another moment's ("the March 11 incident").
+            let weekday = |d: &Day| d.month_day.is_none();
+            if stated(a, da) || stated(b, db) {
+                continue;
+            }
+            // A happening of several days, or one of its phases ("two days of talks", "ended"), has more
+            // than one day.
+            let phased = |u: usize| PHASE.is_match(&units.units[u].text);
+            let happening = lead(a) && lead(b) && weekday(da) && weekday(db) && !phased(a) && !phased(b);
+            if !la.iter().any(|t| lb.contains(t)) && !happening {
                 continue;
             }
             let what = la.iter().filter(|t| lb.contains(t)).cloned().collect::<Vec<_>>().join(" ");
-            let about = format!("day of \u{201C}{what}\u{201D} ({} vs {})", show_day(da), show_day(db));
+            let about = if what.is_empty() {
+                format!("day of the happening ({} vs {})", show_day(da), show_day(db))
+            } else {
+                format!("day of \u{201C}{what}\u{201D} ({} vs {})", show_day(da), show_day(db))
+            };
             let claims = [
                 Claim { article: members[ma].article.id.clone(), text: units.units[a].text.clone() },
                 Claim { article: members[mb].article.id.clone(), text: units.units[b].text.clone() },
@@ -866,6 +918,8 @@ pub(crate) fn disagreements(
     let mut out = aligned;
     let found = figure_conflicts(sentences, members, origins, facts, entities)
         .into_iter()
+        .chain(super::measure::measure_conflicts(sentences, members, origins, facts, entities))
+        .chain(super::measure::age_conflicts(members, origins, entities))
         .chain(quote_conflicts(members, origins, facts, entities))
         .chain(date_conflicts(sentences, members, origins))
         .chain(place_conflicts(sentences, members, origins, entities));

@@ -10,6 +10,7 @@ mod agree;
 mod claims;
 mod conflict;
 mod facts;
+mod measure;
 mod single;
 mod summary;
 mod text;

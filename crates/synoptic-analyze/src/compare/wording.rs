@@ -99,6 +99,18 @@ fn quote_words(q: &str) -> Vec<String> {
     text::plain_words(&kept).into_iter().map(spelling).collect()
 }
 
+/// Words (by stem) two quotations share in order, and the length of the shorter.
+pub(crate) fn shared_words(a: &str, b: &str) -> (usize, usize) {
+    let (wa, wb): (Vec<String>, Vec<String>) = (
+        quote_words(a).iter().map(|w| text::stem(w)).collect(),
+        quote_words(b).iter().map(|w| text::stem(w)).collect(),
+    );
+    if wa.is_empty() || wb.is_empty() || wa.len() * wb.len() > 400_000 {
+        return (0, wa.len().min(wb.len()));
+    }
+    (lcs_table(&wa, &wb)[0][0] as usize, wa.len().min(wb.len()))
+}
+
 pub(crate) fn compare(a: &str, b: &str) -> Wording {
     // Words are matched by their stems ("fights" and "fighting" are one word; the tense is no change).
     let (oa, ob) = (quote_words(a), quote_words(b));
@@ -256,6 +268,16 @@ mod tests {
             "\u{201C}peace in east\u{201D} vs \u{201C}victory\u{201D}",
         );
         check("the closer we are to an end of it", "the closer we are to ending", "same");
+    }
+
+    #[test]
+    fn shared_words_in_order() {
+        let (a, b) = (
+            "We never thought it was wrong; it was better than sitting at a desk all day.",
+            "We never thought it was wrong. It's just that it was much better than sitting at a desk all day.",
+        );
+        assert_eq!(shared_words(a, b), (16, 16));
+        assert_eq!(shared_words("we will stay", "they left early").0, 0);
     }
 
     #[test]
