@@ -500,6 +500,7 @@ fn quote_conflicts(
         .flat_map(|(m, f)| (0..f.quotes.len()).map(move |i| (m, i)))
         .filter(|&(m, i)| wording::marked(&members[m].article.text, facts[m].quotes[i].span))
         .collect();
+    let stems: Vec<Vec<String>> = occ.iter().map(|&(m, i)| wording::quote_stems(&facts[m].quotes[i].text)).collect();
     let mut groups = Groups::new(occ.len());
     let mut changes: BTreeMap<(usize, usize), Vec<wording::Change>> = BTreeMap::new();
     for a in 0..occ.len() {
@@ -511,7 +512,7 @@ fn quote_conflicts(
             let (qa, qb) = (&facts[ma].quotes[ia], &facts[mb].quotes[ib]);
             // A long run of the same words in the same order is one utterance whoever the attribution names
             // (attributions are read from the text around a quote, and misread).
-            let (shared, shorter) = wording::shared_words(&qa.text, &qb.text);
+            let (shared, shorter) = wording::shared_stems(&stems[a], &stems[b], LONG_QUOTE);
             let one_utterance = shared >= LONG_QUOTE && shared as f64 >= LONG_SHARE * shorter as f64;
             let speakers = one_utterance
                 || match (&qa.speaker, &qb.speaker) {

@@ -100,15 +100,24 @@ fn quote_words(q: &str) -> Vec<String> {
 }
 
 /// Words (by stem) two quotations share in order, and the length of the shorter.
+#[cfg(test)]
 pub(crate) fn shared_words(a: &str, b: &str) -> (usize, usize) {
-    let (wa, wb): (Vec<String>, Vec<String>) = (
-        quote_words(a).iter().map(|w| text::stem(w)).collect(),
-        quote_words(b).iter().map(|w| text::stem(w)).collect(),
-    );
-    if wa.is_empty() || wb.is_empty() || wa.len() * wb.len() > 400_000 {
-        return (0, wa.len().min(wb.len()));
+    shared_stems(&quote_stems(a), &quote_stems(b), 0)
+}
+
+/// The words of a quotation by stem, as [`shared_stems`] compares them (computed once per quotation).
+pub(crate) fn quote_stems(q: &str) -> Vec<String> {
+    quote_words(q).iter().map(|w| text::stem(w)).collect()
+}
+
+/// Words two quotations (by [`quote_stems`]) share in order, and the length of the shorter; 0 shared,
+/// without comparing, when the shorter has fewer than `at_least` words (it cannot share that many).
+pub(crate) fn shared_stems(wa: &[String], wb: &[String], at_least: usize) -> (usize, usize) {
+    let shorter = wa.len().min(wb.len());
+    if shorter == 0 || shorter < at_least || wa.len() * wb.len() > 400_000 {
+        return (0, shorter);
     }
-    (lcs_table(&wa, &wb)[0][0] as usize, wa.len().min(wb.len()))
+    (lcs_table(wa, wb)[0][0] as usize, shorter)
 }
 
 pub(crate) fn compare(a: &str, b: &str) -> Wording {
