@@ -190,8 +190,8 @@ pub(super) fn compatible(ta: &str, fa: &FigureMention, tb: &str, fb: &FigureMent
 const PART: &[&str] = &["other", "more", "additional", "remaining", "further", "extra", "new"];
 /// Words right after a span of time that count it from some point.
 const RELATIVE: &[&str] = &["before", "after", "ago", "later", "earlier", "since", "until", "from"];
-/// Numbers written as words, one to twenty.
-const NUMBER_WORDS: &[&str] = &[
+/// Numbers written as words, one to twenty (also the counts of people with no noun, `measure`).
+pub(super) const NUMBER_WORDS: &[&str] = &[
     "one",
     "two",
     "three",

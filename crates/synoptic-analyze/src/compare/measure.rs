@@ -11,7 +11,8 @@ use synoptic_model::{Claim, Disagreement, Entity, EntityKind, FigureMention};
 
 use super::claims::{SAME, Units};
 use super::conflict::{
-    Groups, compatible, passage, qualifier, restates, same_value, shares_parties, spelling_variants, unit_at,
+    Groups, NUMBER_WORDS, compatible, passage, qualifier, restates, same_value, shares_parties, spelling_variants,
+    unit_at,
 };
 use super::facts::Facts;
 use crate::EventMember;
@@ -198,30 +199,6 @@ fn counted(unit: &str) -> &str {
         u => u,
     }
 }
-
-/// Numbers written as words that counts of people use ("killing one", "wounding two").
-const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-];
 
 /// A reporting word of [`ROLES`] followed by a number and no counted noun: "killing 10", "killed at
 /// least two.", "injuring 80 and".
